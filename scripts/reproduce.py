@@ -1,0 +1,49 @@
+"""Execute chapter notebooks and record their checked claims under results/<profile>/.
+
+    AEBOOK_PROFILE=paper python scripts/reproduce.py book/00_foundations/foundations.ipynb
+
+Each notebook runs top to bottom in a fresh kernel (nbclient) with ``AEBOOK_RESULTS=results``, so
+its ``aebook.results.record`` call writes the claims with the commit, hardware and this command.
+The executed notebook is not saved: the repository stores notebooks without outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--timeout", type=int, default=-1, help="seconds per cell (-1: none)")
+    args = parser.parse_args()
+    os.environ.setdefault("AEBOOK_RESULTS", str(REPO / "results"))
+    os.environ["AEBOOK_COMMAND"] = "python " + shlex.join(
+        [str(Path(sys.argv[0]).resolve().relative_to(REPO)), *sys.argv[1:]]
+    )
+    os.environ.setdefault("AEBOOK_PROGRESS", "0")
+    for path in args.notebooks:
+        nb = nbformat.read(path, as_version=4)
+        began = time.perf_counter()
+        NotebookClient(
+            nb,
+            timeout=None if args.timeout < 0 else args.timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
+        print(f"{path}: executed in {time.perf_counter() - began:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""Autoencoder families, each a plain ``torch.nn.Module`` with ``loss(batch) -> dict``."""
+
+from aebook.models.autoencoders import (
+    ACTIVATIONS,
+    Autoencoder,
+    LinearAutoencoder,
+    MLPAutoencoder,
+    SigmoidAutoencoder,
+    first_input,
+    mlp,
+)
+
+__all__ = [
+    "ACTIVATIONS",
+    "Autoencoder",
+    "LinearAutoencoder",
+    "MLPAutoencoder",
+    "SigmoidAutoencoder",
+    "first_input",
+    "mlp",
+]

@@ -1,0 +1,94 @@
+"""The book's structure: notebooks stored clean, all in the table of contents, all installable."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from conftest import REPO
+
+NOTEBOOKS = sorted((REPO / "book").rglob("*.ipynb"))
+NOTEBOOKS = [p for p in NOTEBOOKS if ".ipynb_checkpoints" not in p.parts]
+
+
+def _ids(paths):
+    return [str(p.relative_to(REPO)) for p in paths]
+
+
+def toc_files() -> list[str]:
+    """Every ``file:`` entry of _toc.yml, in order (root first)."""
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc.get("parts", []))
+    walk(toc.get("chapters", []))
+    return files
+
+
+def test_there_are_chapters():
+    assert NOTEBOOKS, "no notebooks under book/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_is_stored_without_outputs(path):
+    nb = json.loads(path.read_text())
+    dirty = [
+        i
+        for i, cell in enumerate(nb["cells"])
+        if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count"))
+    ]
+    assert not dirty, f"cells {dirty} of {path.name} carry outputs; clear them before committing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_is_in_the_table_of_contents(path):
+    entry = str(path.relative_to(REPO).with_suffix(""))
+    assert entry in toc_files(), f"{entry} is missing from _toc.yml"
+
+
+def test_every_toc_entry_exists():
+    for entry in toc_files():
+        candidates = [REPO / f"{entry}{ext}" for ext in (".ipynb", ".md")]
+        assert any(c.exists() for c in candidates), f"_toc.yml lists {entry}, which does not exist"
+
+
+def repository_url() -> str:
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    return config["repository"]["url"].rstrip("/")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_chapter_starts_with_the_install_cell(path):
+    first = json.loads(path.read_text())["cells"][0]
+    source = "".join(first["source"])
+    tags = set(first.get("metadata", {}).get("tags", []))
+    assert first["cell_type"] == "code"
+    assert {"remove-cell", "nbval-skip"} <= tags, "hidden on the website, skipped by nbval"
+    assert "import aebook" in source and "except ImportError" in source
+    assert f"git+{repository_url()}" in source, "installs from the repository in _config.yml"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_code_fits_the_page(path):
+    """The website shows about 80 columns of code; longer lines hide behind a scroll bar."""
+    cells = json.loads(path.read_text())["cells"][1:]  # the install cell is hidden
+    long = [
+        line
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for line in "".join(cell["source"]).splitlines()
+        if len(line) > 80
+    ]
+    assert not long, f"code lines over 80 characters: {long}"

@@ -1,0 +1,71 @@
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from aebook.profiles import PROFILES, ChapterSettings, active_profile, select, settings
+from aebook.results import Claim, check, claims_table, record
+
+
+@dataclass(frozen=True, kw_only=True)
+class Toy(ChapterSettings):
+    epochs: int
+
+
+TABLE = {"smoke": Toy(epochs=1), "standard": Toy(epochs=10), "paper": Toy(epochs=100)}
+
+
+def test_default_profile_is_standard(monkeypatch):
+    monkeypatch.delenv("AEBOOK_PROFILE", raising=False)
+    assert active_profile() == "standard"
+    assert select(TABLE).epochs == 10 and select(TABLE).profile == "standard"
+
+
+def test_profile_from_the_environment(monkeypatch):
+    monkeypatch.setenv("AEBOOK_PROFILE", "smoke")
+    assert select(TABLE) == Toy(epochs=1, profile="smoke")
+
+
+def test_unknown_profile_lists_the_choices(monkeypatch):
+    monkeypatch.setenv("AEBOOK_PROFILE", "fast")
+    with pytest.raises(ValueError, match="smoke, standard, paper.*'fast'"):
+        active_profile()
+
+
+def test_unknown_chapter_lists_the_choices():
+    with pytest.raises(ValueError, match="chapter must be one of .*foundations"):
+        settings("nope")
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_registered_chapter_has_every_profile(profile):
+    from aebook.profiles import CHAPTERS
+
+    for chapter in CHAPTERS:
+        cfg = settings(chapter, profile)
+        assert cfg.profile == profile
+        assert "| setting | value |" in cfg._repr_markdown_()
+
+
+def test_claims_hold_or_fail_as_stated():
+    assert Claim.at_most("angle", 0.5, 1.0).ok
+    assert not Claim.at_most("angle", 1.5, 1.0).ok
+    assert Claim.at_least("gain", 2.0, 1.0).ok
+    assert Claim.near("err", 10.4, 10.0, 0.05, relative=True).ok
+    assert not Claim.near("err", 10.6, 10.0, 0.05, relative=True).ok
+    with pytest.raises(AssertionError, match="angle: ours 1.5"):
+        check([Claim.at_most("angle", 1.5, 1.0), Claim.at_least("gain", 2.0, 1.0)])
+    table = claims_table([Claim.near("err", 10.4, 10.0, 0.5, paper=10.0)], select(TABLE, "smoke"))
+    assert "| err | 10 | 10.4" in table._repr_markdown_() and "`smoke`" in table._repr_markdown_()
+
+
+def test_record_writes_only_when_asked(monkeypatch, tmp_path):
+    claims = [Claim.at_most("angle", 0.5, 1.0, unit="°")]
+    monkeypatch.delenv("AEBOOK_RESULTS", raising=False)
+    assert record("toy", claims, select(TABLE, "paper")) is None
+    monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
+    path = record("toy", claims, select(TABLE, "paper"))
+    payload = json.loads(path.read_text())
+    assert path == tmp_path / "paper" / "toy.json"
+    assert payload["claims"][0]["ours"] == 0.5 and payload["settings"]["epochs"] == 100
+    assert {"commit", "date", "hardware", "torch"} <= payload.keys()

@@ -1,0 +1,60 @@
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+
+from aebook import plot
+from aebook.data import rotate
+from aebook.train import History
+
+
+def test_quarter_turn_is_exact_and_matches_rot90():
+    images = torch.rand(3, 7 * 7)
+    turned = rotate(images, torch.full((3,), math.pi / 2), (7, 7))
+    expected = torch.rot90(images.view(3, 7, 7), 1, dims=(1, 2)).reshape(3, 49)
+    torch.testing.assert_close(turned, expected, atol=1e-5, rtol=0)
+
+
+def test_zero_angle_is_the_identity_and_angles_are_per_image():
+    images = torch.rand(2, 25)
+    torch.testing.assert_close(rotate(images, torch.zeros(2), (5, 5)), images)
+    mixed = rotate(images, torch.tensor([0.0, math.pi]), (5, 5))
+    torch.testing.assert_close(mixed[0], images[0])
+    torch.testing.assert_close(mixed[1], images[1].flip(0), atol=1e-5, rtol=0)
+
+
+def test_rotate_checks_the_image_shape():
+    with pytest.raises(ValueError, match="image_shape"):
+        rotate(torch.rand(2, 25), torch.zeros(2), (4, 4))
+
+
+def _labels(fig):
+    ax = fig.axes[0]
+    return ax.get_xlabel(), ax.get_ylabel()
+
+
+def test_plots_are_labelled_figures():
+    fig = plot.line_plot([1, 2], {"a": [1, 2], "b": [2, 1]}, xlabel="x", ylabel="y", title="t")
+    plot.reference_line(fig, 1.5, "ref")
+    assert _labels(fig) == ("x", "y") and len(fig.axes[0].get_legend().texts) == 3
+    h = History(train={"loss": [2.0, 1.0]}, valid={"loss": [2.5, 1.5]}, samples_seen=[10, 20])
+    fig = plot.learning_curves({"run": h}, x="samples_seen")
+    assert _labels(fig) == ("training examples seen", "loss")
+    fig = plot.scatter_2d(
+        np.random.default_rng(0).random((20, 2)), color=np.arange(20) % 3, labels_legend=True
+    )
+    assert fig.axes[0].get_legend() is not None
+    fig = plot.image_grid(torch.rand(12, 16), ncols=5, row_labels=["a", "b", "c"], title="g")
+    assert len(fig.axes) == 15
+    plt.close("all")
+
+
+def test_plot_arguments_are_checked():
+    with pytest.raises(ValueError, match="normalize must be one of"):
+        plot.image_grid(torch.rand(2, 16), normalize="max")
+    with pytest.raises(ValueError, match="image_shape is needed"):
+        plot.image_grid(torch.rand(2, 15))
+    with pytest.raises(ValueError, match="x must be one of"):
+        plot.learning_curves({}, x="steps")
