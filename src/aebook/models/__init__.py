@@ -9,6 +9,13 @@ from aebook.models.autoencoders import (
     first_input,
     mlp,
 )
+from aebook.models.vae import (
+    LIKELIHOODS,
+    VAE,
+    BernoulliDecoder,
+    GaussianDecoder,
+    GaussianEncoder,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -18,4 +25,9 @@ __all__ = [
     "SigmoidAutoencoder",
     "first_input",
     "mlp",
+    "LIKELIHOODS",
+    "VAE",
+    "BernoulliDecoder",
+    "GaussianDecoder",
+    "GaussianEncoder",
 ]

@@ -1,5 +1,6 @@
-"""Objectives: reconstruction likelihoods, and (in later chapters) KL terms, ELBOs, score matching."""
+"""Objectives: reconstruction likelihoods, KL terms, and (in later chapters) ELBOs, score matching."""
 
+from aebook.objectives.kl import kl_normal, kl_normal_standard
 from aebook.objectives.likelihood import (
     RECONSTRUCTION_LOSSES,
     bernoulli_nll,
@@ -11,6 +12,8 @@ from aebook.objectives.likelihood import (
 __all__ = [
     "RECONSTRUCTION_LOSSES",
     "bernoulli_nll",
+    "kl_normal",
+    "kl_normal_standard",
     "gaussian_nll",
     "reconstruction_loss",
     "squared_error",
