@@ -67,7 +67,7 @@ class Claim:
         unit: str = "",
         paper=None,
     ) -> Claim:
-        """|ours - target| ≤ tolerance (or ≤ tolerance·|target| with ``relative=True``)."""
+        """``abs(ours - target) <= tolerance`` (times ``abs(target)`` with ``relative=True``)."""
         ours, target = float(ours), float(target)
         allowed = tolerance * abs(target) if relative else tolerance
         tol = f"{100 * tolerance:.3g} %" if relative else f"{_fmt(float(tolerance))} {unit}".strip()
