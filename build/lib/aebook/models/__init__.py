@@ -1,0 +1,33 @@
+"""Autoencoder families, each a plain ``torch.nn.Module`` with ``loss(batch) -> dict``."""
+
+from aebook.models.autoencoders import (
+    ACTIVATIONS,
+    Autoencoder,
+    LinearAutoencoder,
+    MLPAutoencoder,
+    SigmoidAutoencoder,
+    first_input,
+    mlp,
+)
+from aebook.models.vae import (
+    LIKELIHOODS,
+    VAE,
+    BernoulliDecoder,
+    GaussianDecoder,
+    GaussianEncoder,
+)
+
+__all__ = [
+    "ACTIVATIONS",
+    "Autoencoder",
+    "LinearAutoencoder",
+    "MLPAutoencoder",
+    "SigmoidAutoencoder",
+    "first_input",
+    "mlp",
+    "LIKELIHOODS",
+    "VAE",
+    "BernoulliDecoder",
+    "GaussianDecoder",
+    "GaussianEncoder",
+]

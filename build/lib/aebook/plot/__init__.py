@@ -1,0 +1,17 @@
+"""Figures of the book, one function per kind of figure, in one style (applied on import)."""
+
+from aebook.plot import style
+from aebook.plot.curves import learning_curves, line_plot, reference_line
+from aebook.plot.images import image_grid
+from aebook.plot.scatter import scatter_2d
+
+style.apply()
+
+__all__ = [
+    "image_grid",
+    "learning_curves",
+    "line_plot",
+    "reference_line",
+    "scatter_2d",
+    "style",
+]

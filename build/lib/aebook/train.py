@@ -1,0 +1,337 @@
+"""The one training loop of the book.
+
+Every model follows one protocol: it is a ``torch.nn.Module`` whose ``loss(batch)`` returns a dict
+of scalar tensors. The entry ``"loss"`` is minimised; every other entry is a metric that the loop
+averages per epoch and records in the :class:`History`.
+
+Why a loop of our own rather than a ``DataLoader``: the datasets of this book fit in memory, so the
+whole tensor is moved to the device once and each minibatch is one indexing operation on it. That
+removes the per-example Python work that dominates small-model training (see ``benchmarks/``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+Batch = Tensor | tuple[Tensor, ...]
+
+OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "adagrad": torch.optim.Adagrad,
+    "sgd": torch.optim.SGD,
+}
+
+#: ``cosine`` anneals the step size to zero over the run, removing the noise floor of minibatch
+#: gradients at the end (useful when a run must converge to a known optimum, e.g. PCA).
+LR_SCHEDULES = ("constant", "cosine")
+
+
+class NonFiniteLossError(FloatingPointError):
+    """Training produced a NaN or infinite loss; the run is stopped rather than continued."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train: a small frozen record that a chapter can print and a checkpoint can store.
+
+    ``early_stopping`` is a patience in epochs on the validation ``monitor`` metric (lower is
+    better); the parameters of the best epoch are restored at the end.
+    """
+
+    epochs: int
+    batch_size: int = 100
+    lr: float = 1e-3
+    optimizer: str = "adam"
+    weight_decay: float = 0.0
+    momentum: float = 0.0
+    seed: int = 0
+    early_stopping: int | None = None
+    monitor: str = "loss"
+    grad_clip: float | None = None
+    lr_schedule: str = "constant"
+
+    def __post_init__(self):
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(
+                f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}"
+            )
+        if self.epochs < 0:
+            raise ValueError(f"epochs must be >= 0, got {self.epochs}")
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {self.batch_size}")
+        if self.lr <= 0:
+            raise ValueError(f"lr must be > 0, got {self.lr}")
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(
+                f"lr_schedule must be one of {', '.join(LR_SCHEDULES)}; got {self.lr_schedule!r}"
+            )
+        if self.early_stopping is not None and self.early_stopping < 1:
+            raise ValueError(f"early_stopping must be None or >= 1, got {self.early_stopping}")
+
+
+@dataclass
+class History:
+    """Per-epoch record of a run. ``train[k][e]`` is metric ``k`` averaged over epoch ``e``."""
+
+    train: dict[str, list[float]] = field(default_factory=dict)
+    valid: dict[str, list[float]] = field(default_factory=dict)
+    samples_seen: list[int] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_early: bool = False
+
+    @property
+    def epochs(self) -> int:
+        return len(self.samples_seen)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> History:
+        return cls(**d)
+
+
+def default_device() -> torch.device:
+    """The GPU when there is one, else the CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def progress_enabled() -> bool:
+    """Progress bars are on unless ``AEBOOK_PROGRESS=0`` (CI and the website build set it)."""
+    return os.environ.get("AEBOOK_PROGRESS", "1") not in {"0", "false", "no", "off"}
+
+
+def _as_tuple(data: Batch) -> tuple[Tensor, ...]:
+    data = (data,) if isinstance(data, Tensor) else tuple(data)
+    n = len(data[0])
+    if any(len(t) != n for t in data):
+        raise ValueError(
+            f"all tensors in data must have the same length; got {[len(t) for t in data]}"
+        )
+    if n == 0:
+        raise ValueError("data is empty")
+    return data
+
+
+def _unpack(parts: tuple[Tensor, ...]) -> Batch:
+    return parts[0] if len(parts) == 1 else parts
+
+
+@torch.no_grad()
+def evaluate_loss(model: nn.Module, data: Batch, batch_size: int = 1000) -> dict[str, float]:
+    """Average every entry of ``model.loss`` over ``data`` in eval mode (no corruption, no dropout)."""
+    parts = _as_tuple(data)
+    was_training = model.training
+    model.eval()
+    totals: dict[str, Tensor] = {}
+    n = len(parts[0])
+    for start in range(0, n, batch_size):
+        chunk = tuple(t[start : start + batch_size] for t in parts)
+        out = model.loss(_unpack(chunk))
+        for k, v in out.items():
+            totals[k] = totals.get(k, 0.0) + v.detach() * len(chunk[0])
+    model.train(was_training)
+    return {k: float(v) / n for k, v in totals.items()}
+
+
+def _save_atomic(obj: dict, path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def fit(
+    model: nn.Module,
+    data: Batch,
+    config: TrainConfig,
+    *,
+    valid: Batch | None = None,
+    transform: Callable[[Batch], Batch] | None = None,
+    device: torch.device | str | None = None,
+    checkpoint: Path | str | None = None,
+    progress: bool | None = None,
+    callback: Callable[[int, History], None] | None = None,
+) -> History:
+    """Train ``model`` on ``data`` (a tensor, or a tuple of tensors indexed together) and return its history.
+
+    - Batches are slices of ``data`` after it is moved to ``device`` once; the order is a fresh
+      permutation each epoch from a generator seeded by ``config.seed``. The global torch RNG is
+      seeded too, so corruption and sampling inside ``model.loss`` repeat exactly on the CPU.
+    - ``transform`` is applied to every training batch (e.g. dynamic binarization).
+    - A NaN or infinite loss stops the run with :class:`NonFiniteLossError`.
+    - With ``checkpoint``, the full state is written atomically after every epoch; calling ``fit``
+      again with the same arguments resumes from it (or returns at once if the run had finished).
+    - ``callback(epoch, history)`` runs after each epoch (and after its checkpoint is written).
+    """
+    device = torch.device(device) if device is not None else default_device()
+    model.to(device)
+    parts = tuple(t.to(device) for t in _as_tuple(data))
+    valid_parts = tuple(t.to(device) for t in _as_tuple(valid)) if valid is not None else None
+    if config.early_stopping and valid_parts is None:
+        raise ValueError("early_stopping needs valid data")
+    n = len(parts[0])
+
+    torch.manual_seed(config.seed)
+    shuffle_rng = torch.Generator().manual_seed(config.seed)
+    optimizer = _make_optimizer(model, config)
+    steps_per_epoch = math.ceil(n / config.batch_size)
+    schedule = _make_schedule(optimizer, config, steps_per_epoch)
+    history = History()
+    best_state: dict[str, Tensor] | None = None
+    best_value = math.inf
+    start_epoch = 0
+    checkpoint = Path(checkpoint) if checkpoint is not None else None
+
+    if checkpoint is not None and checkpoint.exists():
+        state = torch.load(checkpoint, map_location="cpu", weights_only=True)
+        if state["config"] != dataclasses.asdict(config) or state["n"] != n:
+            raise ValueError(
+                f"checkpoint {checkpoint} was written by a run with another config or data size; "
+                "delete it or pass another checkpoint path"
+            )
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        if schedule is not None:
+            schedule.load_state_dict(state["schedule"])
+        shuffle_rng.set_state(state["shuffle_rng"])
+        torch.set_rng_state(state["torch_rng"])
+        if device.type == "cuda" and state.get("cuda_rng") is not None:
+            torch.cuda.set_rng_state(state["cuda_rng"], device)
+        history = History.from_dict(state["history"])
+        best_state, best_value = state["best_state"], state["best_value"]
+        start_epoch = history.epochs
+        if history.stopped_early:
+            start_epoch = config.epochs
+
+    show = progress_enabled() if progress is None else progress
+    if show:  # tqdm.auto picks the notebook widget when it can; it warns when ipywidgets is absent
+        from tqdm.auto import tqdm
+    else:
+        from tqdm import tqdm
+
+    bar = tqdm(
+        range(start_epoch, config.epochs),
+        initial=start_epoch,
+        total=config.epochs,
+        desc=type(model).__name__,
+        unit="epoch",
+        disable=not show,
+        leave=True,
+    )
+    check_every = 1 if device.type == "cpu" else 25
+    for epoch in bar:
+        began = time.perf_counter()
+        model.train()
+        order = torch.randperm(n, generator=shuffle_rng).to(device)
+        sums: dict[str, Tensor] = {}
+        for step, start in enumerate(range(0, n, config.batch_size)):
+            idx = order[start : start + config.batch_size]
+            batch = _unpack(tuple(t[idx] for t in parts))
+            if transform is not None:
+                batch = transform(batch)
+            out = model.loss(batch)
+            loss = out["loss"]
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if config.grad_clip is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+            optimizer.step()
+            if schedule is not None:
+                schedule.step()
+            for k, v in out.items():
+                sums[k] = sums.get(k, 0.0) + v.detach() * len(idx)
+            if step % check_every == 0 and not torch.isfinite(sums["loss"]):
+                _stop_non_finite(epoch, step, history, checkpoint)
+        if not torch.isfinite(sums["loss"]):
+            _stop_non_finite(epoch, step, history, checkpoint)
+
+        for k, v in sums.items():
+            history.train.setdefault(k, []).append(float(v) / n)
+        if valid_parts is not None:
+            for k, v in evaluate_loss(model, _unpack(valid_parts)).items():
+                history.valid.setdefault(k, []).append(v)
+        history.samples_seen.append((history.samples_seen[-1] if history.samples_seen else 0) + n)
+        history.seconds.append(time.perf_counter() - began)
+
+        if config.early_stopping:
+            value = history.valid[config.monitor][-1]
+            if value < best_value:
+                best_value, history.best_epoch = value, epoch
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            elif epoch - history.best_epoch >= config.early_stopping:
+                history.stopped_early = True
+        postfix = {"loss": f"{history.train['loss'][-1]:.4g}"}
+        if valid_parts is not None:
+            postfix["valid"] = f"{history.valid['loss'][-1]:.4g}"
+        bar.set_postfix(postfix, refresh=False)
+
+        if checkpoint is not None:
+            _save_atomic(
+                {
+                    "config": dataclasses.asdict(config),
+                    "n": n,
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "schedule": schedule.state_dict() if schedule is not None else None,
+                    "shuffle_rng": shuffle_rng.get_state(),
+                    "torch_rng": torch.get_rng_state(),
+                    "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
+                    "history": history.as_dict(),
+                    "best_state": best_state,
+                    "best_value": best_value,
+                },
+                checkpoint,
+            )
+        if callback is not None:
+            callback(epoch, history)
+        if history.stopped_early:
+            break
+    bar.close()
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    return history
+
+
+def _make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
+    kwargs: dict[str, Any] = {"lr": config.lr, "weight_decay": config.weight_decay}
+    if config.optimizer == "sgd":
+        kwargs["momentum"] = config.momentum
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError("the model has no trainable parameters")
+    return OPTIMIZERS[config.optimizer](params, **kwargs)
+
+
+def _make_schedule(optimizer, config: TrainConfig, steps_per_epoch: int):
+    if config.lr_schedule == "constant":
+        return None
+    total = max(1, config.epochs * steps_per_epoch)
+    return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
+
+
+def _stop_non_finite(epoch: int, step: int, history: History, checkpoint: Path | None) -> None:
+    last = history.train.get("loss", [None])[-1]
+    where = f"epoch {epoch + 1}, by step {step + 1}"
+    hint = f"the last finite epoch loss was {last:.6g}" if last is not None else "no epoch finished"
+    saved = (
+        f" The checkpoint {checkpoint} still holds the last good epoch."
+        if checkpoint is not None and checkpoint.exists()
+        else ""
+    )
+    raise NonFiniteLossError(
+        f"The training loss became NaN or infinite ({where}); {hint}. Training stopped. "
+        f"Try a smaller learning rate, gradient clipping (grad_clip) or a check of the input "
+        f"scaling.{saved}"
+    )
