@@ -94,10 +94,11 @@ def test_internal_links_and_anchors_resolve():
 
 
 @pytest.mark.parametrize("doc", toc_notebooks())
-def test_each_notebook_page_offers_its_notebook_for_download(doc):
+def test_each_notebook_page_offers_its_notebook_and_markdown_for_download(doc):
     page = SITE / f"{doc}.html"
     sources = [link for link in parse(page).links if "_sources/" in link]
     assert any(link.endswith(".ipynb") for link in sources), sources
+    assert any(link.endswith(".md") for link in sources), sources
     for link in sources:
         assert (page.parent / link).resolve().exists(), link
 
