@@ -64,8 +64,9 @@ def test_record_writes_only_when_asked(monkeypatch, tmp_path):
     monkeypatch.delenv("AEBOOK_RESULTS", raising=False)
     assert record("toy", claims, select(TABLE, "paper")) is None
     monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
-    path = record("toy", claims, select(TABLE, "paper"))
+    path = record("toy", claims, select(TABLE, "paper"), {"error": 1.5})
     payload = json.loads(path.read_text())
+    assert payload["measurements"] == {"error": 1.5}
     assert path == tmp_path / "paper" / "toy.json"
     assert payload["claims"][0]["ours"] == 0.5 and payload["settings"]["epochs"] == 100
     assert {"commit", "date", "hardware", "torch"} <= payload.keys()

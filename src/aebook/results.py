@@ -131,10 +131,16 @@ def provenance() -> dict[str, str]:
     }
 
 
-def record(chapter: str, claims: Sequence[Claim], settings: ChapterSettings) -> Path | None:
+def record(
+    chapter: str,
+    claims: Sequence[Claim],
+    settings: ChapterSettings,
+    measurements: dict[str, float] | None = None,
+) -> Path | None:
     """Write ``claims`` with their provenance to ``$AEBOOK_RESULTS/<profile>/<chapter>.json``.
 
-    Does nothing (returns None) when ``$AEBOOK_RESULTS`` is not set.
+    ``measurements`` are further named numbers of the run worth keeping (errors, times) that are
+    not claims. Does nothing (returns None) when ``$AEBOOK_RESULTS`` is not set.
     """
     root = os.environ.get(ENV_VAR)
     if not root:
@@ -146,6 +152,7 @@ def record(chapter: str, claims: Sequence[Claim], settings: ChapterSettings) -> 
         "profile": settings.profile,
         "settings": dataclasses.asdict(settings),
         "claims": [dataclasses.asdict(c) for c in claims],
+        "measurements": {k: float(v) for k, v in (measurements or {}).items()},
         **provenance(),
     }
     tmp = path.with_suffix(".tmp")
