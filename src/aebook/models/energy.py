@@ -83,8 +83,10 @@ class DAEEnergyModel(nn.Module):
         self.autoencoder = autoencoder
 
     @classmethod
-    def create(cls, input_size: int, hidden_size: int, sigma: float) -> DAEEnergyModel:
-        return cls(TiedGaussianDAE(input_size, hidden_size, sigma))
+    def create(
+        cls, input_size: int, hidden_size: int, sigma: float, *, init_std: float | None = 0.01
+    ) -> DAEEnergyModel:
+        return cls(TiedGaussianDAE(input_size, hidden_size, sigma, init_std=init_std))
 
     @property
     def sigma(self) -> float:

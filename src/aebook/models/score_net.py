@@ -6,7 +6,7 @@
   once, s(x, σ), as in the noise-conditional score networks of Song & Ermon (2019). It is what
   annealed Langevin sampling needs (:func:`aebook.sampling.annealed_langevin`).
 
-Both use a smooth activation (softplus by default): implicit score matching differentiates the
+Both use a smooth activation (tanh by default): implicit score matching differentiates the
 network's Jacobian once more, and piecewise-linear units would make that second derivative zero.
 """
 
@@ -38,7 +38,7 @@ class ScoreNet(nn.Module):
         input_size: int = 2,
         hidden_sizes: Sequence[int] = (128, 128),
         *,
-        activation: str = "softplus",
+        activation: str = "tanh",
         objective: str = "dsm",
         sigma: float | None = None,
         scale: float = 1.0,
@@ -85,7 +85,7 @@ class NoiseConditionalScoreNet(nn.Module):
         input_size: int = 2,
         hidden_sizes: Sequence[int] = (128, 128),
         *,
-        activation: str = "softplus",
+        activation: str = "tanh",
         scale: float = 1.0,
     ):
         super().__init__()
