@@ -62,10 +62,11 @@ def score_fields(
     vectors): arrows on a ``grid`` × ``grid`` lattice, over the shaded ``density`` (a log-density,
     one for all panels or one per label).
 
-    Arrows are drawn at their true relative lengths, on one scale shared by every panel, so two
-    panels can be compared arrow by arrow; lengths are capped at the 95th percentile of all panels
-    so that a few long arrows far from the data do not shrink the rest to dots (capped arrows are
-    drawn in orange).
+    Arrows point along the field. Their lengths follow one saturating scale shared by every panel,
+    so that panels can be compared arrow by arrow: a vector of norm ‖v‖ is drawn with length
+    0.9 · spacing · ‖v‖ / (‖v‖ + m), where m is the median norm over all panels. Weak vectors stay
+    proportional, an arrow of the median norm is half the spacing, and the long vectors far from
+    the data never exceed the spacing.
     """
     if not fields:
         raise ValueError("fields is empty")
@@ -73,7 +74,7 @@ def score_fields(
     with torch.no_grad():
         vectors = {k: f(pts).detach().cpu().double().numpy() for k, f in fields.items()}
     norms = np.concatenate([np.linalg.norm(v, axis=1) for v in vectors.values()])
-    cap = float(np.quantile(norms, 0.95)) or 1.0
+    median = float(np.median(norms)) or 1.0
     spacing = (xlim[1] - xlim[0]) / (grid - 1)
     fig, axs = _panels(len(fields), ncols, size)
     for i, (ax, (label, v)) in enumerate(zip(axs, vectors.items(), strict=True)):
@@ -81,18 +82,15 @@ def score_fields(
         if log_density is not None:
             _shade(ax, log_density, xlim, ylim)
         norm = np.linalg.norm(v, axis=1, keepdims=True)
-        capped = (norm > cap)[:, 0]
-        v = v * np.minimum(1.0, cap / np.maximum(norm, 1e-300))
-        u = v * (0.9 * spacing / cap)
-        for sel, color in ((~capped, "0.15"), (capped, "#D55E00")):
-            ax.quiver(
-                gx.ravel()[sel], gy.ravel()[sel], u[sel, 0], u[sel, 1],
-                angles="xy", scale_units="xy", scale=1.0, width=0.004, color=color,
-            )  # fmt: skip
+        u = v * (0.9 * spacing / (norm + median))
+        ax.quiver(
+            gx.ravel(), gy.ravel(), u[:, 0], u[:, 1],
+            angles="xy", scale_units="xy", scale=1.0, width=0.005, color="0.1",
+        )  # fmt: skip
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
         ax.set_aspect("equal")
-        ax.set_title(label, fontsize=9)
+        ax.set_title(label, fontsize=10)
         ax.set_xlabel("x₁")
         ax.set_ylabel("x₂")
         ax.grid(False)
@@ -130,7 +128,7 @@ def sample_panels(
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
         ax.set_aspect("equal")
-        ax.set_title(label, fontsize=9)
+        ax.set_title(label, fontsize=10)
         ax.set_xlabel("x₁")
         ax.set_ylabel("x₂")
     if title:
