@@ -40,6 +40,16 @@ def _pick(option, label: str, i: int):
     return option[i]
 
 
+def _frame(ax, label: str, xlim, ylim) -> None:
+    """Limits, equal aspect, a title and the axis names of a panel in the plane."""
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.set_title(label, fontsize=10)
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+
+
 @torch.no_grad()
 def _shade(ax, log_density: LogDensity, xlim, ylim, n: int = 120) -> None:
     gx, gy, pts = _grid(xlim, ylim, n)
@@ -87,12 +97,7 @@ def score_fields(
             gx.ravel(), gy.ravel(), u[:, 0], u[:, 1],
             angles="xy", scale_units="xy", scale=1.0, width=0.005, color="0.1",
         )  # fmt: skip
-        ax.set_xlim(*xlim)
-        ax.set_ylim(*ylim)
-        ax.set_aspect("equal")
-        ax.set_title(label, fontsize=10)
-        ax.set_xlabel("x₁")
-        ax.set_ylabel("x₂")
+        _frame(ax, label, xlim, ylim)
         ax.grid(False)
     if title:
         fig.suptitle(title)
@@ -125,12 +130,7 @@ def sample_panels(
                 dens = torch.exp(density(grid_pts)).reshape(gx.shape).numpy()
             ax.contour(gx, gy, dens, levels=6, colors="0.5", linewidths=0.7)
         ax.scatter(pts[:, 0], pts[:, 1], s=2, alpha=0.5, color="#0072B2", rasterized=True)
-        ax.set_xlim(*xlim)
-        ax.set_ylim(*ylim)
-        ax.set_aspect("equal")
-        ax.set_title(label, fontsize=10)
-        ax.set_xlabel("x₁")
-        ax.set_ylabel("x₂")
+        _frame(ax, label, xlim, ylim)
     if title:
         fig.suptitle(title)
     return fig
