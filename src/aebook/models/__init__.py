@@ -9,6 +9,8 @@ from aebook.models.autoencoders import (
     first_input,
     mlp,
 )
+from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
+from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
 from aebook.models.vae import (
     LIKELIHOODS,
     VAE,
@@ -30,4 +32,8 @@ __all__ = [
     "BernoulliDecoder",
     "GaussianDecoder",
     "GaussianEncoder",
+    "DAEEnergyModel",
+    "TiedGaussianDAE",
+    "NoiseConditionalScoreNet",
+    "ScoreNet",
 ]
