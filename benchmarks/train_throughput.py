@@ -3,9 +3,11 @@
 Both pipelines train the same model (an MLP VAE 784-400-20 with a Bernoulli decoder) on the same
 MNIST images with the same optimizer (Adam, lr 1e-3, minibatches of 100) for one epoch at a time:
 
-- ``dataloader``: a ``Dataset`` whose ``__getitem__`` converts one uint8 image to a float tensor in
-  [0, 1] (what ``ToTensor`` does), wrapped in a shuffling ``DataLoader``; each batch is then moved
-  to the device.
+- ``dataloader``: the pipeline of the PyTorch examples and most tutorials, rebuilt without
+  torchvision (not installable here): a ``Dataset`` that does what ``torchvision.datasets.MNIST``
+  with ``transforms.ToTensor()`` does per item (uint8 array -> PIL image -> float tensor in [0, 1]
+  of shape (1, 28, 28), returned with its label), a shuffling ``DataLoader`` with the default
+  collate, then ``x.to(device).view(-1, 784)`` per batch.
 - ``fit``: the images converted once and moved to the device once; each batch is one indexing op.
 
 The two run alternately in one process, several repeats each, so both see the same machine state.
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
 from aebook.data import load_mnist
@@ -38,16 +41,19 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 class MNISTImages(Dataset):
-    """One image at a time, converted on access, as torchvision's MNIST + ToTensor would."""
+    """One (image, label) at a time, converted on access, as torchvision's MNIST + ToTensor does."""
 
-    def __init__(self, images_uint8: np.ndarray):
-        self.images = images_uint8
+    def __init__(self, images_uint8: torch.Tensor, labels: torch.Tensor):
+        self.images, self.labels = images_uint8, labels  # (n, 28, 28) uint8, as torchvision keeps
 
     def __len__(self) -> int:
         return len(self.images)
 
-    def __getitem__(self, i: int) -> torch.Tensor:
-        return torch.from_numpy(self.images[i].astype(np.float32) / 255.0)
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, int]:
+        image = Image.fromarray(self.images[i].numpy(), mode="L")  # torchvision's MNIST
+        pixels = torch.from_numpy(np.array(image, np.uint8, copy=True))  # ToTensor from here on
+        pixels = pixels.view(image.size[1], image.size[0], 1).permute(2, 0, 1).contiguous()
+        return pixels.to(torch.float32).div(255), int(self.labels[i])
 
 
 def model(seed: int, device) -> VAE:
@@ -59,8 +65,8 @@ def epoch_dataloader(vae: VAE, loader: DataLoader, device) -> tuple[float, float
     optimizer = torch.optim.Adam(vae.parameters(), lr=1e-3)
     began = time.perf_counter()
     total, count = 0.0, 0
-    for x in loader:
-        x = x.to(device, non_blocking=True)
+    for x, _ in loader:
+        x = x.to(device, non_blocking=True).view(-1, 784)
         loss = vae.loss(x)["loss"]
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -93,12 +99,14 @@ def main() -> int:
 
     data = load_mnist()
     x = data.train.x[: args.n]
-    images_uint8 = (x * 255).round().to(torch.uint8).view(-1, 784).numpy()
+    images_uint8 = (x * 255).round().to(torch.uint8).view(-1, 28, 28)
+    labels = data.train.y[: args.n]
     x_device = x.to(device)
-    loader = DataLoader(MNISTImages(images_uint8), batch_size=100, shuffle=True)
+    loader = DataLoader(MNISTImages(images_uint8, labels), batch_size=100, shuffle=True)
 
     # warm-up (allocator, kernels), not timed
-    epoch_dataloader(model(0, device), DataLoader(MNISTImages(images_uint8[:2000]), 100), device)
+    warm = MNISTImages(images_uint8[:2000], labels[:2000])
+    epoch_dataloader(model(0, device), DataLoader(warm, 100), device)
     epoch_fit(model(0, device), x_device[:2000], 0, device)
 
     times: dict[str, list[float]] = {"dataloader": [], "fit": []}

@@ -3,7 +3,9 @@
     AEBOOK_PROFILE=paper python scripts/reproduce.py book/00_foundations/foundations.ipynb
 
 Each notebook runs top to bottom in a fresh kernel (nbclient) with ``AEBOOK_RESULTS=results``, so
-its ``aebook.results.record`` call writes the claims with the commit, hardware and this command.
+its ``aebook.results.record`` call writes the claims with the commit, hardware and this command,
+and its execution time (wall, and CPU of the kernel) is added to
+``results/benchmarks/book_runtime.json``, which each chapter shows as its expected run time.
 The executed notebook is not saved: the repository stores notebooks without outputs.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shlex
 import sys
 import time
@@ -19,7 +22,16 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from aebook.profiles import active_profile
+from aebook.results import record_runtime
+
 REPO = Path(__file__).resolve().parents[1]
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of the finished child processes (the notebook kernels)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -35,13 +47,17 @@ def main() -> int:
     for path in args.notebooks:
         nb = nbformat.read(path, as_version=4)
         began = time.perf_counter()
+        cpu_before = _children_cpu()
         NotebookClient(
             nb,
             timeout=None if args.timeout < 0 else args.timeout,
             kernel_name="python3",
             resources={"metadata": {"path": str(path.parent)}},
         ).execute()
-        print(f"{path}: executed in {time.perf_counter() - began:.0f} s")
+        wall, cpu = time.perf_counter() - began, _children_cpu() - cpu_before
+        notebook = str(path.resolve().relative_to(REPO))
+        record_runtime(os.environ["AEBOOK_RESULTS"], notebook, active_profile(), wall, cpu)
+        print(f"{path}: executed in {wall:.0f} s wall, {cpu:.0f} s CPU (kernel)")
     return 0
 
 

