@@ -38,8 +38,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--timeout", type=int, default=-1, help="seconds per cell (-1: none)")
+    parser.add_argument(
+        "--runtimes",
+        type=Path,
+        default=None,
+        help="results folder for the run times (default: $AEBOOK_RESULTS, where the claims go)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("AEBOOK_RESULTS", str(REPO / "results"))
+    runtimes_root = args.runtimes or Path(os.environ["AEBOOK_RESULTS"])
     os.environ["AEBOOK_COMMAND"] = "python " + shlex.join(
         [str(Path(sys.argv[0]).resolve().relative_to(REPO)), *sys.argv[1:]]
     )
@@ -56,7 +63,7 @@ def main() -> int:
         ).execute()
         wall, cpu = time.perf_counter() - began, _children_cpu() - cpu_before
         notebook = str(path.resolve().relative_to(REPO))
-        record_runtime(os.environ["AEBOOK_RESULTS"], notebook, active_profile(), wall, cpu)
+        record_runtime(runtimes_root, notebook, active_profile(), wall, cpu)
         print(f"{path}: executed in {wall:.0f} s wall, {cpu:.0f} s CPU (kernel)")
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -11,6 +12,8 @@ from conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "book").rglob("*.ipynb"))
 NOTEBOOKS = [p for p in NOTEBOOKS if ".ipynb_checkpoints" not in p.parts]
+API = REPO / "book" / "api.md"
+SRC = REPO / "src" / "aebook"
 
 
 def _ids(paths):
@@ -92,3 +95,15 @@ def test_code_fits_the_page(path):
         if len(line) > 80
     ]
     assert not long, f"code lines over 80 characters: {long}"
+
+
+def test_api_reference_documents_every_module():
+    """A module missing from book/api.md would be invisible on the website."""
+    documented = set(re.findall(r"^\.\. automodule:: (aebook\.[\w.]+)$", API.read_text(), re.M))
+    modules = {
+        "aebook." + ".".join(p.relative_to(SRC).with_suffix("").parts)
+        for p in SRC.rglob("*.py")
+        if p.name != "__init__.py"
+    }
+    assert modules - documented == set(), "add these modules to book/api.md"
+    assert documented - modules == set(), "book/api.md documents modules that do not exist"

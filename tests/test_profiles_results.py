@@ -105,3 +105,25 @@ def test_runtimes_accumulate_per_profile_and_stay_out_of_the_scoreboard(monkeypa
     assert "| book/b.ipynb | 1.7 min, 3.2 min | — |" in md  # minutes from 90 s on
     assert "| **total (wall)** | 2.2 min | 10 min |" in md
     assert "No measured run times" in runtimes(tmp_path / "none")._repr_markdown_()
+
+
+def test_benchmark_files_read_back_and_throughput_table(tmp_path):
+    from aebook.results import ThroughputTable, load_benchmark
+
+    assert load_benchmark("train_throughput", tmp_path) is None
+    payload = {
+        "n": 50_000,
+        "repeats": 5,
+        "device": "cpu",
+        "hardware": "x86_64, 2 CPUs",
+        "gpu": None,
+        "torch": "2.13.0",
+        "median_epoch_seconds": {"dataloader": 20.0, "fit": 8.0},
+        "last_loss": {"dataloader": 130.2, "fit": 130.0},
+        "speedup": 2.5,
+    }
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "train_throughput.json").write_text(json.dumps(payload))
+    md = ThroughputTable(load_benchmark("train_throughput", tmp_path))._repr_markdown_()
+    assert "| fit | 8.00 | 6,250 | 130.00 |" in md and "| dataloader | 20.00 | 2,500 |" in md
+    assert "**`fit` is 2.50× the DataLoader pipeline**" in md

@@ -58,3 +58,20 @@ def test_plot_arguments_are_checked():
         plot.image_grid(torch.rand(2, 15))
     with pytest.raises(ValueError, match="x must be one of"):
         plot.learning_curves({}, x="steps")
+
+
+def test_scaling_figure_draws_both_sweeps_with_their_slopes():
+    payload = {
+        "by_size": [{"n": n, "fit_s": n / 1000} for n in (1000, 2000, 4000)],
+        "by_width": [{"h": h, "fit_s": h / 100, "dataloader_s": 3 + h / 100} for h in (50, 400)],
+        "n_width": 10_000,
+        "size_slope": 1.0,
+        "width_slope": 0.98,
+    }
+    fig = plot.scaling_benchmark(payload)
+    left, right = fig.axes
+    assert left.get_xscale() == right.get_yscale() == "log"
+    assert "slope 1.00" in left.get_title() and "slope 0.98" in right.get_title()
+    assert [line.get_label() for line in right.get_lines()][:2] == ["fit", "DataLoader pipeline"]
+    np.testing.assert_allclose(right.get_lines()[1].get_ydata(), [3.5, 7.0])
+    plt.close(fig)

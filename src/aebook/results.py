@@ -313,3 +313,36 @@ def runtimes(
     path = Path(root) / RUNTIMES
     table = json.loads(path.read_text()) if path.exists() else {}
     return RuntimeTable(table, notebooks)
+
+
+def load_benchmark(name: str, root: Path | str = "../results") -> dict | None:
+    """What ``benchmarks/<name>.py`` last wrote to ``root``/benchmarks/<name>.json (None if never)."""
+    path = Path(root) / "benchmarks" / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+class ThroughputTable:
+    """The table of ``benchmarks/train_throughput.py``: median epoch time of each pipeline."""
+
+    def __init__(self, payload: dict):
+        self.payload = payload
+
+    def _repr_markdown_(self) -> str:
+        p = self.payload
+        med, loss = p["median_epoch_seconds"], p["last_loss"]
+        rows = [
+            f"| {name} | {med[name]:.2f} | {p['n'] / med[name]:,.0f} | {loss[name]:.2f} |"
+            for name in ("dataloader", "fit")
+        ]
+        where = p.get("gpu") or p["hardware"]
+        return "\n".join(
+            [
+                "| pipeline | median epoch (s) | images per second | loss after one epoch (nats) |",
+                "|---|---|---|---|",
+                *rows,
+                "",
+                f"**`fit` is {p['speedup']:.2f}× the DataLoader pipeline** ({p['n']:,} MNIST "
+                f"images, {p['repeats']} alternating repeats, {p['device']}: {where}, "
+                f"torch {p['torch']}).",
+            ]
+        )

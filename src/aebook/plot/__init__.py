@@ -1,6 +1,7 @@
 """Figures of the book, one function per kind of figure, in one style (applied on import)."""
 
 from aebook.plot import style
+from aebook.plot.benchmarks import scaling_benchmark
 from aebook.plot.curves import learning_curves, line_plot, reference_line
 from aebook.plot.fields import sample_panels, score_fields
 from aebook.plot.images import image_grid
@@ -15,6 +16,7 @@ __all__ = [
     "reference_line",
     "sample_panels",
     "score_fields",
+    "scaling_benchmark",
     "scatter_2d",
     "style",
 ]
