@@ -40,16 +40,21 @@ def main() -> int:
     args = parser.parse_args()
     notebooks = args.notebooks or toc_notebooks()
     results = REPO / "results"
+    failed: list[str] = []
     for profile in args.profile:
         with tempfile.TemporaryDirectory() as scratch:
             env = dict(os.environ, AEBOOK_PROFILE=profile)
             env["AEBOOK_RESULTS"] = scratch if profile == "smoke" else str(results)
             command = [sys.executable, str(REPO / "scripts" / "reproduce.py")]
             for nb in notebooks:  # one process per notebook: a failure names its notebook
-                subprocess.run([*command, "--runtimes", str(results), nb], env=env, check=True)
+                done = subprocess.run([*command, "--runtimes", str(results), nb], env=env)
+                if done.returncode != 0:
+                    failed.append(f"{nb} ({profile})")
     print()
     print(runtimes(results, notebooks)._repr_markdown_())
-    return 0
+    if failed:  # the others still ran and were timed
+        print("\nThese notebooks failed (not timed): " + ", ".join(failed))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
