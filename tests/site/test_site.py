@@ -111,3 +111,23 @@ def test_pages_show_no_error_or_stray_warning_output():
             if marker in html:
                 bad.append(f"{page.relative_to(SITE)}: {marker!r}")
     assert not bad, "\n".join(bad)
+
+
+def test_every_page_has_search_and_the_dark_mode_switch():
+    search = SITE / "search.html"
+    assert search.exists() and (SITE / "searchindex.js").exists()
+    for page in book_pages():
+        html = page.read_text(encoding="utf-8")
+        if html.startswith('<meta http-equiv="Refresh"'):
+            continue  # index.html only redirects to the first page
+        assert "theme-switch" in html, f"{page.relative_to(SITE)}: no light/dark switch"
+        assert 'action="' in html and "search.html" in html, f"{page}: no search box"
+
+
+def test_numbered_equations_are_referenced_by_number():
+    """Each {eq} reference in a chapter renders as a link to a numbered equation, e.g. "(3)"."""
+    pages = [SITE / f"{doc}.html" for doc in toc_notebooks()]
+    link = re.compile(r'<a class="reference internal" href="[^"]*#equation-[^"]*">([^<]*)</a>')
+    refs = [m.group(1) for page in pages for m in link.finditer(page.read_text())]
+    assert refs, "no chapter references an equation"
+    assert all(re.fullmatch(r"\(\d+\)", r) for r in refs), sorted(set(refs))
