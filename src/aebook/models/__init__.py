@@ -9,6 +9,7 @@ from aebook.models.autoencoders import (
     first_input,
     mlp,
 )
+from aebook.models.dae import DenoisingAutoencoder, StackedDenoisingAutoencoder
 from aebook.models.vae import (
     LIKELIHOODS,
     VAE,
@@ -20,6 +21,8 @@ from aebook.models.vae import (
 __all__ = [
     "ACTIVATIONS",
     "Autoencoder",
+    "DenoisingAutoencoder",
+    "StackedDenoisingAutoencoder",
     "LinearAutoencoder",
     "MLPAutoencoder",
     "SigmoidAutoencoder",

@@ -2,16 +2,22 @@
 
 from aebook.plot import style
 from aebook.plot.curves import learning_curves, line_plot, reference_line
+from aebook.plot.errors import interval_plot
+from aebook.plot.fields import vector_field
+from aebook.plot.filters import filter_panels
 from aebook.plot.images import image_grid
 from aebook.plot.scatter import scatter_2d
 
 style.apply()
 
 __all__ = [
+    "filter_panels",
     "image_grid",
+    "interval_plot",
     "learning_curves",
     "line_plot",
     "reference_line",
     "scatter_2d",
     "style",
+    "vector_field",
 ]
