@@ -15,6 +15,7 @@ from aebook.data.larochelle import PAPER_SIZES, TASKS
 from aebook.evaluate import correlation_area
 from aebook.experiments.denoising import (
     PAPER_TABLE1,
+    CandidatesTable,
     Table1,
     candidates,
     circle_data,
@@ -332,6 +333,10 @@ def test_run_task_selects_on_validation_and_resumes_from_its_cache(tmp_path):
     again = run_task("rect", cfg, device="cpu", splits=splits, cache_dir=tmp_path)
     assert again.sda.test == result.sda.test and again.sda.candidate == result.sda.candidate
     assert torch.equal(again.saa.predictions, result.saa.predictions)
+    assert [len(result.runs[m]) for m in ("saa", "sda")] == [2, 2]
+    assert result.sda in result.runs["sda"]
+    assert min(r.valid_error for r in result.runs["sda"]) == result.sda.valid_error
+    assert CandidatesTable({"rect": result})._repr_markdown_().count("✓") == 2
     table = Table1({"rect": result}, cfg)._repr_markdown_()
     assert table.count("paper only") == len(TASKS) - 1
     assert "| rect | 2.41 ± 0.13 | 1.99 ± 0.12 |" in table

@@ -25,7 +25,7 @@ import itertools
 import json
 import math
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -287,6 +287,7 @@ class TaskResult:
     sda: Run
     generated: bool
     n_candidates: dict[str, int]
+    runs: dict[str, list[Run]] = field(default_factory=dict)  #: every candidate, per model
 
     def p_sda_better(self, labels: Tensor) -> float:
         """One-sided McNemar (exact binomial) p-value that SdA-3 errs less than SAA-3."""
@@ -418,6 +419,7 @@ def run_task(
         cache.mkdir(parents=True, exist_ok=True)
     best: dict[str, Run] = {}
     counts = {}
+    all_runs: dict[str, list[Run]] = {}
     for model_name in ("saa", "sda"):
         grid = candidates(cfg, task, model_name)
         counts[model_name] = len(grid)
@@ -439,7 +441,8 @@ def run_task(
                 _save(path, run)
             runs.append(run)
         best[model_name] = min(runs, key=lambda r: r.valid_error)
-    return TaskResult(task, best["saa"], best["sda"], not is_official(task), counts)
+        all_runs[model_name] = runs
+    return TaskResult(task, best["saa"], best["sda"], not is_official(task), counts, all_runs)
 
 
 class Table1:
@@ -486,6 +489,35 @@ class Table1:
                 f"| {100 * row['paper_nu']:.0f} % | {cell(row['saa'])} | {cell(row['sda'])} "
                 f"| {ours_nu} | {row['n_test'] or '—'} | {status} |"
             )
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_()
+
+
+class CandidatesTable:
+    """Every candidate trained for each task: validation and test error, the chosen ones marked."""
+
+    def __init__(self, results: dict[str, TaskResult]):
+        self.results = results
+
+    def _repr_markdown_(self) -> str:
+        lines = [
+            "| task | model | ν | layers | pretraining (epochs, lr) | fine-tuning lr "
+            "| best epoch | validation error | test error | chosen |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for task, r in self.results.items():
+            for name, label in (("saa", "SAA-3"), ("sda", "SdA-3")):
+                chosen = r.saa if name == "saa" else r.sda
+                for run in r.runs.get(name, []):
+                    c = run.candidate
+                    epoch = "—" if run.best_epoch is None else run.best_epoch + 1
+                    lines.append(
+                        f"| {task} | {label} | {100 * c.nu:.0f} % | {'-'.join(map(str, c.hidden))} "
+                        f"| {c.pretrain_epochs}, {c.pretrain_lr:g} | {c.finetune_lr:g} | {epoch} "
+                        f"| {run.valid_error:.2f} % | {run.test} | {'✓' if run is chosen else ''} |"
+                    )
         return "\n".join(lines)
 
     def __repr__(self) -> str:
