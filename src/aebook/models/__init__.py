@@ -10,6 +10,8 @@ from aebook.models.autoencoders import (
     mlp,
 )
 from aebook.models.dae import DenoisingAutoencoder, StackedDenoisingAutoencoder
+from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
+from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
 from aebook.models.vae import (
     LIKELIHOODS,
     VAE,
@@ -33,4 +35,8 @@ __all__ = [
     "BernoulliDecoder",
     "GaussianDecoder",
     "GaussianEncoder",
+    "DAEEnergyModel",
+    "TiedGaussianDAE",
+    "NoiseConditionalScoreNet",
+    "ScoreNet",
 ]

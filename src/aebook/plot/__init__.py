@@ -1,9 +1,10 @@
 """Figures of the book, one function per kind of figure, in one style (applied on import)."""
 
 from aebook.plot import style
+from aebook.plot.arrows import vector_field
 from aebook.plot.curves import learning_curves, line_plot, reference_line
 from aebook.plot.errors import interval_plot
-from aebook.plot.fields import vector_field
+from aebook.plot.fields import sample_panels, score_fields
 from aebook.plot.filters import filter_panels
 from aebook.plot.images import image_grid
 from aebook.plot.scatter import scatter_2d
@@ -17,6 +18,8 @@ __all__ = [
     "learning_curves",
     "line_plot",
     "reference_line",
+    "sample_panels",
+    "score_fields",
     "scatter_2d",
     "style",
     "vector_field",
