@@ -36,6 +36,7 @@ DESCRIPTIONS = {
 CHAPTERS = {
     "foundations": "aebook.experiments.foundations",
     "score_matching": "aebook.experiments.score_matching",
+    "denoising": "aebook.experiments.denoising",
 }
 
 

@@ -1,5 +1,6 @@
 """Datasets as tensors, downloaded once into a checked cache folder (see :mod:`aebook.data.store`)."""
 
+from aebook.data.larochelle import TASKS, SplitSizes, load_task
 from aebook.data.mnist import (
     FASHION_MNIST,
     MNIST,
@@ -31,11 +32,14 @@ __all__ = [
     "DatasetSource",
     "LabelledImages",
     "RemoteFile",
+    "SplitSizes",
     "Splits",
+    "TASKS",
     "binarize",
     "data_dir",
     "fetch",
     "load_mnist",
+    "load_task",
     "read_idx",
     "rotate",
 ]

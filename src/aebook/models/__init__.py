@@ -9,6 +9,7 @@ from aebook.models.autoencoders import (
     first_input,
     mlp,
 )
+from aebook.models.dae import DenoisingAutoencoder, StackedDenoisingAutoencoder
 from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
 from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
 from aebook.models.vae import (
@@ -22,6 +23,8 @@ from aebook.models.vae import (
 __all__ = [
     "ACTIVATIONS",
     "Autoencoder",
+    "DenoisingAutoencoder",
+    "StackedDenoisingAutoencoder",
     "LinearAutoencoder",
     "MLPAutoencoder",
     "SigmoidAutoencoder",

@@ -1,16 +1,21 @@
 """Figures of the book, one function per kind of figure, in one style (applied on import)."""
 
 from aebook.plot import style
+from aebook.plot.arrows import vector_field
 from aebook.plot.benchmarks import scaling_benchmark
 from aebook.plot.curves import learning_curves, line_plot, reference_line
+from aebook.plot.errors import interval_plot
 from aebook.plot.fields import sample_panels, score_fields
+from aebook.plot.filters import filter_panels
 from aebook.plot.images import image_grid
 from aebook.plot.scatter import scatter_2d
 
 style.apply()
 
 __all__ = [
+    "filter_panels",
     "image_grid",
+    "interval_plot",
     "learning_curves",
     "line_plot",
     "reference_line",
@@ -19,4 +24,5 @@ __all__ = [
     "scaling_benchmark",
     "scatter_2d",
     "style",
+    "vector_field",
 ]
