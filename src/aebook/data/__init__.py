@@ -9,6 +9,13 @@ from aebook.data.mnist import (
     load_mnist,
     read_idx,
 )
+from aebook.data.movielens import (
+    MOVIELENS_100K,
+    Ratings,
+    load_movielens_100k,
+    load_ratings,
+    low_rank_ratings,
+)
 from aebook.data.store import (
     CorruptDataError,
     DatasetSource,
@@ -22,16 +29,21 @@ from aebook.data.transforms import rotate
 __all__ = [
     "FASHION_MNIST",
     "MNIST",
+    "MOVIELENS_100K",
     "CorruptDataError",
     "DataUnavailableError",
     "DatasetSource",
     "LabelledImages",
+    "Ratings",
     "RemoteFile",
     "Splits",
     "binarize",
     "data_dir",
     "fetch",
     "load_mnist",
+    "load_movielens_100k",
+    "load_ratings",
+    "low_rank_ratings",
     "read_idx",
     "rotate",
 ]

@@ -206,16 +206,20 @@ def fetch_movielens_100k(
     download: bool = True,
     source: DatasetSource = MOVIELENS_100K,
     archive: DatasetSource = MOVIELENS_100K_ARCHIVE,
+    timeout: float = 30.0,
 ) -> dict[str, Path]:
-    """Verified local paths of ``u.data``, ``u.item``, ``u.user``: the files, else the archive."""
+    """Verified local paths of ``u.data``, ``u.item``, ``u.user``: the files, else the archive.
+
+    ``timeout`` (seconds) bounds each connection attempt, so an offline machine gives up quickly.
+    """
     folder = Path(root) if root is not None else data_dir() / source.folder
     try:
-        return fetch(source, root=folder, download=download)
+        return fetch(source, root=folder, download=download, timeout=timeout)
     except DataUnavailableError as direct:
         if not download:
             raise
         try:
-            zipped = fetch(archive, root=folder)[archive.files[0].name]
+            zipped = fetch(archive, root=folder, timeout=timeout)[archive.files[0].name]
             _extract_verified(zipped, folder, source)
             zipped.unlink()
         except (DataUnavailableError, CorruptDataError, zipfile.BadZipFile) as via_archive:

@@ -105,7 +105,7 @@ class RecommendationSettings(ChapterSettings):
     mf_rank: int  #: rank of the matrix factorisation
     mf_l2: tuple[float, ...]  #: penalty weights tried, chosen on the validation ratings
     mf: TrainConfig  #: training of BiasedMF
-    max_rmse: float  #: both models must beat this test RMSE (the item-mean baseline is ≈ 1.03)
+    max_rmse: float  #: both models must beat this test RMSE (the item-mean baseline is ≈ 1.01)
     max_autorec_minus_mf: float  #: I-AutoRec RMSE minus BiasedMF RMSE must be at most this
 
 

@@ -9,6 +9,8 @@ from aebook.models.autoencoders import (
     first_input,
     mlp,
 )
+from aebook.models.autorec import BiasedMF, IAutoRec
+from aebook.models.supervised import SupervisedAutoencoder
 from aebook.models.vae import (
     LIKELIHOODS,
     VAE,
@@ -25,6 +27,9 @@ __all__ = [
     "SigmoidAutoencoder",
     "first_input",
     "mlp",
+    "BiasedMF",
+    "IAutoRec",
+    "SupervisedAutoencoder",
     "LIKELIHOODS",
     "VAE",
     "BernoulliDecoder",

@@ -33,11 +33,12 @@ def bar_chart(
             raise ValueError(
                 f"values[{name!r}] has {len(v)} entries but there are {len(categories)} categories"
             )
-    fig, ax = axes(ax, figsize=(max(5.0, 0.55 * len(categories) * max(1, len(values))), 3.5))
-    width = 0.8 / max(1, len(values))
+    fig_width = min(10.0, max(5.0, 0.28 * len(categories) * max(1, len(values)) + 1.5))
+    fig, ax = axes(ax, figsize=(fig_width, 3.5))
+    bar = 0.8 / max(1, len(values))
     x = np.arange(len(categories))
     for k, (name, v) in enumerate(values.items()):
-        ax.bar(x + (k - (len(values) - 1) / 2) * width, _array(v), width, label=name)
+        ax.bar(x + (k - (len(values) - 1) / 2) * bar, _array(v), bar, label=name)
     ax.set_xticks(x, [str(c) for c in categories])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -46,8 +47,10 @@ def bar_chart(
         ax.set_ylim(*ylim)
     if title:
         ax.set_title(title)
-    if len(values) > 1:
-        ax.legend(fontsize=8, ncols=min(len(values), 4))
+    if len(values) > 1:  # below the axes, where it cannot hide a bar
+        ax.legend(
+            fontsize=8, ncols=min(len(values), 4), loc="upper center", bbox_to_anchor=(0.5, -0.2)
+        )
     return fig
 
 
