@@ -192,7 +192,7 @@ SETTINGS = {
             splits=1,
             hidden=100,
             autorec_l2=(100.0,),
-            autorec=TrainConfig(epochs=15, batch_size=2000, lr=1e-2),
+            autorec=TrainConfig(epochs=80, batch_size=2000, lr=1e-2),
             mf_rank=10,
             mf_l2=(0.1,),
             mf=TrainConfig(epochs=3, batch_size=256, lr=3e-3),
