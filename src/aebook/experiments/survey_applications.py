@@ -260,7 +260,7 @@ SETTINGS["standard"] = SurveyApplicationsSettings(
     recommendation=RecommendationSettings(
         test_fraction=0.1,
         valid_fraction=0.05,
-        splits=1,
+        splits=2,
         hidden=500,
         autorec_l2=(10.0, 100.0, 1000.0),
         autorec=TrainConfig(epochs=400, batch_size=2000, lr=1e-2, early_stopping=20),
