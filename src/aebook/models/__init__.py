@@ -10,6 +10,8 @@ from aebook.models.autoencoders import (
     mlp,
 )
 from aebook.models.autorec import BiasedMF, IAutoRec
+from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
+from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
 from aebook.models.supervised import SupervisedAutoencoder
 from aebook.models.vae import (
     LIKELIHOODS,
@@ -35,4 +37,8 @@ __all__ = [
     "BernoulliDecoder",
     "GaussianDecoder",
     "GaussianEncoder",
+    "DAEEnergyModel",
+    "TiedGaussianDAE",
+    "NoiseConditionalScoreNet",
+    "ScoreNet",
 ]

@@ -1,4 +1,4 @@
-"""Objectives: reconstruction likelihoods, KL terms, and (in later chapters) ELBOs, score matching."""
+"""Objectives: reconstruction likelihoods, KL terms, score matching, and (in later chapters) ELBOs."""
 
 from aebook.objectives.kl import kl_normal, kl_normal_standard
 from aebook.objectives.likelihood import (
@@ -7,6 +7,14 @@ from aebook.objectives.likelihood import (
     gaussian_nll,
     reconstruction_loss,
     squared_error,
+)
+from aebook.objectives.score_matching import (
+    ParzenDensity,
+    dsm_loss,
+    dsm_target,
+    esm_loss,
+    ism_loss,
+    jacobian_trace,
 )
 
 __all__ = [
@@ -17,4 +25,10 @@ __all__ = [
     "gaussian_nll",
     "reconstruction_loss",
     "squared_error",
+    "ParzenDensity",
+    "dsm_loss",
+    "dsm_target",
+    "esm_loss",
+    "ism_loss",
+    "jacobian_trace",
 ]
