@@ -190,3 +190,22 @@ def test_swiss_roll_is_seeded():
     assert x.shape == (100, 3) and t.shape == (100,)
     assert torch.equal(x, swiss_roll(100, 0.0, seed=1)[0])
     assert torch.allclose(x[:, 0], t * torch.cos(t), atol=1e-5)  # scikit-learn's parametrisation
+
+
+def test_recorded_numbers_read_back_what_record_wrote(tmp_path, monkeypatch):
+    from aebook.experiments.survey_applications import recorded_numbers
+    from aebook.results import Claim, record
+
+    cfg = settings("survey_applications", "smoke").clustering
+    missing = recorded_numbers("survey_applications_clustering", "smoke", tmp_path)
+    assert missing.run is None and "No recorded run" in missing._repr_markdown_()
+    monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
+    claims = [Claim.at_least("gain", 2.5, 0.0, unit="points"), Claim.at_most("rmse", 1.5, 1.0)]
+    record("survey_applications_clustering", claims, cfg, measurements={"pixels: NMI": 0.5})
+    shown = recorded_numbers("survey_applications_clustering", "smoke", tmp_path)
+    assert shown.measurements == {"pixels: NMI": 0.5}
+    text = shown._repr_markdown_()
+    assert "profile `smoke`" in text
+    assert "| pixels: NMI | 0.5 |  |" in text
+    assert "| claim: gain | 2.5 points | ≥ 0 points: holds |" in text
+    assert "| claim: rmse | 1.5 | ≤ 1: misses |" in text
