@@ -37,6 +37,7 @@ CHAPTERS = {
     "foundations": "aebook.experiments.foundations",
     "score_matching": "aebook.experiments.score_matching",
     "denoising": "aebook.experiments.denoising",
+    "survey_applications": "aebook.experiments.survey_applications",
 }
 
 

@@ -10,6 +10,13 @@ from aebook.data.mnist import (
     load_mnist,
     read_idx,
 )
+from aebook.data.movielens import (
+    MOVIELENS_100K,
+    Ratings,
+    load_movielens_100k,
+    load_ratings,
+    low_rank_ratings,
+)
 from aebook.data.store import (
     CorruptDataError,
     DatasetSource,
@@ -27,10 +34,12 @@ __all__ = [
     "Ring",
     "two_gaussians",
     "MNIST",
+    "MOVIELENS_100K",
     "CorruptDataError",
     "DataUnavailableError",
     "DatasetSource",
     "LabelledImages",
+    "Ratings",
     "RemoteFile",
     "SplitSizes",
     "Splits",
@@ -40,6 +49,9 @@ __all__ = [
     "fetch",
     "load_mnist",
     "load_task",
+    "load_movielens_100k",
+    "load_ratings",
+    "low_rank_ratings",
     "read_idx",
     "rotate",
 ]

@@ -9,9 +9,11 @@ from aebook.models.autoencoders import (
     first_input,
     mlp,
 )
+from aebook.models.autorec import BiasedMF, IAutoRec
 from aebook.models.dae import DenoisingAutoencoder, StackedDenoisingAutoencoder
 from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
 from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
+from aebook.models.supervised import SupervisedAutoencoder
 from aebook.models.vae import (
     LIKELIHOODS,
     VAE,
@@ -30,6 +32,9 @@ __all__ = [
     "SigmoidAutoencoder",
     "first_input",
     "mlp",
+    "BiasedMF",
+    "IAutoRec",
+    "SupervisedAutoencoder",
     "LIKELIHOODS",
     "VAE",
     "BernoulliDecoder",

@@ -3,6 +3,7 @@
 from aebook.plot import style
 from aebook.plot.arrows import vector_field
 from aebook.plot.benchmarks import scaling_benchmark
+from aebook.plot.comparisons import bar_chart, heatmap, scatter_3d, scatter_panels, score_histograms
 from aebook.plot.curves import learning_curves, line_plot, reference_line
 from aebook.plot.errors import interval_plot
 from aebook.plot.fields import sample_panels, score_fields
@@ -14,6 +15,11 @@ style.apply()
 
 __all__ = [
     "filter_panels",
+    "bar_chart",
+    "heatmap",
+    "scatter_3d",
+    "scatter_panels",
+    "score_histograms",
     "image_grid",
     "interval_plot",
     "learning_curves",

@@ -1,0 +1,312 @@
+"""MovieLens 100K (GroupLens; Harper & Konstan 2015) as rating triples, and a generated stand-in.
+
+The dataset's license allows research use but forbids redistribution, so the book never ships the
+files: a reader's copy comes from GroupLens. Three files are used, ``u.data`` (100,000 ratings
+``user, item, rating 1-5, time`` by 943 users of 1,682 films), ``u.item`` (titles) and ``u.user``
+(to check the user count). Each is checked against its SHA-256 before it is read.
+
+Where the files come from, in order (the first that yields files with the right checksums wins):
+
+1. the files themselves, from GroupLens's folder ``ml-100k/`` (https, then http) and from the
+   Internet Archive's copy of that folder;
+2. the official archive ``ml-100k.zip`` (from GroupLens, then the Internet Archive), itself
+   checked against its SHA-256 before it is opened; the three files are taken out of it and each
+   is checked against its own SHA-256 before it is written under its real name.
+
+So a file is used only when its own checksum matches, however it arrived. When neither route
+works (offline), :class:`~aebook.data.store.DataUnavailableError` names the folder, the files and
+the URLs. :func:`low_rank_ratings` generates a rating matrix of the same size and sparsity from a
+known low-rank model, for running the recommendation chapter without the dataset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from aebook.data.store import (
+    CorruptDataError,
+    DatasetSource,
+    DataUnavailableError,
+    RemoteFile,
+    data_dir,
+    fetch,
+)
+
+HOMEPAGE = "https://grouplens.org/datasets/movielens/100k/"
+_GROUPLENS = "files.grouplens.org/datasets/movielens/"
+_ARCHIVE_ORG = "https://web.archive.org/web/2021id_/https://" + _GROUPLENS
+
+
+def _file_urls(name: str) -> tuple[str, ...]:
+    return (
+        f"https://{_GROUPLENS}ml-100k/{name}",
+        f"http://{_GROUPLENS}ml-100k/{name}",
+        f"{_ARCHIVE_ORG}ml-100k/{name}",
+    )
+
+
+_SHA256 = {
+    "u.data": "06416e597f82b7342361e41163890c81036900f418ad91315590814211dca490",
+    "u.item": "553841ebc7de3a0fd0d6b62a204ea30c1e651aacfb2814c7a6584ac52f2c5701",
+    "u.user": "f120e114da2e8cf314fd28f99417c94ae9ddf1cb6db8ce0e4b5995d40e90e62c",
+}
+
+#: The three files of MovieLens 100K the book reads, each with its SHA-256 and its mirrors.
+MOVIELENS_100K = DatasetSource(
+    "movielens-100k",
+    tuple(RemoteFile(name, digest, _file_urls(name)) for name, digest in _SHA256.items()),
+    homepage=HOMEPAGE,
+)
+
+#: The official archive that holds them (under ``ml-100k/``); the second route.
+MOVIELENS_100K_ARCHIVE = DatasetSource(
+    "movielens-100k",
+    (
+        RemoteFile(
+            "ml-100k.zip",
+            "50d2a982c66986937beb9ffb3aa76efe955bf3d5c6b761f4e3a7cd717c6a3229",
+            (f"https://{_GROUPLENS}ml-100k.zip", f"{_ARCHIVE_ORG}ml-100k.zip"),
+        ),
+    ),
+    homepage=HOMEPAGE,
+)
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """Observed ratings as triples: ``users``, ``items`` (int64, from 0) and ``values`` (float32).
+
+    ``n_users`` and ``n_items`` give the size of the full matrix; ``source`` says where the ratings
+    come from (shown to the reader); ``item_names`` holds one name per item.
+    """
+
+    users: Tensor
+    items: Tensor
+    values: Tensor
+    n_users: int
+    n_items: int
+    source: str
+    item_names: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        n = len(self.values)
+        if len(self.users) != n or len(self.items) != n:
+            raise ValueError(
+                f"users, items and values must have one entry per rating; got "
+                f"{len(self.users)}, {len(self.items)}, {n}"
+            )
+        if n and (int(self.users.max()) >= self.n_users or int(self.items.max()) >= self.n_items):
+            raise ValueError("a user or item index is outside n_users / n_items")
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def density(self) -> float:
+        """Fraction of the user x item matrix that is observed."""
+        return len(self) / (self.n_users * self.n_items)
+
+    def subset(self, index: Tensor) -> Ratings:
+        """The ratings at ``index`` (same matrix size, same source)."""
+        return Ratings(
+            self.users[index],
+            self.items[index],
+            self.values[index],
+            self.n_users,
+            self.n_items,
+            self.source,
+            self.item_names,
+        )
+
+    def split(self, fraction: float, seed: int = 0) -> tuple[Ratings, Ratings]:
+        """A random split into ``(1 - fraction, fraction)`` of the ratings, seeded."""
+        if not 0.0 < fraction < 1.0:
+            raise ValueError(f"fraction must be in (0, 1); got {fraction}")
+        order = torch.randperm(len(self), generator=torch.Generator().manual_seed(seed))
+        cut = len(self) - round(fraction * len(self))
+        return self.subset(order[:cut]), self.subset(order[cut:])
+
+    def item_matrix(self) -> tuple[Tensor, Tensor]:
+        """Dense ``(n_items, n_users)`` ratings (0 where unobserved) and the boolean mask of observed.
+
+        Row ``i`` is item i's partially observed vector of ratings, the input of I-AutoRec.
+        """
+        matrix = torch.zeros(self.n_items, self.n_users)
+        mask = torch.zeros(self.n_items, self.n_users, dtype=torch.bool)
+        matrix[self.items, self.users] = self.values
+        mask[self.items, self.users] = True
+        return matrix, mask
+
+
+def _read_table(path: Path, sep: str) -> list[list[str]]:
+    text = path.read_bytes().decode("latin-1")  # u.item holds a few Latin-1 titles
+    return [line.split(sep) for line in text.splitlines() if line.strip()]
+
+
+def read_movielens_100k(paths: dict[str, Path]) -> Ratings:
+    """Parse verified copies of ``u.data``, ``u.item`` and ``u.user`` into :class:`Ratings`."""
+    try:
+        raw = np.loadtxt(paths["u.data"], dtype=np.int64, delimiter="\t", ndmin=2)
+    except ValueError as exc:
+        raise CorruptDataError(f"{paths['u.data']} is not a table of integers ({exc})") from exc
+    if raw.shape[1] != 4:
+        raise CorruptDataError(f"{paths['u.data']} has {raw.shape[1]} columns; expected 4")
+    items = _read_table(paths["u.item"], "|")
+    n_users = len(_read_table(paths["u.user"], "|"))
+    n_items = len(items)
+    user, item, rating = raw[:, 0], raw[:, 1], raw[:, 2]
+    if rating.min() < 1 or rating.max() > 5:
+        raise CorruptDataError(f"{paths['u.data']} holds ratings outside 1..5")
+    if user.min() < 1 or user.max() > n_users or item.min() < 1 or item.max() > n_items:
+        raise CorruptDataError(
+            f"{paths['u.data']} refers to users or items that u.user ({n_users}) or "
+            f"u.item ({n_items}) do not list"
+        )
+    return Ratings(
+        torch.from_numpy(user - 1),
+        torch.from_numpy(item - 1),
+        torch.from_numpy(rating.astype(np.float32)),
+        n_users,
+        n_items,
+        source="MovieLens 100K (GroupLens)",
+        item_names=tuple(
+            row[1] if len(row) > 1 else f"item {i + 1}" for i, row in enumerate(items)
+        ),
+    )
+
+
+def _extract_verified(archive: Path, folder: Path, source: DatasetSource) -> None:
+    """Take ``source``'s files out of the archive, writing each only when its SHA-256 matches."""
+    with zipfile.ZipFile(archive) as zf:
+        members = {Path(m).name: m for m in zf.namelist()}
+        for remote in source.files:
+            if remote.name not in members:
+                raise CorruptDataError(f"{archive.name} holds no {remote.name}")
+            data = zf.read(members[remote.name])
+            if hashlib.sha256(data).hexdigest() != remote.sha256:
+                raise CorruptDataError(
+                    f"{remote.name} inside {archive.name} does not match its SHA-256 checksum"
+                )
+            part = folder / (remote.name + ".part")
+            part.write_bytes(data)
+            os.replace(part, folder / remote.name)
+
+
+def fetch_movielens_100k(
+    *,
+    root: Path | str | None = None,
+    download: bool = True,
+    source: DatasetSource = MOVIELENS_100K,
+    archive: DatasetSource = MOVIELENS_100K_ARCHIVE,
+    timeout: float = 30.0,
+) -> dict[str, Path]:
+    """Verified local paths of ``u.data``, ``u.item``, ``u.user``: the files, else the archive.
+
+    ``timeout`` (seconds) bounds each connection attempt, so an offline machine gives up quickly.
+    """
+    folder = Path(root) if root is not None else data_dir() / source.folder
+    try:
+        return fetch(source, root=folder, download=download, timeout=timeout)
+    except DataUnavailableError as direct:
+        if not download:
+            raise
+        try:
+            zipped = fetch(archive, root=folder, timeout=timeout)[archive.files[0].name]
+            _extract_verified(zipped, folder, source)
+            zipped.unlink()
+        except (DataUnavailableError, CorruptDataError, zipfile.BadZipFile) as via_archive:
+            raise DataUnavailableError(
+                f"{direct}\n\nThe archive did not help either:\n{via_archive}"
+            ) from via_archive
+        return fetch(source, root=folder, download=False)
+
+
+def load_movielens_100k(
+    *,
+    root: Path | str | None = None,
+    download: bool = True,
+    source: DatasetSource = MOVIELENS_100K,
+    archive: DatasetSource = MOVIELENS_100K_ARCHIVE,
+) -> Ratings:
+    """MovieLens 100K as :class:`Ratings` (943 users, 1,682 items, 100,000 ratings)."""
+    return read_movielens_100k(
+        fetch_movielens_100k(root=root, download=download, source=source, archive=archive)
+    )
+
+
+def low_rank_ratings(
+    n_users: int = 943,
+    n_items: int = 1682,
+    n_ratings: int = 100_000,
+    *,
+    rank: int = 5,
+    noise: float = 0.6,
+    seed: int = 0,
+) -> Ratings:
+    """Ratings 1-5 generated from a known low-rank model, observed with a popularity skew.
+
+    The true score of user u for item i is ``3.5 + b_u + c_i + p_u·q_i`` with Gaussian biases and
+    rank-``rank`` factors; the rating is that score plus N(0, noise²), rounded and clipped to 1..5.
+    Which pairs are observed is drawn independently of the ratings, with log-normal user activity
+    and item popularity, like the long tails of real rating data. Same size and sparsity as
+    MovieLens 100K by default.
+    """
+    if not 0 < n_ratings <= n_users * n_items // 2:
+        raise ValueError(
+            f"n_ratings must be in 1..{n_users * n_items // 2} for a {n_users} x {n_items} "
+            f"matrix; got {n_ratings}"
+        )
+    if rank < 1:
+        raise ValueError(f"rank must be >= 1; got {rank}")
+    rng = np.random.default_rng(seed)
+    user_bias = rng.normal(0.0, 0.4, n_users)
+    item_bias = rng.normal(0.0, 0.5, n_items)
+    scale = 0.8 * rank**-0.25  # p_u·q_i then has standard deviation 0.64 whatever the rank
+    p = rng.normal(0.0, scale, (n_users, rank))
+    q = rng.normal(0.0, scale, (n_items, rank))
+    activity = rng.lognormal(0.0, 1.0, n_users)
+    popularity = rng.lognormal(0.0, 1.4, n_items)
+    chosen: set[int] = set()
+    while len(chosen) < n_ratings:
+        need = n_ratings - len(chosen)
+        u = rng.choice(n_users, size=2 * need, p=activity / activity.sum())
+        i = rng.choice(n_items, size=2 * need, p=popularity / popularity.sum())
+        for key in (u * n_items + i).tolist():
+            chosen.add(key)
+            if len(chosen) == n_ratings:
+                break
+    keys = np.array(sorted(chosen), dtype=np.int64)
+    rng.shuffle(keys)
+    users, items = keys // n_items, keys % n_items
+    score = 3.5 + user_bias[users] + item_bias[items] + (p[users] * q[items]).sum(1)
+    values = np.clip(np.rint(score + rng.normal(0.0, noise, len(keys))), 1, 5)
+    return Ratings(
+        torch.from_numpy(users),
+        torch.from_numpy(items),
+        torch.from_numpy(values.astype(np.float32)),
+        n_users,
+        n_items,
+        source=f"generated: rank-{rank} model, noise {noise}, seed {seed}",
+        item_names=tuple(f"item {i + 1}" for i in range(n_items)),
+    )
+
+
+def load_ratings(*, download: bool = True, fallback_seed: int = 0) -> Ratings:
+    """MovieLens 100K when it can be obtained; otherwise :func:`low_rank_ratings` (``source`` says which).
+
+    Only an unavailable dataset falls back (offline, mirrors down; a damaged file is set aside and
+    counts as unavailable when no good copy can be fetched). Files that pass their checksums but
+    cannot be parsed still raise :class:`~aebook.data.store.CorruptDataError`.
+    """
+    try:
+        return load_movielens_100k(download=download)
+    except DataUnavailableError:
+        return low_rank_ratings(seed=fallback_seed)
