@@ -1,5 +1,6 @@
 """Autoencoder families, each a plain ``torch.nn.Module`` with ``loss(batch) -> dict``."""
 
+from aebook.models.aae import AdversarialAutoencoder
 from aebook.models.autoencoders import (
     ACTIVATIONS,
     Autoencoder,
@@ -9,6 +10,13 @@ from aebook.models.autoencoders import (
     first_input,
     mlp,
 )
+from aebook.models.regularized import (
+    SPARSITY_PENALTIES,
+    ContractiveAutoencoder,
+    DenoisingAutoencoder,
+    RegularizedAutoencoder,
+    SparseAutoencoder,
+)
 from aebook.models.vae import (
     LIKELIHOODS,
     VAE,
@@ -16,6 +24,7 @@ from aebook.models.vae import (
     GaussianDecoder,
     GaussianEncoder,
 )
+from aebook.models.wae import WAE, GaussianPrior
 
 __all__ = [
     "ACTIVATIONS",
@@ -30,4 +39,12 @@ __all__ = [
     "BernoulliDecoder",
     "GaussianDecoder",
     "GaussianEncoder",
+    "SPARSITY_PENALTIES",
+    "AdversarialAutoencoder",
+    "ContractiveAutoencoder",
+    "DenoisingAutoencoder",
+    "GaussianPrior",
+    "RegularizedAutoencoder",
+    "SparseAutoencoder",
+    "WAE",
 ]
