@@ -1,5 +1,12 @@
 """Datasets as tensors, downloaded once into a checked cache folder (see :mod:`aebook.data.store`)."""
 
+from aebook.data.factors import (
+    FACTOR_NAMES,
+    FactorImages,
+    FactorSpec,
+    make_factor_dataset,
+    render,
+)
 from aebook.data.mnist import (
     FASHION_MNIST,
     MNIST,
@@ -34,4 +41,9 @@ __all__ = [
     "load_mnist",
     "read_idx",
     "rotate",
+    "FACTOR_NAMES",
+    "FactorImages",
+    "FactorSpec",
+    "make_factor_dataset",
+    "render",
 ]

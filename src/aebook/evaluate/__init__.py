@@ -1,6 +1,20 @@
 """Measurements of trained models: reconstruction, subspaces, and (later) likelihoods and errors."""
 
 from aebook.evaluate.classification import ErrorRate, classification_error, predict
+from aebook.evaluate.codes import (
+    KLDecomposition,
+    active_units,
+    hoyer_sparsity,
+    kl_decomposition,
+    relative_contraction,
+)
+from aebook.evaluate.disentanglement import MIGResult, mutual_information_gap
+from aebook.evaluate.frechet import (
+    FeatureClassifier,
+    FrechetScorer,
+    frechet_distance,
+    train_feature_classifier,
+)
 from aebook.evaluate.reconstruction import (
     PCABaseline,
     pca_baseline,
@@ -16,4 +30,15 @@ __all__ = [
     "predict",
     "principal_angles",
     "reconstruction_error",
+    "FeatureClassifier",
+    "FrechetScorer",
+    "KLDecomposition",
+    "MIGResult",
+    "active_units",
+    "frechet_distance",
+    "hoyer_sparsity",
+    "kl_decomposition",
+    "mutual_information_gap",
+    "relative_contraction",
+    "train_feature_classifier",
 ]
