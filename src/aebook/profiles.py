@@ -35,6 +35,7 @@ DESCRIPTIONS = {
 #: chapter name -> module whose ``SETTINGS`` maps each profile to that chapter's settings.
 CHAPTERS = {
     "foundations": "aebook.experiments.foundations",
+    "survey_models": "aebook.experiments.survey_models",
 }
 
 
