@@ -24,10 +24,14 @@ from aebook.data.store import (
     data_dir,
     fetch,
 )
+from aebook.data.toy2d import GaussianMixture, Ring, two_gaussians
 from aebook.data.transforms import rotate
 
 __all__ = [
     "FASHION_MNIST",
+    "GaussianMixture",
+    "Ring",
+    "two_gaussians",
     "MNIST",
     "CorruptDataError",
     "DataUnavailableError",

@@ -10,6 +10,7 @@ from aebook.models.autoencoders import (
     first_input,
     mlp,
 )
+from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
 from aebook.models.regularized import (
     SPARSITY_PENALTIES,
     ContractiveAutoencoder,
@@ -17,6 +18,7 @@ from aebook.models.regularized import (
     RegularizedAutoencoder,
     SparseAutoencoder,
 )
+from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
 from aebook.models.vae import (
     LIKELIHOODS,
     VAE,
@@ -47,4 +49,8 @@ __all__ = [
     "RegularizedAutoencoder",
     "SparseAutoencoder",
     "WAE",
+    "DAEEnergyModel",
+    "TiedGaussianDAE",
+    "NoiseConditionalScoreNet",
+    "ScoreNet",
 ]

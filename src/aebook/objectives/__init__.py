@@ -1,4 +1,4 @@
-"""Objectives: reconstruction likelihoods, KL terms, and (in later chapters) ELBOs, score matching."""
+"""Objectives: reconstruction likelihoods, KL terms, score matching, and (in later chapters) ELBOs."""
 
 from aebook.objectives.kl import kl_normal, kl_normal_standard
 from aebook.objectives.likelihood import (
@@ -15,6 +15,14 @@ from aebook.objectives.penalties import (
     l1_code_penalty,
     mmd_imq,
 )
+from aebook.objectives.score_matching import (
+    ParzenDensity,
+    dsm_loss,
+    dsm_target,
+    esm_loss,
+    ism_loss,
+    jacobian_trace,
+)
 
 __all__ = [
     "RECONSTRUCTION_LOSSES",
@@ -29,4 +37,10 @@ __all__ = [
     "kl_sparsity",
     "l1_code_penalty",
     "mmd_imq",
+    "ParzenDensity",
+    "dsm_loss",
+    "dsm_target",
+    "esm_loss",
+    "ism_loss",
+    "jacobian_trace",
 ]

@@ -3,6 +3,7 @@
 from aebook.plot import style
 from aebook.plot.comparison import heatmap, labelled_points
 from aebook.plot.curves import learning_curves, line_plot, reference_line
+from aebook.plot.fields import sample_panels, score_fields
 from aebook.plot.images import image_grid
 from aebook.plot.latent import codes_against_prior
 from aebook.plot.scatter import scatter_2d
@@ -17,6 +18,8 @@ __all__ = [
     "learning_curves",
     "line_plot",
     "reference_line",
+    "sample_panels",
+    "score_fields",
     "scatter_2d",
     "style",
 ]
