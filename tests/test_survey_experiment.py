@@ -1,5 +1,6 @@
 """The chapter's shared steps: every family builds, trains one step, and is measured the same way."""
 
+import json
 import math
 
 import pytest
@@ -12,6 +13,7 @@ from aebook.experiments.survey_models import (
     GENERATIVE,
     ComparisonTable,
     FamilyHyper,
+    RecordedComparison,
     build_family,
     gaps,
     measure_family,
@@ -53,3 +55,23 @@ def test_unknown_family_and_the_table():
     assert text.splitlines()[0].startswith("| model | test squared error")
     assert "| a | — |" in text and "0.50" in text
     assert gaps([1.0, 2.0], [1.5, 4.0]) == [0.5, 2.0]
+
+
+def test_recorded_comparison_rebuilds_the_table_from_measurements(tmp_path):
+    missing = RecordedComparison(tmp_path / "none.json")._repr_markdown_()
+    assert "No recorded run" in missing
+    run = {
+        "profile": "standard",
+        "date": "2026-11-21T18:00:00+00:00",
+        "commit": "abcdef0123",
+        "hardware": "x86_64, 2 CPU cores, GPU: none",
+        "measurements": {"vae/squared_error": 9.49, "vae/frechet": 87.2, "aae/seconds": 107.0},
+    }
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(run))
+    text = RecordedComparison(path)._repr_markdown_()
+    assert "`standard`" in text and "`abcdef0`" in text
+    vae_row = next(line for line in text.splitlines() if line.startswith("| VAE |"))
+    assert "| 9.49 |" in vae_row and "| 87.20 |" in vae_row
+    plain_row = next(line for line in text.splitlines() if line.startswith("| autoencoder |"))
+    assert plain_row.count("—") == len(COLUMNS)

@@ -9,9 +9,11 @@ one set of sizes (:func:`build_family`), measuring a trained model the same way 
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -216,6 +218,36 @@ class ComparisonTable:
                 cells.append("—" if v is None or math.isnan(v) else self.columns[k][1].format(v))
             lines.append("| " + " | ".join([label, *cells]) + " |")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_()
+
+
+@dataclass
+class RecordedComparison:
+    """The comparison table of a recorded run (``results/<profile>/survey_models_families.json``).
+
+    Rebuilt from the run's ``measurements`` (``"<family>/<column>"``), with the run's provenance;
+    displays a short notice instead when the file does not exist (e.g. on Colab).
+    """
+
+    path: Path
+
+    def _repr_markdown_(self) -> str:
+        path = Path(self.path)
+        if not path.is_file():
+            return f"*No recorded run at `{path}`: run `scripts/reproduce.py` to record one.*"
+        run = json.loads(path.read_text())
+        found = run.get("measurements", {})
+        rows = {
+            label: {key: found[f"{name}/{key}"] for key in COLUMNS if f"{name}/{key}" in found}
+            for name, label in FAMILIES.items()
+        }
+        note = (
+            f"Recorded run: profile `{run['profile']}`, {run.get('date', '')[:16]}, commit "
+            f"`{run.get('commit', 'unknown')[:7]}`, {run.get('hardware', '')}."
+        )
+        return note + "\n\n" + ComparisonTable(rows)._repr_markdown_()
 
     def __repr__(self) -> str:
         return self._repr_markdown_()
