@@ -27,7 +27,9 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--timeout", type=int, default=-1, help="seconds per cell (-1: none)")
     args = parser.parse_args()
-    os.environ.setdefault("AEBOOK_RESULTS", str(REPO / "results"))
+    # Absolute: the kernel runs in the notebook's folder, where a relative path would land.
+    results = Path(os.environ.get("AEBOOK_RESULTS") or REPO / "results")
+    os.environ["AEBOOK_RESULTS"] = str(results.resolve())
     os.environ["AEBOOK_COMMAND"] = "python " + shlex.join(
         [str(Path(sys.argv[0]).resolve().relative_to(REPO)), *sys.argv[1:]]
     )
