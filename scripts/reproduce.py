@@ -45,8 +45,10 @@ def main() -> int:
         help="results folder for the run times (default: $AEBOOK_RESULTS, where the claims go)",
     )
     args = parser.parse_args()
-    os.environ.setdefault("AEBOOK_RESULTS", str(REPO / "results"))
-    runtimes_root = args.runtimes or Path(os.environ["AEBOOK_RESULTS"])
+    # Absolute: the kernel runs in the notebook's folder, where a relative path would land.
+    results = Path(os.environ.get("AEBOOK_RESULTS") or REPO / "results")
+    os.environ["AEBOOK_RESULTS"] = str(results.resolve())
+    runtimes_root = args.runtimes or results.resolve()
     os.environ["AEBOOK_COMMAND"] = "python " + shlex.join(
         [str(Path(sys.argv[0]).resolve().relative_to(REPO)), *sys.argv[1:]]
     )

@@ -38,6 +38,7 @@ CHAPTERS = {
     "score_matching": "aebook.experiments.score_matching",
     "denoising": "aebook.experiments.denoising",
     "survey_applications": "aebook.experiments.survey_applications",
+    "survey_models": "aebook.experiments.survey_models",
 }
 
 

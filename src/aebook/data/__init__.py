@@ -1,5 +1,12 @@
 """Datasets as tensors, downloaded once into a checked cache folder (see :mod:`aebook.data.store`)."""
 
+from aebook.data.factors import (
+    FACTOR_NAMES,
+    FactorImages,
+    FactorSpec,
+    make_factor_dataset,
+    render,
+)
 from aebook.data.larochelle import TASKS, SplitSizes, load_task
 from aebook.data.mnist import (
     FASHION_MNIST,
@@ -54,4 +61,9 @@ __all__ = [
     "low_rank_ratings",
     "read_idx",
     "rotate",
+    "FACTOR_NAMES",
+    "FactorImages",
+    "FactorSpec",
+    "make_factor_dataset",
+    "render",
 ]

@@ -3,8 +3,22 @@
 from aebook.evaluate.anomaly import auroc
 from aebook.evaluate.classification import ErrorRate, classification_error, predict
 from aebook.evaluate.clustering import clustering_accuracy, clustering_scores, nmi
+from aebook.evaluate.codes import (
+    KLDecomposition,
+    active_units,
+    hoyer_sparsity,
+    kl_decomposition,
+    relative_contraction,
+)
+from aebook.evaluate.disentanglement import MIGResult, mutual_information_gap
 from aebook.evaluate.embedding import continuity, trustworthiness
 from aebook.evaluate.filters import correlation_area
+from aebook.evaluate.frechet import (
+    FeatureClassifier,
+    FrechetScorer,
+    frechet_distance,
+    train_feature_classifier,
+)
 from aebook.evaluate.reconstruction import (
     PCABaseline,
     pca_baseline,
@@ -27,4 +41,15 @@ __all__ = [
     "predict",
     "principal_angles",
     "reconstruction_error",
+    "FeatureClassifier",
+    "FrechetScorer",
+    "KLDecomposition",
+    "MIGResult",
+    "active_units",
+    "frechet_distance",
+    "hoyer_sparsity",
+    "kl_decomposition",
+    "mutual_information_gap",
+    "relative_contraction",
+    "train_feature_classifier",
 ]

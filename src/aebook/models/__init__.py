@@ -1,5 +1,6 @@
 """Autoencoder families, each a plain ``torch.nn.Module`` with ``loss(batch) -> dict``."""
 
+from aebook.models.aae import AdversarialAutoencoder
 from aebook.models.autoencoders import (
     ACTIVATIONS,
     Autoencoder,
@@ -12,6 +13,13 @@ from aebook.models.autoencoders import (
 from aebook.models.autorec import BiasedMF, IAutoRec
 from aebook.models.dae import DenoisingAutoencoder, StackedDenoisingAutoencoder
 from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
+from aebook.models.regularized import (
+    SPARSITY_PENALTIES,
+    ContractiveAutoencoder,
+    MLPDenoisingAutoencoder,
+    RegularizedAutoencoder,
+    SparseAutoencoder,
+)
 from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
 from aebook.models.supervised import SupervisedAutoencoder
 from aebook.models.vae import (
@@ -21,6 +29,7 @@ from aebook.models.vae import (
     GaussianDecoder,
     GaussianEncoder,
 )
+from aebook.models.wae import WAE, GaussianPrior
 
 __all__ = [
     "ACTIVATIONS",
@@ -40,6 +49,14 @@ __all__ = [
     "BernoulliDecoder",
     "GaussianDecoder",
     "GaussianEncoder",
+    "SPARSITY_PENALTIES",
+    "AdversarialAutoencoder",
+    "ContractiveAutoencoder",
+    "MLPDenoisingAutoencoder",
+    "GaussianPrior",
+    "RegularizedAutoencoder",
+    "SparseAutoencoder",
+    "WAE",
     "DAEEnergyModel",
     "TiedGaussianDAE",
     "NoiseConditionalScoreNet",

@@ -8,6 +8,13 @@ from aebook.objectives.likelihood import (
     reconstruction_loss,
     squared_error,
 )
+from aebook.objectives.penalties import (
+    contractive_penalty,
+    jacobian_frobenius,
+    kl_sparsity,
+    l1_code_penalty,
+    mmd_imq,
+)
 from aebook.objectives.score_matching import (
     ParzenDensity,
     dsm_loss,
@@ -25,6 +32,11 @@ __all__ = [
     "gaussian_nll",
     "reconstruction_loss",
     "squared_error",
+    "contractive_penalty",
+    "jacobian_frobenius",
+    "kl_sparsity",
+    "l1_code_penalty",
+    "mmd_imq",
     "ParzenDensity",
     "dsm_loss",
     "dsm_target",

@@ -3,12 +3,14 @@
 from aebook.plot import style
 from aebook.plot.arrows import vector_field
 from aebook.plot.benchmarks import scaling_benchmark
-from aebook.plot.comparisons import bar_chart, heatmap, scatter_3d, scatter_panels, score_histograms
+from aebook.plot.comparison import heatmap, labelled_points
+from aebook.plot.comparisons import bar_chart, scatter_3d, scatter_panels, score_histograms
 from aebook.plot.curves import learning_curves, line_plot, reference_line
 from aebook.plot.errors import interval_plot
 from aebook.plot.fields import sample_panels, score_fields
 from aebook.plot.filters import filter_panels
 from aebook.plot.images import image_grid
+from aebook.plot.latent import codes_against_prior
 from aebook.plot.scatter import scatter_2d
 
 style.apply()
@@ -20,6 +22,8 @@ __all__ = [
     "scatter_3d",
     "scatter_panels",
     "score_histograms",
+    "codes_against_prior",
+    "labelled_points",
     "image_grid",
     "interval_plot",
     "learning_curves",

@@ -135,51 +135,6 @@ def scatter_panels(
     return fig
 
 
-def heatmap(
-    matrix,
-    *,
-    row_labels: Sequence[str],
-    col_labels: Sequence[str],
-    xlabel: str,
-    ylabel: str,
-    title: str | None = None,
-    annotate: bool = True,
-    fmt: str = "{:.0f}",
-    cmap: str = "Blues",
-):
-    """A matrix as coloured cells (e.g. a contingency table of clusters against classes)."""
-    m = _array(matrix).astype(float)
-    if m.shape != (len(row_labels), len(col_labels)):
-        raise ValueError(
-            f"matrix has shape {m.shape} but there are {len(row_labels)} row and "
-            f"{len(col_labels)} column labels"
-        )
-    fig, ax = plt.subplots(figsize=(0.45 * len(col_labels) + 1.8, 0.4 * len(row_labels) + 1.2))
-    im = ax.imshow(m, cmap=cmap, aspect="auto")
-    ax.set_xticks(range(len(col_labels)), col_labels)
-    ax.set_yticks(range(len(row_labels)), row_labels)
-    ax.grid(False)
-    if annotate:
-        top = m.max() if m.size else 1.0
-        for i in range(m.shape[0]):
-            for j in range(m.shape[1]):
-                ax.text(
-                    j,
-                    i,
-                    fmt.format(m[i, j]),
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if m[i, j] > 0.6 * top else "black",
-                )
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    fig.colorbar(im, ax=ax, shrink=0.8)
-    if title:
-        ax.set_title(title)
-    return fig
-
-
 def scatter_3d(
     points,
     *,

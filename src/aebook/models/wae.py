@@ -1,0 +1,75 @@
+"""The Wasserstein autoencoder with an MMD penalty (WAE-MMD, Tolstikhin et al. 2018).
+
+A deterministic encoder and decoder, like a plain autoencoder, trained on
+
+    reconstruction(x, decode(encode(x))) + λ · MMD²(codes of the batch, a sample of the prior)
+
+The penalty asks the *aggregate* posterior, the distribution of codes over the whole data set, to
+match the prior N(0, I); a VAE's KL term instead pulls every example's posterior towards the
+prior. After training, decoding prior samples generates new data (:meth:`WAE.sample`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor
+
+from aebook.models.autoencoders import MLPAutoencoder, first_input
+from aebook.models.regularized import reconstruction_terms
+from aebook.objectives.penalties import IMQ_SCALES, mmd_imq
+
+
+class GaussianPrior:
+    """For autoencoders with a deterministic code of size ``latent_size`` and the prior N(0, I):
+    prior samples, and new data by decoding them (mixed into :class:`WAE` and the AAE)."""
+
+    latent_size: int
+    reconstruction: str
+
+    def prior_sample(self, n: int, generator: torch.Generator | None = None) -> Tensor:
+        """``n`` codes from the prior N(0, I), on the model's device."""
+        device = next(self.parameters()).device
+        return torch.randn(n, self.latent_size, generator=generator, device=device)
+
+    @torch.no_grad()
+    def sample(self, n: int, generator: torch.Generator | None = None) -> Tensor:
+        """Decoded prior samples, in data space (Bernoulli means for cross-entropy)."""
+        out = self.decode(self.prior_sample(n, generator))
+        return torch.sigmoid(out) if self.reconstruction == "cross_entropy" else out
+
+
+class WAE(GaussianPrior, MLPAutoencoder):
+    """WAE-MMD: encoder ``input_size → hidden_sizes → latent_size`` (a linear code), the mirror
+    decoder, and ``mmd_weight`` λ on the IMQ-kernel MMD between codes and N(0, I) samples.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        latent_size: int,
+        hidden_sizes: tuple[int, ...] = (400,),
+        *,
+        activation: str = "relu",
+        reconstruction: str = "cross_entropy",
+        mmd_weight: float = 10.0,
+        kernel_scales: Sequence[float] = IMQ_SCALES,
+    ):
+        super().__init__(
+            (input_size, *hidden_sizes, latent_size),
+            activation=activation,
+            reconstruction=reconstruction,
+        )
+        if mmd_weight < 0:
+            raise ValueError(f"mmd_weight must be >= 0; got {mmd_weight}")
+        self.latent_size = latent_size
+        self.mmd_weight = mmd_weight
+        self.kernel_scales = tuple(kernel_scales)
+
+    def loss(self, batch) -> dict[str, Tensor]:
+        x = first_input(batch)
+        z = self.encode(x)
+        terms = reconstruction_terms(self.reconstruction, x, self.decode(z))
+        mmd = mmd_imq(z, self.prior_sample(len(x)), scales=self.kernel_scales)
+        return {"loss": terms["reconstruction"] + self.mmd_weight * mmd, "mmd": mmd, **terms}
