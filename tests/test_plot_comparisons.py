@@ -63,10 +63,14 @@ def test_scatter_panels_one_panel_per_embedding_with_a_shared_legend():
 
 def test_heatmap_annotates_cells_and_checks_labels():
     m = np.array([[5, 0], [1, 7]])
-    fig = plot.heatmap(m, row_labels=["a", "b"], col_labels=["x", "y"], xlabel="c", ylabel="r")
+    fig = plot.heatmap(
+        m, row_labels=["a", "b"], col_labels=["x", "y"], xlabel="c", ylabel="r", fmt="{:.0f}"
+    )
     texts = sorted(t.get_text() for t in fig.axes[0].texts)
     assert texts == ["0", "1", "5", "7"]
-    with pytest.raises(ValueError, match="row and"):
+    colours = {t.get_text(): t.get_color() for t in fig.axes[0].texts}
+    assert colours["0"] != colours["7"]  # text stays readable on light and dark cells
+    with pytest.raises(ValueError, match="row labels"):
         plot.heatmap(m, row_labels=["a"], col_labels=["x", "y"], xlabel="c", ylabel="r")
 
 

@@ -32,7 +32,7 @@ def heatmap(
     m = matrix.detach().cpu().numpy() if isinstance(matrix, torch.Tensor) else np.asarray(matrix)
     if m.shape != (len(row_labels), len(col_labels)):
         raise ValueError(
-            f"matrix has shape {m.shape} but there are {len(row_labels)} row and "
+            f"matrix has shape {m.shape} but there are {len(row_labels)} row labels and "
             f"{len(col_labels)} column labels"
         )
     fig, ax = axes(ax, figsize=(1.0 + 0.75 * len(col_labels), 0.8 + 0.4 * len(row_labels)))
