@@ -193,8 +193,7 @@ def test_swiss_roll_is_seeded():
 
 
 def test_recorded_numbers_read_back_what_record_wrote(tmp_path, monkeypatch):
-    from aebook.experiments.survey_applications import recorded_numbers
-    from aebook.results import Claim, record
+    from aebook.results import Claim, record, recorded_numbers
 
     cfg = settings("survey_applications", "smoke").clustering
     missing = recorded_numbers("survey_applications_clustering", "smoke", tmp_path)

@@ -346,3 +346,47 @@ class ThroughputTable:
                 f"torch {p['torch']}).",
             ]
         )
+
+
+class RecordedNumbers:
+    """The numbers one recorded run wrote, with its provenance (displays as Markdown)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.run = json.loads(self.path.read_text()) if self.path.exists() else None
+
+    @property
+    def measurements(self) -> dict[str, float]:
+        return dict(self.run["measurements"]) if self.run else {}
+
+    def _repr_markdown_(self) -> str:
+        if self.run is None:
+            return (
+                f"*No recorded run at `{self.path}`: run `scripts/reproduce.py` on this page "
+                "to record one.*"
+            )
+        r = self.run
+        head = (
+            f"Recorded run: profile `{r['profile']}`, {r.get('date', '')[:10]}, commit "
+            f"`{r.get('commit', 'unknown')[:7]}`, {r.get('hardware', '')}."
+        )
+        rows = [[name, value, ""] for name, value in r["measurements"].items()]
+        rows += [
+            [
+                f"claim: {c['name']}",
+                f"{c['ours']:.4g} {c.get('unit', '')}".rstrip(),
+                f"{c['criterion']}: {'holds' if c['ok'] else 'misses'}",
+            ]
+            for c in r["claims"]
+        ]
+        lines = ["| quantity | value | criterion |", "|---|---|---|"]
+        lines += ["| " + " | ".join(_fmt(cell) for cell in row) + " |" for row in rows]
+        return head + "\n\n" + "\n".join(lines)
+
+
+def recorded_numbers(
+    chapter: str, profile: str = "standard", root: Path | str = "../../results"
+) -> RecordedNumbers:
+    """The run of ``chapter`` recorded in ``root/<profile>/<chapter>.json`` (the repository's
+    ``results/`` seen from a chapter's folder); says so when there is none."""
+    return RecordedNumbers(Path(root) / profile / f"{chapter}.json")

@@ -13,10 +13,8 @@ gain of at least 0 percentage points). Measured on a 2-core CPU; see each page f
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -354,49 +352,6 @@ def _cell(value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
-
-
-class RecordedNumbers:
-    """The numbers one recorded run wrote, with its provenance (displays as Markdown)."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.run = json.loads(self.path.read_text()) if self.path.exists() else None
-
-    @property
-    def measurements(self) -> dict[str, float]:
-        return dict(self.run["measurements"]) if self.run else {}
-
-    def _repr_markdown_(self) -> str:
-        if self.run is None:
-            return (
-                f"*No recorded run at `{self.path}`: run `scripts/reproduce.py` on this page "
-                "to record one.*"
-            )
-        r = self.run
-        head = (
-            f"Recorded run: profile `{r['profile']}`, {r.get('date', '')[:10]}, commit "
-            f"`{r.get('commit', 'unknown')[:7]}`, {r.get('hardware', '')}."
-        )
-        rows = [[name, value, ""] for name, value in r["measurements"].items()]
-        rows += [
-            [
-                f"claim: {c['name']}",
-                f"{c['ours']:.4g} {c.get('unit', '')}".rstrip(),
-                f"{c['criterion']}: {'holds' if c['ok'] else 'misses'}",
-            ]
-            for c in r["claims"]
-        ]
-        table = Table(["quantity", "value", "criterion"], rows)
-        return head + "\n\n" + table._repr_markdown_()
-
-
-def recorded_numbers(
-    chapter: str, profile: str = "standard", root: Path | str = "../../results"
-) -> RecordedNumbers:
-    """The run of ``chapter`` recorded in ``root/<profile>/<chapter>.json`` (the repository's
-    ``results/`` seen from a chapter's folder); says so when there is none."""
-    return RecordedNumbers(Path(root) / profile / f"{chapter}.json")
 
 
 def train_autoencoder(
