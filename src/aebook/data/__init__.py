@@ -1,5 +1,14 @@
 """Datasets as tensors, downloaded once into a checked cache folder (see :mod:`aebook.data.store`)."""
 
+from aebook.data.binarized_mnist import (
+    BINARIZED_MNIST,
+    BINARIZED_MNIST_MAT,
+    BinarizedMNIST,
+    load_binarized_mnist,
+    read_amat,
+    read_binarized_mat,
+)
+from aebook.data.frey import FREY_FACE, FREY_SHAPE, Images, frey_faces, read_frey_mat
 from aebook.data.mnist import (
     FASHION_MNIST,
     MNIST,
@@ -20,6 +29,17 @@ from aebook.data.store import (
 from aebook.data.transforms import rotate
 
 __all__ = [
+    "BINARIZED_MNIST",
+    "BINARIZED_MNIST_MAT",
+    "BinarizedMNIST",
+    "FREY_FACE",
+    "FREY_SHAPE",
+    "Images",
+    "frey_faces",
+    "load_binarized_mnist",
+    "read_amat",
+    "read_binarized_mat",
+    "read_frey_mat",
     "FASHION_MNIST",
     "MNIST",
     "CorruptDataError",

@@ -11,10 +11,16 @@ from aebook.models.autoencoders import (
 )
 from aebook.models.vae import (
     LIKELIHOODS,
+    MODERN,
+    PAPER_FREY,
+    PAPER_MNIST,
+    PAPER_STEP_SIZES,
     VAE,
     BernoulliDecoder,
     GaussianDecoder,
     GaussianEncoder,
+    LinearGaussianVAE,
+    VAERecipe,
 )
 
 __all__ = [
@@ -30,4 +36,10 @@ __all__ = [
     "BernoulliDecoder",
     "GaussianDecoder",
     "GaussianEncoder",
+    "LinearGaussianVAE",
+    "MODERN",
+    "PAPER_FREY",
+    "PAPER_MNIST",
+    "PAPER_STEP_SIZES",
+    "VAERecipe",
 ]
