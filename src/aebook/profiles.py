@@ -35,6 +35,9 @@ DESCRIPTIONS = {
 #: chapter name -> module whose ``SETTINGS`` maps each profile to that chapter's settings.
 CHAPTERS = {
     "foundations": "aebook.experiments.foundations",
+    "vae": "aebook.experiments.vae",
+    "vae_likelihood": "aebook.experiments.vae_likelihood",
+    "m2": "aebook.experiments.m2",
 }
 
 

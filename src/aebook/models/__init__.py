@@ -9,6 +9,7 @@ from aebook.models.autoencoders import (
     first_input,
     mlp,
 )
+from aebook.models.m2 import M2, SupervisedClassifier
 from aebook.models.vae import (
     LIKELIHOODS,
     MODERN,
@@ -32,6 +33,8 @@ __all__ = [
     "first_input",
     "mlp",
     "LIKELIHOODS",
+    "M2",
+    "SupervisedClassifier",
     "VAE",
     "BernoulliDecoder",
     "GaussianDecoder",

@@ -119,6 +119,7 @@ def gradient_samples(
     *,
     estimator: str = "reparameterization",
     generator: torch.Generator | None = None,
+    chunk: int = 1000,
 ) -> Tensor:
     """``n`` single-sample estimates of ∇ E_q[log p(x | z)] with respect to q's parameters.
 
@@ -129,11 +130,22 @@ def gradient_samples(
     - ``"score_function"`` (REINFORCE): log p(x | z) ∇ log q(z | x), z ~ q, no baseline.
 
     Both are unbiased for the same gradient. Returns ``(n, batch, 2 * latent)``: for each draw,
-    the gradient with respect to ``mean`` then ``log_var``.
+    the gradient with respect to ``mean`` then ``log_var``. The draws are made ``chunk`` at a
+    time to bound memory.
     """
     _check("estimator", estimator, GRADIENT_ESTIMATORS)
+    if n < 1 or chunk < 1:
+        raise ValueError(f"n and chunk must be >= 1; got {n}, {chunk}")
     with torch.no_grad():
         mean0, log_var0 = model.posterior(x)
+    parts = []
+    for start in range(0, n, chunk):
+        m = min(chunk, n - start)
+        parts.append(_gradient_chunk(model, x, mean0, log_var0, m, estimator, generator))
+    return torch.cat(parts)
+
+
+def _gradient_chunk(model, x, mean0, log_var0, n, estimator, generator) -> Tensor:
     # one copy of the variational parameters per draw, so one backward pass gives every draw's
     # gradient (each draw's value depends only on its own copy)
     mean = mean0.expand(n, *mean0.shape).clone().requires_grad_(True)

@@ -1,0 +1,151 @@
+"""Figures of a VAE's latent space and of its training: decoded manifolds, codes, lower bounds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from scipy.stats import norm
+
+from aebook.plot.scatter import scatter_2d
+from aebook.plot.style import axes
+
+
+def manifold_codes(n: int = 20, margin: float = 0.05) -> torch.Tensor:
+    """An n x n grid of 2-D codes: evenly spaced points of (margin, 1 − margin)² mapped through
+    the inverse CDF of N(0, 1), so that each cell holds the same prior mass. Row-major, the
+    first coordinate along the columns and the second growing from bottom to top."""
+    if n < 2:
+        raise ValueError(f"n must be >= 2, got {n}")
+    if not 0 < margin < 0.5:
+        raise ValueError(f"margin must be in (0, 0.5), got {margin}")
+    q = norm.ppf(np.linspace(margin, 1 - margin, n))
+    z1, z2 = np.meshgrid(q, q[::-1])  # top row: the largest second coordinate
+    return torch.tensor(np.stack([z1.ravel(), z2.ravel()], 1), dtype=torch.float32)
+
+
+@torch.no_grad()
+def manifold_grid(
+    decode: Callable[[torch.Tensor], torch.Tensor],
+    image_shape: tuple[int, int],
+    *,
+    n: int = 20,
+    margin: float = 0.05,
+    title: str | None = None,
+    scale: float = 0.4,
+):
+    """The learned 2-D manifold: the decoder's mean at each code of :func:`manifold_codes`,
+    tiled into one image (Kingma & Welling 2013, figure 4). ``decode`` maps ``(m, 2)`` codes to
+    ``(m, h*w)`` images in [0, 1]."""
+    h, w = image_shape
+    z = manifold_codes(n, margin)
+    device = getattr(decode, "device", None)
+    images = decode(z if device is None else z.to(device)).detach().cpu().numpy()
+    if images.shape != (n * n, h * w):
+        raise ValueError(f"decode returned shape {images.shape}, expected ({n * n}, {h * w})")
+    mosaic = images.reshape(n, n, h, w).transpose(0, 2, 1, 3).reshape(n * h, n * w)
+    fig, ax = plt.subplots(figsize=(scale * n * w / max(h, w) + 0.8, scale * n * h / max(h, w)))
+    half = (1 - 2 * margin) / (n - 1) / 2  # the axes are in prior quantiles Φ(z), linear here
+    lo, hi = margin - half, 1 - margin + half
+    ax.imshow(mosaic, cmap="gray", vmin=0, vmax=1, extent=(lo, hi, lo, hi), aspect="auto")
+    ax.set_xlabel("Φ(z₁): prior quantile of z₁")
+    ax.set_ylabel("Φ(z₂): prior quantile of z₂")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+@torch.no_grad()
+def latent_scatter(model, x: torch.Tensor, labels, *, title: str | None = None, size=4):
+    """The posterior means of ``x`` under a model with a 2-D latent space, coloured by label."""
+    was_training = model.training
+    model.eval()
+    codes = torch.cat([model.encode(x[i : i + 2000]) for i in range(0, len(x), 2000)])
+    model.train(was_training)
+    if codes.shape[1] != 2:
+        raise ValueError(f"the model's latent space has {codes.shape[1]} dimensions, not 2")
+    return scatter_2d(
+        codes.cpu(),
+        color=torch.as_tensor(labels).cpu(),
+        labels_legend=True,
+        xlabel="z₁ (posterior mean)",
+        ylabel="z₂ (posterior mean)",
+        title=title,
+        size=size,
+    )
+
+
+def lower_bound_curves(
+    runs: Mapping[str, object],
+    *,
+    metric: str = "elbo",
+    title: str | None = None,
+    reference: float | None = None,
+    reference_label: str = "paper",
+    ax=None,
+):
+    """Figure 2 of Kingma & Welling: the lower bound per example against training examples seen.
+
+    ``runs`` maps a label (e.g. ``"N_z = 20"``) to an :class:`aebook.train.History` whose
+    ``train[metric]`` and ``valid[metric]`` are the bound on training and test data (the
+    ``valid`` data passed to ``fit`` is the test set here). Solid: train; dashed: test.
+    """
+    fig, ax = axes(ax, figsize=(5.2, 3.8))
+    for i, (label, h) in enumerate(runs.items()):
+        xs = np.asarray(h.samples_seen)
+        color = f"C{i % 8}"
+        ax.plot(xs, h.train[metric], "-", color=color, label=f"{label}")
+        if metric in h.valid:
+            ax.plot(xs, h.valid[metric], "--", color=color, lw=1.2)
+    if reference is not None:
+        ax.axhline(reference, color="0.3", ls=":", lw=1.2, label=reference_label)
+    ax.plot([], [], "-", color="0.4", label="train")
+    ax.plot([], [], "--", color="0.4", label="test")
+    ax.set_xscale("log")
+    ax.set_xlabel("training examples seen")
+    ax.set_ylabel("lower bound (nats per example)")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8, ncols=2)
+    return fig
+
+
+def estimate_histograms(
+    samples: Mapping[str, object],
+    *,
+    xlabel: str,
+    title: str | None = None,
+    bins: int = 80,
+    coverage: float = 0.99,
+    ax=None,
+):
+    """Overlaid histograms (as densities) of several estimators' samples of one quantity, on
+    shared bins spanning the central ``coverage`` of all samples together."""
+    arrays = {
+        k: np.asarray(torch.as_tensor(v).detach().cpu(), dtype=float) for k, v in samples.items()
+    }
+    pooled = np.concatenate(list(arrays.values()))
+    tail = (1 - coverage) / 2
+    lo, hi = np.quantile(pooled, [tail, 1 - tail])
+    edges = np.linspace(lo, hi, bins + 1)
+    fig, ax = axes(ax, figsize=(5.2, 3.4))
+    for i, (label, a) in enumerate(arrays.items()):
+        ax.hist(
+            np.clip(a, lo, hi),
+            bins=edges,
+            density=True,
+            histtype="stepfilled",
+            alpha=0.45,
+            color=f"C{i % 8}",
+            label=f"{label} (sd {a.std():.3g})",
+        )
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("density")
+    ax.set_yscale("log")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8)
+    return fig
