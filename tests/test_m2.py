@@ -123,3 +123,17 @@ def test_learns_two_classes_from_four_labels():
     assert images.shape == (2, 20) and images[0, :10].mean() > images[0, 10:].mean()
     grid = model.analogies(x_all[test][:3])
     assert grid.shape == (6, 20) and math.isfinite(grid.sum().item())
+
+
+def test_gaussian_m2_on_unbounded_codes():
+    """M1+M2: M2 with an unsquashed Gaussian decoder models real-valued codes."""
+    model = M2(
+        6, n_classes=3, latent_size=2, hidden_sizes=(8,), likelihood="gaussian", squash_mean=False
+    )
+    codes = 5 * torch.randn(4, 6)
+    with torch.no_grad():
+        mean, _ = model.decoder(torch.randn(4, 5))
+        out = model.loss((codes, torch.tensor([0, -1, 2, -1])))
+    assert mean.abs().max() > 0 and torch.isfinite(out["loss"])
+    squashed = M2(6, n_classes=3, latent_size=2, hidden_sizes=(8,), likelihood="gaussian")
+    assert 0 < squashed.decoder(torch.randn(4, 5))[0].min()

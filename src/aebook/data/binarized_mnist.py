@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import scipy.io
 import torch
 
+from aebook.data.matlab import load_mat_variable
 from aebook.data.store import CorruptDataError, DatasetSource, RemoteFile, data_dir, fetch
 
 SPLITS = {"train": 50_000, "valid": 10_000, "test": 10_000}
@@ -91,14 +91,7 @@ def read_amat(path: Path | str) -> np.ndarray:
 def read_binarized_mat(path: Path | str) -> np.ndarray:
     """The images of a MATLAB copy (variable ``X``, uint8 ``(n, 784)`` of 0s and 1s)."""
     path = Path(path)
-    try:
-        content = scipy.io.loadmat(path)
-    except (ValueError, TypeError, OSError, EOFError, IndexError) as exc:
-        raise CorruptDataError(f"{path} is not a readable MATLAB file ({exc})") from exc
-    if "X" not in content:
-        found = sorted(k for k in content if not k.startswith("__"))
-        raise CorruptDataError(f"{path} has no variable 'X' (it holds {found})")
-    x = content["X"]
+    x = load_mat_variable(path, "X")
     if x.ndim != 2 or x.shape[1] != 784:
         raise CorruptDataError(f"{path}: variable 'X' has shape {x.shape}, expected (n, 784)")
     if x.dtype != np.uint8 or x.max(initial=0) > 1:

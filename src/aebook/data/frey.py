@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import scipy.io
 import torch
 
+from aebook.data.matlab import load_mat_variable
 from aebook.data.store import CorruptDataError, DatasetSource, RemoteFile, fetch
 
 FREY_FILE = "frey_rawface.mat"
@@ -68,14 +68,7 @@ class Images:
 def read_frey_mat(path: Path | str) -> np.ndarray:
     """The images of a Frey Face ``.mat`` file as uint8 ``(n, 560)``, rows in row-major order."""
     path = Path(path)
-    try:
-        content = scipy.io.loadmat(path)
-    except (ValueError, TypeError, OSError, EOFError, IndexError) as exc:
-        raise CorruptDataError(f"{path} is not a readable MATLAB file ({exc})") from exc
-    if "ff" not in content:
-        found = sorted(k for k in content if not k.startswith("__"))
-        raise CorruptDataError(f"{path} has no variable 'ff' (it holds {found})")
-    ff = content["ff"]
+    ff = load_mat_variable(path, "ff")
     d = FREY_SHAPE[0] * FREY_SHAPE[1]
     if ff.ndim != 2 or ff.shape[0] != d or ff.shape[1] == 0:
         raise CorruptDataError(

@@ -28,7 +28,12 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from aebook.models.autoencoders import mlp
-from aebook.models.vae import LIKELIHOODS, BernoulliDecoder, GaussianDecoder, GaussianEncoder
+from aebook.models.vae import (
+    BernoulliDecoder,
+    GaussianDecoder,
+    GaussianEncoder,
+    check_likelihood,
+)
 from aebook.objectives.kl import kl_normal_standard
 
 UNLABELLED = -1
@@ -44,6 +49,9 @@ def paper_alpha(n_total: int, n_labelled: int, scale: float = 0.1) -> float:
 class M2(nn.Module):
     """M2: a classifier q(y|x), an encoder q(z|x,y) and a decoder p(x|y,z) trained together.
 
+    ``likelihood="gaussian"`` with ``squash_mean=False`` models real-valued inputs, such as the
+    codes of a first VAE (M1) in the paper's stacked model M1+M2.
+
     ``forward(x)`` returns the classifier's logits, so :func:`aebook.evaluate.predict` and
     :func:`aebook.evaluate.classification_error` apply to it directly.
     """
@@ -58,12 +66,10 @@ class M2(nn.Module):
         activation: str = "softplus",
         likelihood: str = "bernoulli",
         alpha: float = 50.0,
+        squash_mean: bool = True,
     ):
         super().__init__()
-        if likelihood not in LIKELIHOODS:
-            raise ValueError(
-                f"likelihood must be one of {', '.join(LIKELIHOODS)}; got {likelihood!r}"
-            )
+        check_likelihood(likelihood)
         if n_classes < 2:
             raise ValueError(f"n_classes must be >= 2, got {n_classes}")
         if alpha < 0:
@@ -75,10 +81,11 @@ class M2(nn.Module):
         self.encoder = GaussianEncoder(
             input_size + n_classes, hidden_sizes, latent_size, activation
         )
-        decoder = BernoulliDecoder if likelihood == "bernoulli" else GaussianDecoder
-        self.decoder = decoder(
-            latent_size + n_classes, tuple(reversed(hidden_sizes)), input_size, activation
-        )
+        sizes = (latent_size + n_classes, tuple(reversed(hidden_sizes)), input_size, activation)
+        if likelihood == "bernoulli":
+            self.decoder = BernoulliDecoder(*sizes)
+        else:  # unsquashed for inputs outside (0, 1), e.g. M1's codes in M1+M2
+            self.decoder = GaussianDecoder(*sizes, squash_mean=squash_mean)
 
     def forward(self, x: Tensor) -> Tensor:
         """Logits of q(y | x), ``(batch, n_classes)``."""

@@ -28,6 +28,12 @@ from aebook.train import TrainConfig
 LIKELIHOODS = ("bernoulli", "gaussian")
 
 
+def check_likelihood(likelihood: str) -> None:
+    """Raise ValueError unless ``likelihood`` is one of :data:`LIKELIHOODS`."""
+    if likelihood not in LIKELIHOODS:
+        raise ValueError(f"likelihood must be one of {', '.join(LIKELIHOODS)}; got {likelihood!r}")
+
+
 def _body(sizes: list[int], activation: str) -> nn.Module:
     """Hidden layers with an activation after each (identity when there are none)."""
     if len(sizes) < 2:
@@ -68,18 +74,32 @@ class BernoulliDecoder(nn.Module):
 
 
 class GaussianDecoder(nn.Module):
-    """p(x | z) = N(x; sigmoid(m(z)), diag(exp(log_var(z)))), the mean kept inside (0, 1)."""
+    """p(x | z) = N(x; sigmoid(m(z)), diag(exp(log_var(z)))), the mean kept inside (0, 1).
 
-    def __init__(self, latent_size: int, hidden_sizes, output_size: int, activation: str = "relu"):
+    With ``squash_mean=False`` the mean is m(z) itself, for data that are not in (0, 1) (such as
+    the latent codes of another VAE, in the M1+M2 model).
+    """
+
+    def __init__(
+        self,
+        latent_size: int,
+        hidden_sizes,
+        output_size: int,
+        activation: str = "relu",
+        *,
+        squash_mean: bool = True,
+    ):
         super().__init__()
         sizes = [latent_size, *hidden_sizes]
         self.body = _body(sizes, activation)
         self.mean_head = nn.Linear(sizes[-1], output_size)
         self.log_var_head = nn.Linear(sizes[-1], output_size)
+        self.squash_mean = squash_mean
 
     def forward(self, z: Tensor) -> tuple[Tensor, Tensor]:
         h = self.body(z)
-        return torch.sigmoid(self.mean_head(h)), self.log_var_head(h)
+        mean = self.mean_head(h)
+        return (torch.sigmoid(mean) if self.squash_mean else mean), self.log_var_head(h)
 
     def log_prob(self, x: Tensor, z: Tensor) -> Tensor:
         mean, log_var = self(z)
@@ -108,10 +128,7 @@ class VAE(nn.Module):
         init_std: float | None = None,
     ):
         super().__init__()
-        if likelihood not in LIKELIHOODS:
-            raise ValueError(
-                f"likelihood must be one of {', '.join(LIKELIHOODS)}; got {likelihood!r}"
-            )
+        check_likelihood(likelihood)
         if beta < 0:
             raise ValueError(f"beta must be >= 0; got {beta}")
         self.latent_size = latent_size
