@@ -179,7 +179,7 @@ def train_latent_sizes(
         checkpoint = None
         if checkpoint_dir is not None:
             Path(checkpoint_dir).mkdir(parents=True, exist_ok=True)
-            checkpoint = Path(checkpoint_dir) / f"{tag}-nz{n_z}.pt"
+            checkpoint = Path(checkpoint_dir) / f"{tag}-nz{n_z}.ckpt"
         history = fit(
             model, train_x, config, valid=test_x, transform=transform, checkpoint=checkpoint
         )
