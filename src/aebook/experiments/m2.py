@@ -56,9 +56,9 @@ SETTINGS = {
         max_error=80.0,
         min_gain=-30.0,
         m1_hidden_sizes=(200,),
-        m1_epochs=1,
-        m1m2_epochs=1,
-        m1m2_max_error=80.0,
+        m1_epochs=3,
+        m1m2_epochs=2,
+        m1m2_max_error=90.0,
     ),
     "standard": M2Settings(
         n_train=50_000,

@@ -56,8 +56,8 @@ SETTINGS = {
         k_curve_n_test=100,
         linear_k=5_000,
         linear_tolerance=0.05,
-        min_dynamic_ll=-220.0,
-        min_static_ll=-220.0,
+        min_dynamic_ll=-260.0,
+        min_static_ll=-300.0,
         paper_tolerance=None,
     ),
     "standard": LikelihoodSettings(

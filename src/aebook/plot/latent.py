@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.ticker import NullFormatter
 from scipy.stats import norm
 
 from aebook.plot.scatter import scatter_2d
@@ -105,6 +106,7 @@ def lower_bound_curves(
     ax.plot([], [], "-", color="0.4", label="train")
     ax.plot([], [], "--", color="0.4", label="test")
     ax.set_xscale("log")
+    ax.xaxis.set_minor_formatter(NullFormatter())  # short runs span less than a decade
     ax.set_xlabel("training examples seen")
     ax.set_ylabel("lower bound (nats per example)")
     if title:
@@ -123,7 +125,8 @@ def estimate_histograms(
     ax=None,
 ):
     """Overlaid histograms (as densities) of several estimators' samples of one quantity, on
-    shared bins spanning the central ``coverage`` of all samples together."""
+    shared bins spanning the central ``coverage`` of all samples together (samples outside are
+    left out of the bars, not of the standard deviations in the legend)."""
     arrays = {
         k: np.asarray(torch.as_tensor(v).detach().cpu(), dtype=float) for k, v in samples.items()
     }
@@ -134,7 +137,7 @@ def estimate_histograms(
     fig, ax = axes(ax, figsize=(5.2, 3.4))
     for i, (label, a) in enumerate(arrays.items()):
         ax.hist(
-            np.clip(a, lo, hi),
+            a,
             bins=edges,
             density=True,
             histtype="stepfilled",
