@@ -28,6 +28,8 @@ def test_manifold_grid_tiles_the_decoded_images():
     mosaic = fig.axes[0].images[0].get_array()
     assert mosaic.shape == (8, 12)
     assert mosaic[0, 0] < mosaic[0, -1]  # brighter to the right
+    fig = plot.manifold_grid(VAE(6, 2, (4,)).decode, (2, 3), n=3)  # a model's own method
+    assert fig.axes[0].images[0].get_array().shape == (6, 9)
     with pytest.raises(ValueError, match="decode returned"):
         plot.manifold_grid(lambda z: torch.zeros(len(z), 5), (2, 3), n=4)
 

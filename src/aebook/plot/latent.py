@@ -36,13 +36,16 @@ def manifold_grid(
     margin: float = 0.05,
     title: str | None = None,
     scale: float = 0.4,
+    device=None,
 ):
     """The learned 2-D manifold: the decoder's mean at each code of :func:`manifold_codes`,
     tiled into one image (Kingma & Welling 2013, figure 4). ``decode`` maps ``(m, 2)`` codes to
-    ``(m, h*w)`` images in [0, 1]."""
+    ``(m, h*w)`` images in [0, 1]; the codes are moved to ``device`` (by default, the device of
+    the model when ``decode`` is a model's method)."""
     h, w = image_shape
     z = manifold_codes(n, margin)
-    device = getattr(decode, "device", None)
+    if device is None and isinstance(getattr(decode, "__self__", None), torch.nn.Module):
+        device = next(decode.__self__.parameters()).device  # a model's method: its device
     images = decode(z if device is None else z.to(device)).detach().cpu().numpy()
     if images.shape != (n * n, h * w):
         raise ValueError(f"decode returned shape {images.shape}, expected ({n * n}, {h * w})")
