@@ -56,7 +56,7 @@ def test_unlabelled_bound_is_largest_when_q_is_the_posterior_over_classes():
 
 
 def test_loss_weighs_bounds_and_classification_as_documented():
-    model = deterministic_m2(alpha=7.0)
+    model = deterministic_m2(alpha=7.0, labelled_weight=0.25)
     x = torch.rand(6, 12).round()
     y = torch.tensor([0, UNLABELLED, 2, UNLABELLED, UNLABELLED, 1])
     lab = y >= 0
@@ -65,7 +65,7 @@ def test_loss_weighs_bounds_and_classification_as_documented():
         neg_l = -model.labelled_bound(x[lab], y[lab])
         neg_u = -model.unlabelled_bound(x[~lab])
         ce = torch.nn.functional.cross_entropy(model(x[lab]), y[lab], reduction="sum")
-    expected = (neg_l.sum() + neg_u.sum() + 7.0 * ce) / 6
+    expected = (0.25 * neg_l.sum() + neg_u.sum() + 7.0 * ce) / 6
     torch.testing.assert_close(out["loss"], expected)
     assert out["labelled_bound"] < 0 and out["unlabelled_bound"] < 0
     # all-labelled and all-unlabelled batches work too
