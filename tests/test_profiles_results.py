@@ -64,8 +64,24 @@ def test_record_writes_only_when_asked(monkeypatch, tmp_path):
     monkeypatch.delenv("AEBOOK_RESULTS", raising=False)
     assert record("toy", claims, select(TABLE, "paper")) is None
     monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
-    path = record("toy", claims, select(TABLE, "paper"))
+    path = record("toy", claims, select(TABLE, "paper"), {"error": 1.5})
     payload = json.loads(path.read_text())
+    assert payload["measurements"] == {"error": 1.5}
     assert path == tmp_path / "paper" / "toy.json"
     assert payload["claims"][0]["ours"] == 0.5 and payload["settings"]["epochs"] == 100
     assert {"commit", "date", "hardware", "torch"} <= payload.keys()
+
+
+def test_scoreboard_reads_back_what_record_wrote(monkeypatch, tmp_path):
+    from aebook.results import load_runs, scoreboard
+
+    monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
+    record("toy", [Claim.near("err", 10.4, 10.0, 0.5, paper=10.0)], select(TABLE, "standard"))
+    record("toy", [Claim.at_most("angle", 3.0, 1.0, unit="°")], select(TABLE, "paper"))
+    runs = load_runs(tmp_path)
+    assert [r.profile for r in runs] == ["paper", "standard"]  # the paper profile first
+    assert runs[1].claims[0] == Claim.near("err", 10.4, 10.0, 0.5, paper=10.0)
+    board = scoreboard(tmp_path)._repr_markdown_()
+    assert "**1 of 2 recorded claims hold.**" in board
+    assert "| toy | angle | — | 3 ° | ≤ 1 ° |" in board and "✗ misses" in board
+    assert "No recorded runs" in scoreboard(tmp_path / "empty")._repr_markdown_()

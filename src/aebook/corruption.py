@@ -64,7 +64,7 @@ def gaussian(x: Tensor, sigma: float, generator: torch.Generator | None = None) 
 
 @dataclass(frozen=True)
 class Corruption:
-    """A corruption process as configuration: ``kind`` in :data:`KINDS` and its ``level``
+    """A corruption process as configuration: ``kind`` in ``KINDS`` and its ``level``
     (the fraction ν for masking and salt-and-pepper, the standard deviation σ for Gaussian)."""
 
     kind: str

@@ -9,7 +9,7 @@ paper      one GPU                      the paper's own settings; numbers go to 
 =========  ===========================  ===================================================
 
 A chapter keeps its settings in a frozen dataclass (a subclass of :class:`ChapterSettings`) with
-one instance per profile, in its module under :mod:`aebook.experiments`. The notebook makes one
+one instance per profile, in its module under ``aebook.experiments``. The notebook makes one
 call, ``cfg = settings("foundations")``, and displaying ``cfg`` shows the reader a table.
 """
 
@@ -35,6 +35,7 @@ DESCRIPTIONS = {
 #: chapter name -> module whose ``SETTINGS`` maps each profile to that chapter's settings.
 CHAPTERS = {
     "foundations": "aebook.experiments.foundations",
+    "score_matching": "aebook.experiments.score_matching",
     "vae": "aebook.experiments.vae",
     "vae_likelihood": "aebook.experiments.vae_likelihood",
     "m2": "aebook.experiments.m2",

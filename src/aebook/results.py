@@ -67,7 +67,7 @@ class Claim:
         unit: str = "",
         paper=None,
     ) -> Claim:
-        """|ours - target| ≤ tolerance (or ≤ tolerance·|target| with ``relative=True``)."""
+        """``abs(ours - target) <= tolerance`` (times ``abs(target)`` with ``relative=True``)."""
         ours, target = float(ours), float(target)
         allowed = tolerance * abs(target) if relative else tolerance
         tol = f"{100 * tolerance:.3g} %" if relative else f"{_fmt(float(tolerance))} {unit}".strip()
@@ -131,10 +131,16 @@ def provenance() -> dict[str, str]:
     }
 
 
-def record(chapter: str, claims: Sequence[Claim], settings: ChapterSettings) -> Path | None:
+def record(
+    chapter: str,
+    claims: Sequence[Claim],
+    settings: ChapterSettings,
+    measurements: dict[str, float] | None = None,
+) -> Path | None:
     """Write ``claims`` with their provenance to ``$AEBOOK_RESULTS/<profile>/<chapter>.json``.
 
-    Does nothing (returns None) when ``$AEBOOK_RESULTS`` is not set.
+    ``measurements`` are further named numbers of the run worth keeping (errors, times) that are
+    not claims. Does nothing (returns None) when ``$AEBOOK_RESULTS`` is not set.
     """
     root = os.environ.get(ENV_VAR)
     if not root:
@@ -146,9 +152,81 @@ def record(chapter: str, claims: Sequence[Claim], settings: ChapterSettings) -> 
         "profile": settings.profile,
         "settings": dataclasses.asdict(settings),
         "claims": [dataclasses.asdict(c) for c in claims],
+        "measurements": {k: float(v) for k, v in (measurements or {}).items()},
         **provenance(),
     }
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     os.replace(tmp, path)
     return path
+
+
+@dataclass(frozen=True)
+class RecordedRun:
+    """One ``results/<profile>/<chapter>.json`` file: a chapter's claims and their provenance."""
+
+    chapter: str
+    profile: str
+    claims: tuple[Claim, ...]
+    commit: str
+    date: str
+    hardware: str
+    command: str
+    path: Path
+
+    @classmethod
+    def read(cls, path: Path) -> RecordedRun:
+        d = json.loads(Path(path).read_text())
+        return cls(
+            d["chapter"],
+            d["profile"],
+            tuple(Claim(**c) for c in d["claims"]),
+            d.get("commit", "unknown"),
+            d.get("date", ""),
+            d.get("hardware", ""),
+            d.get("command", ""),
+            Path(path),
+        )
+
+
+def load_runs(root: Path | str) -> list[RecordedRun]:
+    """Every recorded run under ``root`` (a ``results/`` folder), paper profile first."""
+    order = {p: i for i, p in enumerate(("paper", "standard", "smoke"))}
+    runs = [RecordedRun.read(p) for p in sorted(Path(root).glob("*/*.json"))]
+    return sorted(runs, key=lambda r: (r.chapter, order.get(r.profile, 9)))
+
+
+class Scoreboard:
+    """Every recorded claim of every chapter in one table (displays as Markdown)."""
+
+    def __init__(self, runs: Sequence[RecordedRun]):
+        self.runs = list(runs)
+
+    @property
+    def claims(self) -> list[tuple[RecordedRun, Claim]]:
+        return [(run, c) for run in self.runs for c in run.claims]
+
+    def _repr_markdown_(self) -> str:
+        if not self.runs:
+            return "*No recorded runs yet: run `scripts/reproduce.py` to record one.*"
+        held = sum(c.ok for _, c in self.claims)
+        rows = [
+            f"| {run.chapter} | {c.name} | {_fmt(c.paper)} | {_fmt(c.ours)} {c.unit} | "
+            f"{c.criterion} | `{run.profile}`, {run.date[:10]}, `{run.commit[:7]}` | "
+            f"{'✓ holds' if c.ok else '✗ misses'} |"
+            for run, c in self.claims
+        ]
+        return "\n".join(
+            [
+                f"**{held} of {len(self.claims)} recorded claims hold.**",
+                "",
+                "| chapter | claim | paper | ours | criterion | run | result |",
+                "|---|---|---|---|---|---|---|",
+                *rows,
+            ]
+        )
+
+
+def scoreboard(root: Path | str = "../results") -> Scoreboard:
+    """The scoreboard of the recorded runs under ``root`` (the repository's ``results/``)."""
+    return Scoreboard(load_runs(root))

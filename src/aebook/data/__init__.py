@@ -26,6 +26,7 @@ from aebook.data.store import (
     data_dir,
     fetch,
 )
+from aebook.data.toy2d import GaussianMixture, Ring, two_gaussians
 from aebook.data.transforms import rotate
 
 __all__ = [
@@ -41,6 +42,9 @@ __all__ = [
     "read_binarized_mat",
     "read_frey_mat",
     "FASHION_MNIST",
+    "GaussianMixture",
+    "Ring",
+    "two_gaussians",
     "MNIST",
     "CorruptDataError",
     "DataUnavailableError",

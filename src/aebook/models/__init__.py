@@ -9,7 +9,9 @@ from aebook.models.autoencoders import (
     first_input,
     mlp,
 )
+from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
 from aebook.models.m2 import M2, SupervisedClassifier
+from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
 from aebook.models.vae import (
     LIKELIHOODS,
     MODERN,
@@ -39,6 +41,10 @@ __all__ = [
     "BernoulliDecoder",
     "GaussianDecoder",
     "GaussianEncoder",
+    "DAEEnergyModel",
+    "TiedGaussianDAE",
+    "NoiseConditionalScoreNet",
+    "ScoreNet",
     "LinearGaussianVAE",
     "MODERN",
     "PAPER_FREY",

@@ -1,4 +1,4 @@
-"""Objectives: reconstruction likelihoods, KL terms, the ELBO and its estimators, score matching."""
+"""Objectives: reconstruction likelihoods, KL terms, score matching, the ELBO and its estimators."""
 
 from aebook.objectives.elbo import (
     ESTIMATORS,
@@ -19,6 +19,14 @@ from aebook.objectives.likelihood import (
     reconstruction_loss,
     squared_error,
 )
+from aebook.objectives.score_matching import (
+    ParzenDensity,
+    dsm_loss,
+    dsm_target,
+    esm_loss,
+    ism_loss,
+    jacobian_trace,
+)
 
 __all__ = [
     "ESTIMATORS",
@@ -37,4 +45,10 @@ __all__ = [
     "gaussian_nll",
     "reconstruction_loss",
     "squared_error",
+    "ParzenDensity",
+    "dsm_loss",
+    "dsm_target",
+    "esm_loss",
+    "ism_loss",
+    "jacobian_trace",
 ]

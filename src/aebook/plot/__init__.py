@@ -2,6 +2,7 @@
 
 from aebook.plot import style
 from aebook.plot.curves import learning_curves, line_plot, reference_line
+from aebook.plot.fields import sample_panels, score_fields
 from aebook.plot.images import image_grid
 from aebook.plot.latent import (
     estimate_histograms,
@@ -24,6 +25,8 @@ __all__ = [
     "manifold_grid",
     "line_plot",
     "reference_line",
+    "sample_panels",
+    "score_fields",
     "scatter_2d",
     "style",
 ]
