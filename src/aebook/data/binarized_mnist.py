@@ -9,7 +9,7 @@ when all three are in the folder, and otherwise the text files, downloaded when 
 way every file is checked against its SHA-256 before it is parsed, and the parser checks the
 format and the number of images.
 
-Unlike :func:`aebook.data.binarize` (a fresh sample of every image every time, "dynamic"
+Unlike :func:`aebook.data.mnist.binarize` (a fresh sample of every image every time, "dynamic"
 binarization), these are one fixed sample, so results on them are not comparable with results
 under dynamic binarization: models overfit the fixed sample, and test log-likelihoods are a few
 nats lower (Burda et al. 2015, appendix D).

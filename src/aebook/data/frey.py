@@ -2,7 +2,7 @@
 
 One file, ``frey_rawface.mat``, a MATLAB file whose variable ``ff`` is a uint8 matrix of 560 x 1965:
 one column per image, each column a 28-row by 20-column image in row-major order. It is read with
-:func:`scipy.io.loadmat` only after its SHA-256 matches (see :mod:`aebook.data.store`); the reader
+``scipy.io.loadmat`` only after its SHA-256 matches (see :mod:`aebook.data.store`); the reader
 then checks the variable, its type and its shape, so a file with the right name but the wrong
 content fails with a message instead of training on garbage.
 

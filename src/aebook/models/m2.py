@@ -24,7 +24,7 @@ has in J^α (once per pass). ``alpha`` is the weight of the cross-entropy per la
 paper's α multiplies an average over the N_l labelled images, so its weight per labelled image is
 α / N_l = 0.1 N / N_l (:func:`paper_alpha`). Applying that weight to every repetition, as common
 reimplementations do, puts r times more weight on the labels than J^α does; within a budget of a
-few epochs it learns far faster (see :mod:`aebook.experiments.m2`).
+few epochs it learns far faster (see ``aebook.experiments.m2``).
 """
 
 from __future__ import annotations
@@ -60,8 +60,9 @@ class M2(nn.Module):
     ``likelihood="gaussian"`` with ``squash_mean=False`` models real-valued inputs, such as the
     codes of a first VAE (M1) in the paper's stacked model M1+M2.
 
-    ``forward(x)`` returns the classifier's logits, so :func:`aebook.evaluate.predict` and
-    :func:`aebook.evaluate.classification_error` apply to it directly.
+    ``forward(x)`` returns the classifier's logits, so
+    :func:`aebook.evaluate.classification.predict` and
+    :func:`aebook.evaluate.classification.classification_error` apply to it directly.
     """
 
     def __init__(

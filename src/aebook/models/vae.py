@@ -25,6 +25,7 @@ from aebook.objectives.elbo import estimate_elbo, log_importance_weights
 from aebook.objectives.kl import kl_normal_standard
 from aebook.train import TrainConfig
 
+#: The decoders' likelihoods: Bernoulli (binary pixels) and Gaussian (grey levels).
 LIKELIHOODS = ("bernoulli", "gaussian")
 
 
