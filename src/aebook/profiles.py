@@ -39,6 +39,9 @@ CHAPTERS = {
     "denoising": "aebook.experiments.denoising",
     "survey_applications": "aebook.experiments.survey_applications",
     "survey_models": "aebook.experiments.survey_models",
+    "vae": "aebook.experiments.vae",
+    "vae_likelihood": "aebook.experiments.vae_likelihood",
+    "m2": "aebook.experiments.m2",
 }
 
 

@@ -1,5 +1,13 @@
 """Datasets as tensors, downloaded once into a checked cache folder (see :mod:`aebook.data.store`)."""
 
+from aebook.data.binarized_mnist import (
+    BINARIZED_MNIST,
+    BINARIZED_MNIST_MAT,
+    BinarizedMNIST,
+    load_binarized_mnist,
+    read_amat,
+    read_binarized_mat,
+)
 from aebook.data.factors import (
     FACTOR_NAMES,
     FactorImages,
@@ -7,6 +15,7 @@ from aebook.data.factors import (
     make_factor_dataset,
     render,
 )
+from aebook.data.frey import FREY_FACE, FREY_SHAPE, Images, frey_faces, read_frey_mat
 from aebook.data.larochelle import TASKS, SplitSizes, load_task
 from aebook.data.mnist import (
     FASHION_MNIST,
@@ -36,6 +45,17 @@ from aebook.data.toy2d import GaussianMixture, Ring, two_gaussians
 from aebook.data.transforms import rotate
 
 __all__ = [
+    "BINARIZED_MNIST",
+    "BINARIZED_MNIST_MAT",
+    "BinarizedMNIST",
+    "FREY_FACE",
+    "FREY_SHAPE",
+    "Images",
+    "frey_faces",
+    "load_binarized_mnist",
+    "read_amat",
+    "read_binarized_mat",
+    "read_frey_mat",
     "FASHION_MNIST",
     "GaussianMixture",
     "Ring",

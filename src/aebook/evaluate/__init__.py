@@ -19,6 +19,11 @@ from aebook.evaluate.frechet import (
     frechet_distance,
     train_feature_classifier,
 )
+from aebook.evaluate.likelihood import (
+    LogLikelihood,
+    average_log_likelihood,
+    log_marginal_likelihood,
+)
 from aebook.evaluate.reconstruction import (
     PCABaseline,
     pca_baseline,
@@ -34,6 +39,9 @@ __all__ = [
     "nmi",
     "trustworthiness",
     "ErrorRate",
+    "LogLikelihood",
+    "average_log_likelihood",
+    "log_marginal_likelihood",
     "PCABaseline",
     "classification_error",
     "correlation_area",

@@ -13,6 +13,7 @@ from aebook.models.autoencoders import (
 from aebook.models.autorec import BiasedMF, IAutoRec
 from aebook.models.dae import DenoisingAutoencoder, StackedDenoisingAutoencoder
 from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
+from aebook.models.m2 import M2, SupervisedClassifier
 from aebook.models.regularized import (
     SPARSITY_PENALTIES,
     ContractiveAutoencoder,
@@ -24,10 +25,16 @@ from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
 from aebook.models.supervised import SupervisedAutoencoder
 from aebook.models.vae import (
     LIKELIHOODS,
+    MODERN,
+    PAPER_FREY,
+    PAPER_MNIST,
+    PAPER_STEP_SIZES,
     VAE,
     BernoulliDecoder,
     GaussianDecoder,
     GaussianEncoder,
+    LinearGaussianVAE,
+    VAERecipe,
 )
 from aebook.models.wae import WAE, GaussianPrior
 
@@ -45,6 +52,8 @@ __all__ = [
     "IAutoRec",
     "SupervisedAutoencoder",
     "LIKELIHOODS",
+    "M2",
+    "SupervisedClassifier",
     "VAE",
     "BernoulliDecoder",
     "GaussianDecoder",
@@ -61,4 +70,10 @@ __all__ = [
     "TiedGaussianDAE",
     "NoiseConditionalScoreNet",
     "ScoreNet",
+    "LinearGaussianVAE",
+    "MODERN",
+    "PAPER_FREY",
+    "PAPER_MNIST",
+    "PAPER_STEP_SIZES",
+    "VAERecipe",
 ]

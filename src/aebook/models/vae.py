@@ -3,18 +3,36 @@
 The decoder is Bernoulli (binary or grey-level images, as for MNIST) or Gaussian with its mean
 squashed into (0, 1) by a sigmoid (as the paper's appendix C does for Frey Face). ``beta`` weights
 the KL term: ``beta=1`` is the VAE's evidence lower bound, other values give the β-VAE.
+
+:class:`VAERecipe` holds a whole training setup (architecture, initialisation, optimiser), with
+the paper's settings (:data:`PAPER_MNIST`, :data:`PAPER_FREY`) and a modern one (:data:`MODERN`).
+:class:`LinearGaussianVAE` is a model whose marginal likelihood and posterior are known in closed
+form, to test estimators against.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import torch
 from torch import Tensor, nn
+from torch.distributions import MultivariateNormal
 
 from aebook.models.autoencoders import ACTIVATIONS, first_input, mlp
 from aebook.objectives import bernoulli_nll, gaussian_nll
+from aebook.objectives.elbo import estimate_elbo, log_importance_weights
 from aebook.objectives.kl import kl_normal_standard
+from aebook.train import TrainConfig
 
+#: The decoders' likelihoods: Bernoulli (binary pixels) and Gaussian (grey levels).
 LIKELIHOODS = ("bernoulli", "gaussian")
+
+
+def check_likelihood(likelihood: str) -> None:
+    """Raise ValueError unless ``likelihood`` is one of :data:`LIKELIHOODS`."""
+    if likelihood not in LIKELIHOODS:
+        raise ValueError(f"likelihood must be one of {', '.join(LIKELIHOODS)}; got {likelihood!r}")
 
 
 def _body(sizes: list[int], activation: str) -> nn.Module:
@@ -57,18 +75,32 @@ class BernoulliDecoder(nn.Module):
 
 
 class GaussianDecoder(nn.Module):
-    """p(x | z) = N(x; sigmoid(m(z)), diag(exp(log_var(z)))), the mean kept inside (0, 1)."""
+    """p(x | z) = N(x; sigmoid(m(z)), diag(exp(log_var(z)))), the mean kept inside (0, 1).
 
-    def __init__(self, latent_size: int, hidden_sizes, output_size: int, activation: str = "relu"):
+    With ``squash_mean=False`` the mean is m(z) itself, for data that are not in (0, 1) (such as
+    the latent codes of another VAE, in the M1+M2 model).
+    """
+
+    def __init__(
+        self,
+        latent_size: int,
+        hidden_sizes,
+        output_size: int,
+        activation: str = "relu",
+        *,
+        squash_mean: bool = True,
+    ):
         super().__init__()
         sizes = [latent_size, *hidden_sizes]
         self.body = _body(sizes, activation)
         self.mean_head = nn.Linear(sizes[-1], output_size)
         self.log_var_head = nn.Linear(sizes[-1], output_size)
+        self.squash_mean = squash_mean
 
     def forward(self, z: Tensor) -> tuple[Tensor, Tensor]:
         h = self.body(z)
-        return torch.sigmoid(self.mean_head(h)), self.log_var_head(h)
+        mean = self.mean_head(h)
+        return (torch.sigmoid(mean) if self.squash_mean else mean), self.log_var_head(h)
 
     def log_prob(self, x: Tensor, z: Tensor) -> Tensor:
         mean, log_var = self(z)
@@ -94,12 +126,10 @@ class VAE(nn.Module):
         activation: str = "relu",
         likelihood: str = "bernoulli",
         beta: float = 1.0,
+        init_std: float | None = None,
     ):
         super().__init__()
-        if likelihood not in LIKELIHOODS:
-            raise ValueError(
-                f"likelihood must be one of {', '.join(LIKELIHOODS)}; got {likelihood!r}"
-            )
+        check_likelihood(likelihood)
         if beta < 0:
             raise ValueError(f"beta must be >= 0; got {beta}")
         self.latent_size = latent_size
@@ -108,6 +138,17 @@ class VAE(nn.Module):
         self.encoder = GaussianEncoder(input_size, hidden_sizes, latent_size, activation)
         decoder = BernoulliDecoder if likelihood == "bernoulli" else GaussianDecoder
         self.decoder = decoder(latent_size, tuple(reversed(hidden_sizes)), input_size, activation)
+        if init_std is not None:
+            self.init_normal_(init_std)
+
+    @torch.no_grad()
+    def init_normal_(self, std: float) -> VAE:
+        """Draw every weight and bias from N(0, std²), as the paper does with std = 0.01."""
+        if std <= 0:
+            raise ValueError(f"init_std must be > 0; got {std}")
+        for p in self.parameters():
+            p.normal_(0.0, std)
+        return self
 
     def posterior(self, x: Tensor) -> tuple[Tensor, Tensor]:
         """Mean and log-variance of q(z | x)."""
@@ -138,6 +179,23 @@ class VAE(nn.Module):
         kl = kl_normal_standard(mean, log_var)
         return {"reconstruction": reconstruction, "kl": kl, "elbo": -(reconstruction + kl)}
 
+    def elbo(
+        self,
+        x: Tensor,
+        *,
+        samples: int = 1,
+        estimator: str = "B",
+        generator: torch.Generator | None = None,
+    ) -> Tensor:
+        """SGVB estimate (estimator ``"A"`` or ``"B"``, L = ``samples``) of each row's ELBO, nats."""
+        return estimate_elbo(self, x, samples=samples, estimator=estimator, generator=generator)
+
+    def log_importance_weights(
+        self, x: Tensor, k: int, generator: torch.Generator | None = None
+    ) -> Tensor:
+        """log p(x, z_i) − log q(z_i | x) for k draws z_i ~ q(z | x): ``(k, batch)``, nats."""
+        return log_importance_weights(self, x, k, generator)
+
     def loss(self, batch) -> dict[str, Tensor]:
         terms = self.elbo_terms(first_input(batch))
         loss = (terms["reconstruction"] + self.beta * terms["kl"]).mean()
@@ -149,3 +207,142 @@ class VAE(nn.Module):
         device = next(self.parameters()).device
         z = torch.randn(n, self.latent_size, generator=generator, device=device)
         return self.decode(z)
+
+
+@dataclass(frozen=True)
+class VAERecipe:
+    """A whole VAE setup: architecture, initialisation and optimiser, as one printable record.
+
+    ``prior_weight_decay`` is the weight decay of a N(0, I) prior on the parameters: the MAP
+    objective adds log p(θ) = −‖θ‖²/2 once per pass over N examples, which, for a loss averaged
+    over examples, is a weight decay of 1/N (see :meth:`train_config`).
+    """
+
+    hidden_sizes: tuple[int, ...]
+    activation: str
+    optimizer: str
+    lr: float
+    init_std: float | None = None  #: std of the N(0, std²) initialisation; None: PyTorch's default
+    prior_weight_decay: bool = False  #: weight decay 1/N from a N(0, I) prior on the parameters
+    batch_size: int = 100  #: M, examples per minibatch
+    samples: int = 1  #: L, samples of z per example (the training loss uses L = 1)
+
+    def build(self, input_size: int, latent_size: int, likelihood: str = "bernoulli") -> VAE:
+        """A fresh :class:`VAE` with this recipe's architecture and initialisation."""
+        return VAE(
+            input_size,
+            latent_size,
+            self.hidden_sizes,
+            activation=self.activation,
+            likelihood=likelihood,
+            init_std=self.init_std,
+        )
+
+    def train_config(self, epochs: int, n_train: int, *, seed: int = 0, **overrides) -> TrainConfig:
+        """The :class:`~aebook.train.TrainConfig` for ``epochs`` passes over ``n_train`` examples."""
+        if n_train < 1:
+            raise ValueError(f"n_train must be >= 1, got {n_train}")
+        settings = dict(
+            epochs=epochs,
+            batch_size=self.batch_size,
+            lr=self.lr,
+            optimizer=self.optimizer,
+            weight_decay=1.0 / n_train if self.prior_weight_decay else 0.0,
+            seed=seed,
+        )
+        settings.update(overrides)
+        return TrainConfig(**settings)
+
+
+#: Kingma & Welling's MNIST setup: 500 tanh units each side, N(0, 0.01²) initialisation, the
+#: N(0, I) parameter prior as weight decay, Adagrad (step chosen from {0.01, 0.02, 0.1}), M = 100.
+PAPER_MNIST = VAERecipe((500,), "tanh", "adagrad", 0.02, init_std=0.01, prior_weight_decay=True)
+#: The same for Frey Face, with 200 hidden units (fewer, against overfitting a small dataset).
+PAPER_FREY = VAERecipe((200,), "tanh", "adagrad", 0.02, init_std=0.01, prior_weight_decay=True)
+#: A modern setup: ReLU, PyTorch's default initialisation, Adam, no weight decay.
+MODERN = VAERecipe((500,), "relu", "adam", 1e-3)
+#: The step sizes the paper chose Adagrad's global step from.
+PAPER_STEP_SIZES = (0.01, 0.02, 0.1)
+
+
+class _LinearGaussianDecoder(nn.Module):
+    """p(x | z) = N(x; W z + b, σ² I) with a fixed σ."""
+
+    def __init__(self, weight: Tensor, bias: Tensor, noise_std: float):
+        super().__init__()
+        self.weight = nn.Parameter(weight.clone())
+        self.bias = nn.Parameter(bias.clone())
+        self.noise_std = noise_std
+
+    def forward(self, z: Tensor) -> Tensor:
+        return z @ self.weight.T + self.bias
+
+    def mean(self, z: Tensor) -> Tensor:
+        return self(z)
+
+    def log_prob(self, x: Tensor, z: Tensor) -> Tensor:
+        return -gaussian_nll(x, self(z), 2 * math.log(self.noise_std))
+
+
+class LinearGaussianVAE(nn.Module):
+    """A linear-Gaussian latent variable model with a linear Gaussian encoder.
+
+    p(z) = N(0, I), p(x | z) = N(W z + b, σ² I), so p(x) = N(b, W Wᵀ + σ² I) and the posterior
+    p(z | x) = N(S Wᵀ (x − b) / σ², S) with S = (I + WᵀW / σ²)⁻¹ are known in closed form. The
+    encoder q(z | x) = N(A x + c, diag(exp(s))) is a free diagonal Gaussian; when W has
+    orthogonal columns the exact posterior is diagonal and :meth:`set_exact_posterior_` makes q
+    equal to it. The model follows the VAE protocol of :mod:`aebook.objectives.elbo`.
+    """
+
+    def __init__(self, weight: Tensor, bias: Tensor, noise_std: float):
+        super().__init__()
+        d, k = weight.shape
+        if bias.shape != (d,):
+            raise ValueError(f"bias must have shape ({d},); got {tuple(bias.shape)}")
+        if noise_std <= 0:
+            raise ValueError(f"noise_std must be > 0; got {noise_std}")
+        self.latent_size = k
+        self.decoder = _LinearGaussianDecoder(weight, bias, noise_std)
+        self.encoder_weight = nn.Parameter(torch.zeros(k, d, dtype=weight.dtype))
+        self.encoder_bias = nn.Parameter(torch.zeros(k, dtype=weight.dtype))
+        self.encoder_log_var = nn.Parameter(torch.zeros(k, dtype=weight.dtype))
+
+    def posterior(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        mean = x @ self.encoder_weight.T + self.encoder_bias
+        return mean, self.encoder_log_var.expand_as(mean)
+
+    def log_importance_weights(
+        self, x: Tensor, k: int, generator: torch.Generator | None = None
+    ) -> Tensor:
+        """log p(x, z_i) − log q(z_i | x) for k draws z_i ~ q(z | x): ``(k, batch)``, nats."""
+        return log_importance_weights(self, x, k, generator)
+
+    def marginal(self) -> MultivariateNormal:
+        """p(x), exactly."""
+        w, b, s = self.decoder.weight, self.decoder.bias, self.decoder.noise_std
+        cov = w @ w.T + s**2 * torch.eye(len(b), dtype=w.dtype)
+        return MultivariateNormal(b, covariance_matrix=cov)
+
+    @torch.no_grad()
+    def log_marginal(self, x: Tensor) -> Tensor:
+        """log p(x) in closed form, ``(batch,)``, nats."""
+        return self.marginal().log_prob(x)
+
+    def exact_posterior(self) -> tuple[Tensor, Tensor, Tensor]:
+        """``(A, c, S)``: p(z | x) = N(A x + c, S) for every x."""
+        w, b, s2 = self.decoder.weight, self.decoder.bias, self.decoder.noise_std**2
+        cov = torch.linalg.inv(torch.eye(self.latent_size, dtype=w.dtype) + w.T @ w / s2)
+        a = cov @ w.T / s2
+        return a, -a @ b, cov
+
+    @torch.no_grad()
+    def set_exact_posterior_(self) -> LinearGaussianVAE:
+        """Make q(z | x) the exact posterior; needs a diagonal S (orthogonal columns of W)."""
+        a, c, cov = self.exact_posterior()
+        off_diagonal = cov - torch.diag(torch.diagonal(cov))
+        if off_diagonal.abs().max() > 1e-6 * cov.abs().max():
+            raise ValueError("the exact posterior is not diagonal: W needs orthogonal columns")
+        self.encoder_weight.copy_(a)
+        self.encoder_bias.copy_(c)
+        self.encoder_log_var.copy_(torch.log(torch.diagonal(cov)))
+        return self

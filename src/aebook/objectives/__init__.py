@@ -1,5 +1,16 @@
-"""Objectives: reconstruction likelihoods, KL terms, score matching, and (in later chapters) ELBOs."""
+"""Objectives: reconstruction likelihoods, KL terms, score matching, the ELBO and its estimators."""
 
+from aebook.objectives.elbo import (
+    ESTIMATORS,
+    GRADIENT_ESTIMATORS,
+    estimate_elbo,
+    gradient_samples,
+    log_importance_weights,
+    log_normal,
+    log_standard_normal,
+    sgvb_a,
+    sgvb_b,
+)
 from aebook.objectives.kl import kl_normal, kl_normal_standard
 from aebook.objectives.likelihood import (
     RECONSTRUCTION_LOSSES,
@@ -25,6 +36,15 @@ from aebook.objectives.score_matching import (
 )
 
 __all__ = [
+    "ESTIMATORS",
+    "GRADIENT_ESTIMATORS",
+    "estimate_elbo",
+    "gradient_samples",
+    "log_importance_weights",
+    "log_normal",
+    "log_standard_normal",
+    "sgvb_a",
+    "sgvb_b",
     "RECONSTRUCTION_LOSSES",
     "bernoulli_nll",
     "kl_normal",

@@ -10,29 +10,41 @@ from aebook.plot.errors import interval_plot
 from aebook.plot.fields import sample_panels, score_fields
 from aebook.plot.filters import filter_panels
 from aebook.plot.images import image_grid
-from aebook.plot.latent import codes_against_prior
+from aebook.plot.latent import (
+    estimate_histograms,
+    latent_scatter,
+    lower_bound_curves,
+    manifold_codes,
+    manifold_grid,
+)
+from aebook.plot.priors import codes_against_prior
 from aebook.plot.scatter import scatter_2d
 
 style.apply()
 
 __all__ = [
-    "filter_panels",
     "bar_chart",
-    "heatmap",
-    "scatter_3d",
-    "scatter_panels",
-    "score_histograms",
     "codes_against_prior",
-    "labelled_points",
+    "estimate_histograms",
+    "filter_panels",
+    "heatmap",
     "image_grid",
     "interval_plot",
+    "labelled_points",
+    "latent_scatter",
     "learning_curves",
     "line_plot",
+    "lower_bound_curves",
+    "manifold_codes",
+    "manifold_grid",
     "reference_line",
     "sample_panels",
-    "score_fields",
     "scaling_benchmark",
     "scatter_2d",
+    "scatter_3d",
+    "scatter_panels",
+    "score_fields",
+    "score_histograms",
     "style",
     "vector_field",
 ]

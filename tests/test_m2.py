@@ -1,0 +1,139 @@
+"""The semi-supervised M2 model: its bounds, the objective's weighting, the label split, and
+learning from a few labels on a toy problem."""
+
+import math
+
+import pytest
+import torch
+
+from aebook.evaluate import classification_error, predict
+from aebook.models.m2 import (
+    M2,
+    UNLABELLED,
+    paper_alpha,
+    semi_supervised_data,
+    semi_supervised_split,
+)
+from aebook.train import TrainConfig, fit
+
+
+def deterministic_m2(**kwargs):
+    """A small M2 whose encoder variance is ~0, so the one-sample bounds do not depend on noise."""
+    torch.manual_seed(0)
+    model = M2(12, n_classes=3, latent_size=2, hidden_sizes=(8,), **kwargs)
+    with torch.no_grad():
+        model.encoder.log_var.weight.zero_()
+        model.encoder.log_var.bias.fill_(-40.0)
+    return model
+
+
+def per_class_bounds(model, x):
+    return torch.stack(
+        [model.labelled_bound(x, torch.full((len(x),), k)) for k in range(model.n_classes)], 1
+    )
+
+
+def test_unlabelled_bound_is_the_q_weighted_bound_plus_entropy():
+    model = deterministic_m2()
+    x = torch.rand(5, 12).round()
+    with torch.no_grad():
+        bounds = per_class_bounds(model, x)
+        q = torch.softmax(model(x), 1)
+        expected = (q * bounds).sum(1) - (q * q.log()).sum(1)
+        torch.testing.assert_close(model.unlabelled_bound(x), expected)
+
+
+def test_unlabelled_bound_is_largest_when_q_is_the_posterior_over_classes():
+    """max over q(y|x) of Σ q (−L) + H(q) is log Σ_y exp(−L(x, y)), reached at q ∝ exp(−L)."""
+    model = deterministic_m2()
+    x = torch.rand(5, 12).round()
+    with torch.no_grad():
+        bounds = per_class_bounds(model, x)
+        best = torch.logsumexp(bounds, 1)
+        torch.testing.assert_close(model.unlabelled_bound(x, logits=bounds), best)
+        other = model.unlabelled_bound(x, logits=torch.randn(5, 3))
+    assert (other < best - 1e-4).all()
+
+
+def test_loss_weighs_bounds_and_classification_as_documented():
+    model = deterministic_m2(alpha=7.0, labelled_weight=0.25)
+    x = torch.rand(6, 12).round()
+    y = torch.tensor([0, UNLABELLED, 2, UNLABELLED, UNLABELLED, 1])
+    lab = y >= 0
+    with torch.no_grad():
+        out = model.loss((x, y))
+        neg_l = -model.labelled_bound(x[lab], y[lab])
+        neg_u = -model.unlabelled_bound(x[~lab])
+        ce = torch.nn.functional.cross_entropy(model(x[lab]), y[lab], reduction="sum")
+    expected = (0.25 * neg_l.sum() + neg_u.sum() + 7.0 * ce) / 6
+    torch.testing.assert_close(out["loss"], expected)
+    assert out["labelled_bound"] < 0 and out["unlabelled_bound"] < 0
+    # all-labelled and all-unlabelled batches work too
+    assert torch.isfinite(model.loss((x[lab], y[lab]))["loss"])
+    assert model.loss((x[~lab], y[~lab]))["cross_entropy"] == 0
+
+
+def test_label_split_is_balanced_disjoint_and_seeded():
+    y = torch.arange(10).repeat(30)
+    labelled, unlabelled = semi_supervised_split(y, 20, seed=3)
+    assert torch.bincount(y[labelled], minlength=10).tolist() == [2] * 10
+    assert len(set(labelled.tolist()) | set(unlabelled.tolist())) == 300
+    assert not set(labelled.tolist()) & set(unlabelled.tolist())
+    assert torch.equal(semi_supervised_split(y, 20, seed=3)[0], labelled)
+    with pytest.raises(ValueError, match="multiple"):
+        semi_supervised_split(y, 25)
+
+
+def test_training_data_repeats_the_labels_to_half_of_it():
+    x = torch.arange(10.0)[:, None]
+    y = torch.arange(10) % 2
+    xs, ys = semi_supervised_data(x, y, torch.tensor([0, 1]), torch.arange(2, 10))
+    assert len(xs) == 16 and (ys == UNLABELLED).sum() == 8
+    assert set(xs[ys != UNLABELLED, 0].tolist()) == {0.0, 1.0}
+    assert ys[ys != UNLABELLED].tolist() == [0, 1] * 4
+
+
+def test_paper_alpha_and_arguments():
+    assert paper_alpha(50_000, 100) == pytest.approx(50.0)
+    with pytest.raises(ValueError, match="n_labelled"):
+        paper_alpha(10, 0)
+    with pytest.raises(ValueError, match="likelihood"):
+        M2(4, likelihood="poisson")
+    with pytest.raises(ValueError, match="alpha"):
+        M2(4, alpha=-1)
+
+
+def test_learns_two_classes_from_four_labels():
+    """Two clusters of binary vectors; 2 labels per class and 400 unlabelled examples."""
+    g = torch.Generator().manual_seed(0)
+    y_all = torch.arange(2).repeat(300)
+    probs = torch.full((600, 20), 0.1)
+    probs[y_all == 0, :10] = 0.9
+    probs[y_all == 1, 10:] = 0.9
+    x_all = torch.bernoulli(probs, generator=g)
+    train, test = slice(0, 400), slice(400, 600)
+    labelled, unlabelled = semi_supervised_split(y_all[train], 4, n_classes=2, seed=0)
+    xs, ys = semi_supervised_data(x_all[train], y_all[train], labelled, unlabelled)
+    torch.manual_seed(0)
+    model = M2(20, n_classes=2, latent_size=2, hidden_sizes=(16,), alpha=paper_alpha(400, 4))
+    fit(model, (xs, ys), TrainConfig(epochs=15, batch_size=50, lr=3e-3), device="cpu")
+    error = classification_error(predict(model, x_all[test]), y_all[test])
+    assert error.percent < 5, str(error)
+    images = model.sample(torch.tensor([0, 1]))
+    assert images.shape == (2, 20) and images[0, :10].mean() > images[0, 10:].mean()
+    grid = model.analogies(x_all[test][:3])
+    assert grid.shape == (6, 20) and math.isfinite(grid.sum().item())
+
+
+def test_gaussian_m2_on_unbounded_codes():
+    """M1+M2: M2 with an unsquashed Gaussian decoder models real-valued codes."""
+    model = M2(
+        6, n_classes=3, latent_size=2, hidden_sizes=(8,), likelihood="gaussian", squash_mean=False
+    )
+    codes = 5 * torch.randn(4, 6)
+    with torch.no_grad():
+        mean, _ = model.decoder(torch.randn(4, 5))
+        out = model.loss((codes, torch.tensor([0, -1, 2, -1])))
+    assert mean.abs().max() > 0 and torch.isfinite(out["loss"])
+    squashed = M2(6, n_classes=3, latent_size=2, hidden_sizes=(8,), likelihood="gaussian")
+    assert 0 < squashed.decoder(torch.randn(4, 5))[0].min()

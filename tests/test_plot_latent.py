@@ -1,0 +1,63 @@
+"""The VAE figures: the manifold grid's codes, and that each figure draws what it is given."""
+
+import numpy as np
+import pytest
+import torch
+from scipy.stats import norm
+
+from aebook import plot
+from aebook.models import VAE
+from aebook.train import History
+
+
+def test_manifold_codes_are_prior_quantiles_on_a_grid():
+    z = plot.manifold_codes(5, margin=0.1)
+    assert z.shape == (25, 2)
+    q = norm.ppf(np.linspace(0.1, 0.9, 5))
+    np.testing.assert_allclose(z[:5, 0], q, rtol=1e-5)  # first row: z1 increases
+    np.testing.assert_allclose(z[::5, 1], q[::-1], rtol=1e-5)  # top row has the largest z2
+    with pytest.raises(ValueError, match="margin"):
+        plot.manifold_codes(5, margin=0.5)
+
+
+def test_manifold_grid_tiles_the_decoded_images():
+    def decode(z):  # image brightness = first coordinate's quantile
+        return torch.tensor(norm.cdf(z[:, :1].numpy())).float().expand(-1, 6)
+
+    fig = plot.manifold_grid(decode, (2, 3), n=4, title="t")
+    mosaic = fig.axes[0].images[0].get_array()
+    assert mosaic.shape == (8, 12)
+    assert mosaic[0, 0] < mosaic[0, -1]  # brighter to the right
+    fig = plot.manifold_grid(VAE(6, 2, (4,)).decode, (2, 3), n=3)  # a model's own method
+    assert fig.axes[0].images[0].get_array().shape == (6, 9)
+    with pytest.raises(ValueError, match="decode returned"):
+        plot.manifold_grid(lambda z: torch.zeros(len(z), 5), (2, 3), n=4)
+
+
+def test_latent_scatter_needs_a_2d_latent_space():
+    x = torch.rand(30, 8)
+    fig = plot.latent_scatter(VAE(8, 2, (4,)), x, torch.arange(30) % 3)
+    assert len(fig.axes[0].collections) == 3  # one group per label
+    with pytest.raises(ValueError, match="3 dimensions"):
+        plot.latent_scatter(VAE(8, 3, (4,)), x, torch.zeros(30))
+
+
+def test_lower_bound_curves_draw_train_and_test_per_run():
+    h = History(
+        train={"elbo": [-200.0, -150.0]}, valid={"elbo": [-190.0, -160.0]}, samples_seen=[100, 200]
+    )
+    fig = plot.lower_bound_curves({"a": h, "b": h}, reference=-100.0)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    curves = [ln for ln in ax.lines if list(ln.get_xdata()) == [100, 200]]
+    assert len(curves) == 4 and {ln.get_linestyle() for ln in curves} == {"-", "--"}
+
+
+def test_estimate_histograms_report_the_spread():
+    g = torch.Generator().manual_seed(0)
+    fig = plot.estimate_histograms(
+        {"narrow": torch.randn(500, generator=g), "wide": 10 * torch.randn(500, generator=g)},
+        xlabel="x",
+    )
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels[0].startswith("narrow (sd 0.9") or labels[0].startswith("narrow (sd 1.0")

@@ -1,0 +1,53 @@
+"""The chapter's experiment helpers: the paper's step-size choice and the per-N_z runs."""
+
+import math
+
+import pytest
+import torch
+
+from aebook.experiments.vae import SETTINGS, recipes, select_step_size, train_latent_sizes
+from aebook.models import PAPER_MNIST, VAERecipe
+
+
+def tiny_data():
+    g = torch.Generator().manual_seed(0)
+    return torch.rand(300, 16, generator=g).round(), torch.rand(50, 16, generator=g).round()
+
+
+def test_step_size_choice_prefers_the_step_that_trains_best():
+    x, _ = tiny_data()
+    recipe = VAERecipe((8,), "tanh", "adagrad", 0.02, init_std=0.01, prior_weight_decay=True)
+    best, scores = select_step_size(
+        recipe, lambda: recipe.build(16, 2), x, candidates=(1e-4, 0.02, 1e3), steps=3
+    )
+    assert set(scores) == {1e-4, 0.02, 1e3}
+    assert best == max(scores, key=scores.get)
+    assert scores[1e3] < scores[0.02] or not math.isfinite(scores[1e3])
+    with pytest.raises(ValueError, match="steps"):
+        select_step_size(recipe, lambda: recipe.build(16, 2), x, candidates=(0.1,), steps=0)
+
+
+def test_runs_per_latent_size_resume_from_their_checkpoints(tmp_path):
+    x, x_test = tiny_data()
+    recipe = VAERecipe((8,), "tanh", "adam", 1e-2)
+    runs = train_latent_sizes(
+        recipe, (2, 3), x, x_test, epochs=2, lr=1e-2, checkpoint_dir=tmp_path, tag="t"
+    )
+    assert set(runs) == {2, 3}
+    model, history = runs[3]
+    assert model.latent_size == 3 and history.epochs == 2 and "elbo" in history.valid
+    assert (tmp_path / "t-nz3.ckpt").exists()
+    again = train_latent_sizes(
+        recipe, (3,), x, x_test, epochs=2, lr=1e-2, checkpoint_dir=tmp_path, tag="t"
+    )
+    assert again[3][1].train["elbo"] == history.train["elbo"]  # restored, not retrained
+
+
+def test_every_profile_names_a_known_recipe():
+    for cfg in SETTINGS.values():
+        for name in (cfg.recipe, cfg.manifold_recipe):
+            mnist, frey = recipes(name)
+            assert mnist.hidden_sizes and frey.hidden_sizes
+    assert recipes(SETTINGS["paper"].recipe)[0] is PAPER_MNIST
+    with pytest.raises(ValueError, match="recipe must be one of paper, modern"):
+        recipes("fast")
