@@ -107,3 +107,33 @@ def test_api_reference_documents_every_module():
     }
     assert modules - documented == set(), "add these modules to book/api.md"
     assert documented - modules == set(), "book/api.md documents modules that do not exist"
+
+
+GLOSSARY = REPO / "book" / "glossary.md"
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def glossary_entries() -> list[tuple[list[str], str]]:
+    """(terms, definition) of every entry of the {glossary} blocks of book/glossary.md."""
+    entries = []
+    for block in re.findall(r"```\{glossary\}\n(.*?)```", GLOSSARY.read_text(), re.S):
+        for chunk in re.split(r"\n\s*\n", block.strip()):
+            lines = chunk.splitlines()
+            terms = [line for line in lines if not line.startswith(" ")]
+            definition = " ".join(line.strip() for line in lines if line.startswith(" "))
+            entries.append((terms, definition))
+    return entries
+
+
+def test_glossary_gives_each_term_in_english_and_korean_and_links_its_definition():
+    entries = glossary_entries()
+    assert len(entries) >= 30
+    for terms, definition in entries:
+        assert len(terms) == 2, terms
+        english, korean = terms
+        assert not HANGUL.search(english) and HANGUL.search(korean), terms
+        assert re.search(r"\{ref\}`[\w-]+`", definition), (
+            f"{english}: link where the book defines it"
+        )
+    english = [terms[0].lower() for terms, _ in entries]
+    assert len(set(english)) == len(english), "a term is defined twice"

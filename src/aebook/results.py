@@ -262,8 +262,14 @@ def _minutes(seconds: float) -> str:
 class RuntimeTable:
     """Measured execution time of notebooks per profile (displays as Markdown)."""
 
-    def __init__(self, table: dict[str, dict[str, dict]], notebooks: Sequence[str] | None = None):
+    def __init__(
+        self,
+        table: dict[str, dict[str, dict]],
+        notebooks: Sequence[str] | None = None,
+        title: str | None = None,
+    ):
         self.table = table
+        self.title = title
         self.notebooks = (
             list(notebooks)
             if notebooks is not None
@@ -294,7 +300,8 @@ class RuntimeTable:
             totals.append(_minutes(sum(known)) if known else "—")
         hardware = {e["hardware"] for per in self.table.values() for e in per.values()}
         return "\n".join(
-            [
+            ([f"**{self.title}**", ""] if self.title else [])
+            + [
                 f"| notebook | {head} |",
                 "|---|" + "---|" * len(profiles),
                 *rows,
@@ -306,13 +313,15 @@ class RuntimeTable:
 
 
 def runtimes(
-    root: Path | str = "../results", notebooks: Sequence[str] | None = None
+    root: Path | str = "../results",
+    notebooks: Sequence[str] | None = None,
+    title: str | None = None,
 ) -> RuntimeTable:
     """The measured run times under ``root`` (the repository's ``results/``), for ``notebooks``
     (paths relative to the repository root, e.g. ``book/03_vae/vae.ipynb``; default: all)."""
     path = Path(root) / RUNTIMES
     table = json.loads(path.read_text()) if path.exists() else {}
-    return RuntimeTable(table, notebooks)
+    return RuntimeTable(table, notebooks, title)
 
 
 def load_benchmark(name: str, root: Path | str = "../results") -> dict | None:
