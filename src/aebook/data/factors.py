@@ -53,7 +53,7 @@ class FactorSpec:
 
     @property
     def sizes(self) -> tuple[int, ...]:
-        """Number of values of each factor, in the order of :data:`FACTOR_NAMES`."""
+        """Number of values of each factor, in the order of ``FACTOR_NAMES``."""
         return (len(SHAPES), self.n_scales, self.n_rotations, self.n_positions, self.n_positions)
 
     @property

@@ -134,7 +134,8 @@ GENERATED_DIFFERENCES = {
 def read_amat(path: Path | str) -> tuple[Tensor, Tensor]:
     """Parse one ``.amat`` file: one example per row, 784 pixel values in [0, 1], then the label.
 
-    Raises :class:`CorruptDataError` when a row has the wrong length, a pixel lies outside [0, 1]
+    Raises :class:`~aebook.data.store.CorruptDataError` when a row has the wrong length, a pixel
+    lies outside [0, 1]
     or a label is not a whole number >= 0.
     """
     path = Path(path)
@@ -508,7 +509,7 @@ def load_task(
     mnist_root: Path | str | None = None,
     official: bool = True,
 ) -> Splits:
-    """One benchmark task as :class:`~aebook.data.Splits` (x in [0, 1], shape ``(n, 784)``).
+    """One benchmark task as :class:`~aebook.data.mnist.Splits` (x in [0, 1], shape ``(n, 784)``).
 
     ``sizes`` (at most :data:`PAPER_SIZES`, the default) sets the number of examples per split.
     With ``official=True`` and both ``.amat`` files of the task in ``root`` (default

@@ -13,7 +13,8 @@ from aebook.data.store import CorruptDataError
 def load_mat_variable(path: Path | str, name: str) -> np.ndarray:
     """The array ``name`` of the MATLAB file ``path``.
 
-    Raises :class:`CorruptDataError` when the file cannot be parsed (truncated, not a MATLAB file)
+    Raises :class:`~aebook.data.store.CorruptDataError` when the file cannot be parsed (truncated,
+    not a MATLAB file)
     or has no such variable, naming the variables it does hold.
     """
     path = Path(path)

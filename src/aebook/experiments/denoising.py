@@ -3,7 +3,7 @@ pipeline.
 
 Table 1 of the paper compares a stack of three ordinary autoencoders (SAA-3) with a stack of
 three denoising autoencoders (SdA-3) on the benchmark tasks of Larochelle et al. (2007). Both are
-the same code, :class:`~aebook.models.StackedDenoisingAutoencoder`: SAA-3 is masking level 0.
+the same code, :class:`~aebook.models.dae.StackedDenoisingAutoencoder`: SAA-3 is masking level 0.
 :func:`run_task` trains both with the same architecture, the same budget and the same grid of
 hyperparameters, chooses each model's hyperparameters on the validation set, and returns the test
 errors with their 95 % intervals and a paired test of the difference.

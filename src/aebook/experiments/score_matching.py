@@ -57,9 +57,9 @@ class ScoreMatchingSettings(ChapterSettings):
     ncsn_hidden: tuple[int, ...]  #: hidden layers of the noise-conditional score network
     n_ncsn: int  #: training points for it
     ncsn_train: TrainConfig  #: its training
-    weight_tol: float  #: allowed |weight − 0.8| for annealed Langevin with exact scores
+    weight_tol: float  #: allowed abs(weight − 0.8) for annealed Langevin with exact scores
     learned_weight_tol: float  #: the same with the learned noise-conditional network
-    plain_tol: float  #: allowed |weight − start split| for plain Langevin
+    plain_tol: float  #: allowed abs(weight − start split) for plain Langevin
     # The DAE energy model on MNIST.
     mnist_train: int  #: training images
     mnist_test: int  #: test images used for the measurements
@@ -256,7 +256,8 @@ def train_score_net(
     scale: float = 1.0,
     device: torch.device | str | None = None,
 ) -> ScoreNet:
-    """A :class:`ScoreNet` (tanh units) fitted by denoising score matching at level ``sigma``,
+    """A :class:`~aebook.models.score_net.ScoreNet` (tanh units) fitted by denoising score matching
+    at level ``sigma``,
     returned on the CPU in eval mode."""
     torch.manual_seed(config.seed)
     model = ScoreNet(data.shape[1], hidden, activation="tanh", sigma=sigma, scale=scale)
@@ -321,7 +322,8 @@ def training_step_costs(
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> list[dict[str, float]]:
-    """Median wall-clock seconds of one Adam step of a :class:`ScoreNet` on a batch of Gaussian
+    """Median wall-clock seconds of one Adam step of a :class:`~aebook.models.score_net.ScoreNet`
+    on a batch of Gaussian
     inputs, for DSM and for ISM (one entry per trace method), at each input dimension.
 
     Returns one row per dimension: ``{"dim", "dsm_s", "ism_<trace>_s", ..., "ratio"}`` where

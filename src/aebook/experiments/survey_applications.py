@@ -363,7 +363,8 @@ def train_autoencoder(
     activation: str = "relu",
     seed: int = 0,
 ) -> tuple[MLPAutoencoder, History]:
-    """A seeded :class:`MLPAutoencoder` with encoder ``sizes`` trained on ``x``, in eval mode."""
+    """A seeded :class:`~aebook.models.autoencoders.MLPAutoencoder` with encoder ``sizes`` trained
+    on ``x``, in eval mode."""
     torch.manual_seed(seed)
     model = MLPAutoencoder(tuple(sizes), activation=activation, reconstruction=reconstruction)
     history = fit(model, x, config)
@@ -425,7 +426,7 @@ def few_label_errors(
     ``features[name] = (pool, test)``: features of the labelled pool (from which balanced subsets
     are drawn) and of the test set. The same labelled subset is used for every feature set and
     classifier of a draw. Returns ``errors["<classifier> on <features>"][count]`` with one
-    :class:`ErrorRate` per draw.
+    :class:`~aebook.evaluate.classification.ErrorRate` per draw.
     """
     out: dict[str, dict[int, list[ErrorRate]]] = {}
     y_test = test_labels.cpu()

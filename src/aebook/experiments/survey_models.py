@@ -302,7 +302,7 @@ class SurveyModelsSettings(ChapterSettings):
     max_sweep_train_ratio: float  #: training error, largest code / code 1, at most
     min_sweep_gap_ratio: float  #: generalization gap, largest code / code 1, at least
     min_sparsity_gain: float  #: sparse codes' Hoyer sparsity minus the plain AE's, at least
-    rho_tolerance: float  #: |mean activation - ρ| for the KL-sparse code
+    rho_tolerance: float  #: largest allowed abs(mean activation − ρ) for the KL-sparse code
     max_contraction_ratio: float  #: contractive / plain relative contraction, at most
     max_masked_ratio: float  #: dropout-denoising / plain error from masked input, at most
     max_frechet_ratio: float  #: generative FD / FD of the plain AE decoding prior samples

@@ -8,12 +8,13 @@ Three players share one training step:
   from codes of data (label 0): binary cross-entropy ``-log D(z) - log(1 - D(encode(x)))``;
 - the encoder also plays the generator against D: ``-log D(encode(x))`` (the non-saturating loss).
 
-**How it trains with the one loop of the book.** :meth:`AdversarialAutoencoder.loss` returns the sum
+**How it trains with the one loop of the book.**
+``AdversarialAutoencoder.loss`` returns the sum
 of the three objectives with gradients routed by stop-gradients, so that one backward pass gives
 every parameter the gradient of *its own* objective and nothing else:
 
 - the discriminator's loss sees the codes detached, so it does not move the encoder;
-- the generator's loss calls D through :func:`torch.func.functional_call` with D's parameters
+- the generator's loss calls D through ``torch.func.functional_call`` with D's parameters
   detached, so it moves the encoder and not D.
 
 One optimizer step then updates all players at once (simultaneous gradient play), rather than in

@@ -1,6 +1,6 @@
 """Denoising autoencoders and their stacks (Vincent, Larochelle, Bengio & Manzagol 2008).
 
-- :class:`DenoisingAutoencoder`: a :class:`~aebook.models.SigmoidAutoencoder` (tied weights by
+- :class:`DenoisingAutoencoder`: a :class:`~aebook.models.autoencoders.SigmoidAutoencoder` (tied weights by
   default) whose input is corrupted by ``q_D(x̃ | x)`` while it trains, and whose loss compares the
   reconstruction of x̃ with the *clean* x. In eval mode nothing is corrupted. With a corruption of
   level 0 it is the ordinary autoencoder.
@@ -146,7 +146,7 @@ class StackedDenoisingAutoencoder(nn.Module):
 
         Layer k is trained as a denoising autoencoder on ``layer_input(x, k)``: the codes of the
         already trained layers below, computed *without* corruption. Only layer k's input is
-        corrupted, by the layer's own corruption. ``config`` is one :class:`TrainConfig` for all
+        corrupted, by the layer's own corruption. ``config`` is one :class:`~aebook.train.TrainConfig` for all
         layers or one per layer.
         """
         configs = [config] * self.depth if isinstance(config, TrainConfig) else list(config)

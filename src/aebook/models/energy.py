@@ -11,7 +11,7 @@ so p(x; θ) ∝ exp(−E(x; θ)), and its score is
 The numerator is the reconstruction of a tied-weight autoencoder with a sigmoid encoder and a
 linear decoder, minus its input. So the two classes here hold the same parameters:
 
-- :class:`TiedGaussianDAE` is :class:`~aebook.models.SigmoidAutoencoder` (tied weights, squared
+- :class:`TiedGaussianDAE` is :class:`~aebook.models.autoencoders.SigmoidAutoencoder` (tied weights, squared
   error) trained on Gaussian-corrupted inputs: its loss is J_DAE = ‖Wᵀ sigmoid(W x̃ + b) + c − x‖².
 - :class:`DAEEnergyModel` reads an autoencoder of that form as an energy model: ``energy``,
   ``score`` and a loss that is denoising score matching, J_DSM = J_DAE / (2σ⁴) example by example.
@@ -41,7 +41,8 @@ class TiedGaussianDAE(SigmoidAutoencoder):
     batch). ``loss`` also reports J_DSM = J_DAE / (2σ⁴) as the metric ``dsm``.
 
     ``init_std``: the weights start as N(0, init_std²) (the paper does not say how it starts).
-    With a linear tied decoder, :class:`SigmoidAutoencoder`'s sigmoid-Glorot range makes the first
+    With a linear tied decoder, :class:`~aebook.models.autoencoders.SigmoidAutoencoder`'s
+    sigmoid-Glorot range makes the first
     reconstructions hundreds of times too large; ``init_std=None`` keeps that range anyway.
     """
 
@@ -71,7 +72,8 @@ class DAEEnergyModel(nn.Module):
     """The energy model E(x; W, b, c) of a tied sigmoid autoencoder, at temperature σ².
 
     Build it from a :class:`TiedGaussianDAE` (the parameters are shared) or fresh with
-    :meth:`create`. ``loss`` is denoising score matching with the same Gaussian corruption.
+    ``DAEEnergyModel.create``. ``loss`` is denoising score matching with
+    the same Gaussian corruption.
     """
 
     def __init__(self, autoencoder: TiedGaussianDAE):

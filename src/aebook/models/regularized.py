@@ -1,6 +1,6 @@
 """Regularized autoencoders of the survey (Bank, Koenigstein & Giryes 2020, section 2).
 
-Each is an :class:`~aebook.models.MLPAutoencoder` (encoder ``sizes`` down to the code, the mirror
+Each is an :class:`~aebook.models.autoencoders.MLPAutoencoder` (encoder ``sizes`` down to the code, the mirror
 image back up) with one change to its training criterion:
 
 - :class:`SparseAutoencoder`: a penalty on the code, either L1 on ReLU codes or the KL divergence
@@ -10,7 +10,8 @@ image back up) with one change to its training criterion:
 - :class:`ContractiveAutoencoder`: the squared Frobenius norm of the encoder's Jacobian, in closed
   form for its single sigmoid encoder layer.
 
-The reconstruction term is the one of :class:`~aebook.models.Autoencoder` (Bernoulli cross-entropy
+The reconstruction term is the one of :class:`~aebook.models.autoencoders.Autoencoder` (Bernoulli
+cross-entropy
 or squared error); ``loss`` reports it as ``reconstruction`` next to the penalty, so runs with
 different penalties compare on the same number.
 """

@@ -25,7 +25,8 @@ UNLABELLED = -1
 class SupervisedAutoencoder(nn.Module):
     """Encoder ``sizes`` (input ... code), a linear classifier on the code, a mirrored decoder.
 
-    ``forward(x)`` returns class logits, so :func:`aebook.evaluate.predict` applies. ``loss`` takes
+    ``forward(x)`` returns class logits, so :func:`~aebook.evaluate.classification.predict`
+    applies. ``loss`` takes
     ``(x, y)`` batches where ``y == -1`` marks an unlabelled example.
     """
 

@@ -6,7 +6,7 @@ A deterministic encoder and decoder, like a plain autoencoder, trained on
 
 The penalty asks the *aggregate* posterior, the distribution of codes over the whole data set, to
 match the prior N(0, I); a VAE's KL term instead pulls every example's posterior towards the
-prior. After training, decoding prior samples generates new data (:meth:`WAE.sample`).
+prior. After training, decoding prior samples generates new data (``WAE.sample``).
 """
 
 from __future__ import annotations
