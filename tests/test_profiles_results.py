@@ -101,12 +101,12 @@ def test_runtimes_accumulate_per_profile_and_stay_out_of_the_scoreboard(monkeypa
     assert table.seconds("smoke", "book/a.ipynb") == 31.0
     assert table.seconds("standard", "book/b.ipynb") is None
     md = table._repr_markdown_()
-    assert "| book/a.ipynb | 31 s, 56 s | 10 min, 18 min |" in md
-    assert "| book/b.ipynb | 1.7 min, 3.2 min | — |" in md  # minutes from 90 s on
+    assert "| a | 31 s / 56 s | 10 min / 18 min |" in md
+    assert "| b | 1.7 min / 3.2 min | — |" in md  # minutes from 90 s on
     assert "| **total (wall)** | 2.2 min | 10 min |" in md
     assert "No measured run times" in runtimes(tmp_path / "none")._repr_markdown_()
     titled = runtimes(tmp_path, ["book/a.ipynb"], title="This page")._repr_markdown_()
-    assert titled.startswith("**This page**\n\n| notebook |") and "book/b.ipynb" not in titled
+    assert titled.startswith("**This page**\n\n| page |") and "| b |" not in titled
 
 
 def test_benchmark_files_read_back_and_throughput_table(tmp_path):

@@ -284,16 +284,16 @@ class RuntimeTable:
         profiles = [p for p in PROFILES if p in self.table]
         if not profiles or not self.notebooks:
             return "*No measured run times yet: run `python benchmarks/book_runtime.py`.*"
-        head = " | ".join(f"`{p}` (wall, CPU)" for p in profiles)
+        head = " | ".join(f"`{p}`: wall / CPU" for p in profiles)
         rows = []
         for nb in self.notebooks:
             cells = []
             for p in profiles:
                 e = self.table.get(p, {}).get(nb)
                 cells.append(
-                    "—" if e is None else f"{_minutes(e['wall_s'])}, {_minutes(e['cpu_s'])}"
+                    "—" if e is None else f"{_minutes(e['wall_s'])} / {_minutes(e['cpu_s'])}"
                 )
-            rows.append(f"| {nb} | " + " | ".join(cells) + " |")
+            rows.append(f"| {Path(nb).stem} | " + " | ".join(cells) + " |")  # stems are unique
         totals = []
         for p in profiles:
             known = [self.table[p][nb]["wall_s"] for nb in self.notebooks if nb in self.table[p]]
@@ -302,7 +302,7 @@ class RuntimeTable:
         return "\n".join(
             ([f"**{self.title}**", ""] if self.title else [])
             + [
-                f"| notebook | {head} |",
+                f"| page | {head} |",
                 "|---|" + "---|" * len(profiles),
                 *rows,
                 "| **total (wall)** | " + " | ".join(totals) + " |",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from aebook.plot.curves import line_plot
 
@@ -49,4 +49,7 @@ def scaling_benchmark(payload: dict):
     for ax, ticks in ((left, sizes), (right, widths)):  # label the measured points, nothing else
         ax.xaxis.set_minor_locator(NullLocator())
         ax.set_xticks(ticks, [f"{t:,}" for t in ticks])
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
     return fig
