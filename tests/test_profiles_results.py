@@ -83,7 +83,8 @@ def test_scoreboard_reads_back_what_record_wrote(monkeypatch, tmp_path):
     assert runs[1].claims[0] == Claim.near("err", 10.4, 10.0, 0.5, paper=10.0)
     board = scoreboard(tmp_path)._repr_markdown_()
     assert "**1 of 2 recorded claims hold.**" in board
-    assert "| toy | angle | — | 3 ° | ≤ 1 ° |" in board and "✗ misses" in board
+    assert "**toy** · `paper` run of" in board and "**toy** · `standard` run of" in board
+    assert "| angle | — | 3 ° | ≤ 1 ° | ✗ misses |" in board
     assert "No recorded runs" in scoreboard(tmp_path / "empty")._repr_markdown_()
 
 

@@ -211,21 +211,22 @@ class Scoreboard:
         if not self.runs:
             return "*No recorded runs yet: run `scripts/reproduce.py` to record one.*"
         held = sum(c.ok for _, c in self.claims)
-        rows = [
-            f"| {run.chapter} | {c.name} | {_fmt(c.paper)} | {_fmt(c.ours)} {c.unit} | "
-            f"{c.criterion} | `{run.profile}`, {run.date[:10]}, `{run.commit[:7]}` | "
-            f"{'✓ holds' if c.ok else '✗ misses'} |"
-            for run, c in self.claims
-        ]
-        return "\n".join(
-            [
-                f"**{held} of {len(self.claims)} recorded claims hold.**",
+        lines = [f"**{held} of {len(self.claims)} recorded claims hold.**"]
+        for run in self.runs:  # one table per recorded run, so each fits the page
+            lines += [
                 "",
-                "| chapter | claim | paper | ours | criterion | run | result |",
-                "|---|---|---|---|---|---|---|",
-                *rows,
+                f"**{run.chapter}** · `{run.profile}` run of {run.date[:10]}, commit "
+                f"`{run.commit[:7]}`",
+                "",
+                "| claim | paper | ours | criterion | result |",
+                "|---|---|---|---|---|",
             ]
-        )
+            lines += [
+                f"| {c.name} | {_fmt(c.paper)} | {_fmt(c.ours)} {c.unit} | {c.criterion} | "
+                f"{'✓ holds' if c.ok else '✗ misses'} |"
+                for c in run.claims
+            ]
+        return "\n".join(lines)
 
 
 def scoreboard(root: Path | str = "../results") -> Scoreboard:
