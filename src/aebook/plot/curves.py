@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from aebook.plot.style import axes
 
@@ -65,6 +66,8 @@ def learning_curves(
             ax.plot(xs, h.valid[metric], "--", color=color, label=f"{label} (validation)")
     ax.set_xlabel("epoch" if x == "epoch" else "training examples seen")
     ax.set_ylabel(ylabel or metric)
+    if x == "epoch" and not logx:  # no ticks between whole epochs
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if logx:
         ax.set_xscale("log")
     if title:
