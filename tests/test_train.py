@@ -125,3 +125,29 @@ def test_a_killed_run_resumes_to_the_same_result(tmp_path):
     # a finished run is not trained again: it is read back
     again_model, again = run(epochs=6, checkpoint=ckpt)
     assert again.train == straight.train and torch.equal(again_model.weight, straight_model.weight)
+
+
+def test_checkpoint_every_writes_less_often_and_always_at_the_end(tmp_path, monkeypatch):
+    import aebook.train as train
+
+    writes = []
+    real = train._save_atomic
+    monkeypatch.setattr(
+        train, "_save_atomic", lambda obj, path: (writes.append(1), real(obj, path))
+    )
+    run(epochs=4, checkpoint=tmp_path / "a.ckpt", checkpoint_every=1e9)
+    assert len(writes) == 1  # only the last epoch
+    writes.clear()
+    run(epochs=4, checkpoint=tmp_path / "b.ckpt")
+    assert len(writes) == 4
+    with pytest.raises(ValueError, match="checkpoint_every"):
+        run(checkpoint_every=-1.0)
+
+
+def test_fit_flushes_subnormals_only_while_it_runs():
+    tiny = torch.tensor(1e-39)  # a subnormal float32
+    seen = []
+    run(epochs=1, callback=lambda e, h: seen.append(float(tiny * 1.0)))
+    supported = torch.set_flush_denormal(False)  # also: the switch exists on this CPU
+    assert seen == ([0.0] if supported else [float(tiny)])
+    assert float(tiny * 1.0) > 0.0

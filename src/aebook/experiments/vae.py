@@ -13,6 +13,7 @@ of the curves only. The bounds below were set from runs on a 2-core CPU, with ma
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import torch
 
 from aebook.models import MODERN, PAPER_FREY, PAPER_MNIST, VAE, VAERecipe
 from aebook.profiles import ChapterSettings
-from aebook.train import History, NonFiniteLossError, fit
+from aebook.train import History, NonFiniteLossError, default_device, fit
 
 RECIPES = {"paper": (PAPER_MNIST, PAPER_FREY), "modern": (MODERN, MODERN)}
 
@@ -188,3 +189,204 @@ def train_latent_sizes(
         )
         runs[n_z] = (model.eval(), history)
     return runs
+
+
+# --- The paper profile: Figure 2 at the paper's budget, as jobs of aebook.runner --------------
+
+#: Figure 2's x-axis, training examples 10⁵ … 10⁸, eight log-spaced points per decade: the test
+#: bound is measured at the first epoch that reaches each point.
+FIGURE2_GRID = tuple(round(10 ** (5 + j / 8)) for j in range(25))
+#: The paper's budget: every curve of Figure 2 runs to 10⁸ training examples.
+PAPER_EXAMPLES = 10**8
+#: Latent sizes of Figure 2, in the order the runner trains them (MNIST N_z = 20 first).
+FIGURE2_LATENTS = {"mnist": (20, 3, 5, 10, 200), "frey": (2, 5, 10, 20)}
+#: Frey faces held out as the test set (the paper does not give its split).
+FREY_N_TEST = 200
+
+
+def figure2_data(dataset: str) -> tuple[torch.Tensor, torch.Tensor, str]:
+    """``(train, test, likelihood)`` of Figure 2: all 60,000 MNIST training images (binarized
+    afresh every minibatch) and the 10,000 test images binarized once (seed 1); or the Frey faces
+    split 1,765 / 200 (seed 0), grey levels in [0, 1]."""
+    from aebook.data import binarize, frey_faces, load_mnist
+
+    if dataset == "mnist":
+        mnist = load_mnist(n_valid=0)
+        test = binarize(mnist.test.x, torch.Generator().manual_seed(1))
+        return mnist.train.x, test, "bernoulli"
+    if dataset == "frey":
+        train, test = frey_faces().split(FREY_N_TEST, seed=0)
+        return train.x, test.x, "gaussian"
+    raise ValueError(f"dataset must be one of {', '.join(FIGURE2_LATENTS)}; got {dataset!r}")
+
+
+def _transform(dataset: str):
+    from aebook.data import binarize
+
+    return binarize if dataset == "mnist" else None
+
+
+@torch.no_grad()
+def test_bound(model: VAE, x: torch.Tensor, seed: int) -> tuple[float, float]:
+    """Mean single-sample ELBO of the rows of ``x`` (nats) and its standard error, drawn from
+    a generator of its own so that measuring never moves the training's random stream."""
+    model.eval()
+    g = torch.Generator(device=x.device).manual_seed(seed)
+    values = torch.cat([model.elbo(chunk, generator=g) for chunk in x.split(1000)])
+    model.train()
+    return float(values.mean()), float(values.std() / math.sqrt(len(values)))
+
+
+def _write_json(path: Path, obj) -> None:
+    import json
+    import os
+
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(obj, indent=1))
+    os.replace(tmp, path)
+
+
+def figure2_job(
+    folder: Path,
+    *,
+    dataset: str,
+    n_z: int,
+    examples: int = PAPER_EXAMPLES,
+    seed: int = 0,
+    step_sizes: tuple[float, ...] = (0.01, 0.02, 0.1),
+    step_selection_steps: int = 500,
+    checkpoint_every: float = 120.0,
+) -> dict:
+    """Train one curve of Figure 2 to ``examples`` training examples with the paper's recipe,
+    resumably in ``folder``: the Adagrad step chosen from ``step_sizes`` by the training bound of
+    the first ``step_selection_steps`` minibatches, then the test bound at every point of
+    :data:`FIGURE2_GRID` reached. Keeps the final model as ``model.pt``."""
+    import json
+
+    folder = Path(folder)
+    recipe = PAPER_MNIST if dataset == "mnist" else PAPER_FREY
+    train, test, likelihood = figure2_data(dataset)
+    device = default_device()
+    train, test = train.to(device), test.to(device)
+    transform = _transform(dataset)
+
+    def make() -> VAE:
+        torch.manual_seed(seed)
+        return recipe.build(train.shape[1], n_z, likelihood).to(device)
+
+    step_file = folder / "step.json"
+    if step_file.exists():
+        chosen = json.loads(step_file.read_text())
+    else:
+        lr, scores = select_step_size(
+            recipe,
+            make,
+            train,
+            candidates=step_sizes,
+            steps=step_selection_steps,
+            transform=transform,
+            seed=seed,
+        )
+        chosen = {"lr": lr, "scores": {str(k): v for k, v in scores.items()}}
+        _write_json(step_file, chosen)
+
+    epochs = math.ceil(examples / len(train))
+    config = recipe.train_config(epochs, len(train), seed=seed, lr=chosen["lr"])
+    checkpoint, curve_file = folder / "train.ckpt", folder / "curve.json"
+    curve = json.loads(curve_file.read_text()) if curve_file.exists() else []
+    if checkpoint.exists():  # points measured after the last checkpoint are measured again
+        reached = torch.load(checkpoint, weights_only=True)["history"]["samples_seen"][-1]
+        curve = [p for p in curve if p["examples"] <= reached]
+    else:
+        curve = []
+
+    def measure(epoch: int, history: History) -> None:
+        seen = history.samples_seen[-1]
+        last = curve[-1]["examples"] if curve else 0
+        due = any(last < g <= seen for g in FIGURE2_GRID) or epoch == epochs - 1
+        if due:
+            bound, se = test_bound(model, test, seed=epoch)
+            curve.append(
+                {"examples": seen, "train": history.train["elbo"][-1], "test": bound, "test_se": se}
+            )
+            _write_json(curve_file, curve)
+
+    model = make()
+    history = fit(
+        model,
+        train,
+        config,
+        transform=transform,
+        checkpoint=checkpoint,
+        checkpoint_every=checkpoint_every,
+        callback=measure,
+    )
+    if not curve or curve[-1]["examples"] != history.samples_seen[-1]:  # finished before
+        measure(epochs - 1, history)
+    torch.save(model.state_dict(), folder / "model.pt")
+    final = curve[-1]
+    return {
+        "summary": f"{dataset} N_z = {n_z}: test bound {final['test']:.2f} ± "
+        f"{final['test_se']:.2f} nats after {final['examples']:,} examples",
+        "dataset": dataset,
+        "n_z": n_z,
+        "n_train": len(train),
+        "n_test": len(test),
+        "step": chosen,
+        "epochs": epochs,
+        "examples": history.samples_seen[-1],
+        "precision": "fp32",
+        "device": str(device),
+        "train_seconds": sum(history.seconds),
+        "curve": curve,
+    }
+
+
+def _figure2_flops(dataset: str, n_z: int, examples: int) -> float:
+    """Forward and backward matrix-product FLOPs of one curve (6 per multiply-add per example)."""
+    d, h = (784, 500) if dataset == "mnist" else (560, 200)
+    out = d if dataset == "mnist" else 2 * d  # the Gaussian decoder has a mean and a variance head
+    macs = d * h + h * 2 * n_z + n_z * h + h * out
+    return 6.0 * macs * examples
+
+
+def _calibrate(dataset: str, n_z: int = 20, steps: int = 30) -> float:
+    """Seconds per training step of this curve's model on this machine (one thread)."""
+    import time
+
+    recipe = PAPER_MNIST if dataset == "mnist" else PAPER_FREY
+    d = 784 if dataset == "mnist" else 560
+    x = torch.rand(recipe.batch_size * steps, d)
+    model = recipe.build(d, n_z, FIGURE2_LIKELIHOOD[dataset])
+    config = recipe.train_config(1, len(x), lr=0.01)
+    fit(model, x[: recipe.batch_size * 5], config, transform=_transform(dataset), progress=False)
+    began = time.perf_counter()
+    fit(model, x, config, transform=_transform(dataset), progress=False)
+    return (time.perf_counter() - began) / steps
+
+
+FIGURE2_LIKELIHOOD = {"mnist": "bernoulli", "frey": "gaussian"}
+_N_TRAIN = {"mnist": 60_000, "frey": 1_965 - FREY_N_TEST}
+
+
+def paper_jobs(examples: int = PAPER_EXAMPLES) -> list:
+    """Figure 2's nine curves as runner jobs: MNIST N_z = 20 first, then MNIST, then Frey Face."""
+    from aebook.runner import Job
+
+    jobs = []
+    for dataset, latents in FIGURE2_LATENTS.items():
+        n = _N_TRAIN[dataset]
+        epochs = math.ceil(examples / n)
+        for n_z in latents:
+            jobs.append(
+                Job(
+                    page="vae",
+                    name=f"{dataset}-nz{n_z}",
+                    run=figure2_job,
+                    kwargs={"dataset": dataset, "n_z": n_z, "examples": examples},
+                    flops=_figure2_flops(dataset, n_z, epochs * n),
+                    steps=epochs * math.ceil(n / 100),
+                    calibrate=functools.partial(_calibrate, dataset, n_z),
+                )
+            )
+    return jobs

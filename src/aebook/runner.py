@@ -1,0 +1,240 @@
+"""The job runner: the paper profile's long, independent trainings, resumable and in parallel.
+
+A :class:`Job` is one training (one latent size of Figure 2, one cell of a model-selection grid,
+one seed). Its function trains with a checkpoint in the job's own folder, so a killed or restarted
+run continues where it stopped, and returns a JSON-able result; the runner writes that result with
+the provenance of the run, and the SHA-256 of every final model file the job kept, so a record can
+be re-judged later without retraining.
+
+On a CPU the runner starts worker processes with one thread each: on a 2-core machine two
+one-thread processes train two models at the full speed of each core, while one process with two
+threads stalls on synchronisation (``benchmarks/train_throughput.py`` measures both).
+
+    python -m aebook.runner --estimate                  # the whole paper profile's cost
+    python -m aebook.runner vae/mnist-nz20 --workers 1  # run (or resume) jobs
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from aebook.results import provenance
+
+ENV_VAR = "AEBOOK_JOBS"
+
+#: Sustained throughput assumed for an H200 on these small models (FLOP/s): TF32 tensor cores
+#: reach ~10 % of their 495 TFLOP/s peak on batch-100 products of a few hundred units.
+H200_FLOPS = 50e12
+#: Shortest time of one optimisation step on a GPU once launches are captured in a CUDA graph.
+GPU_STEP_SECONDS = 60e-6
+
+
+@dataclass(frozen=True)
+class Job:
+    """One independent training.
+
+    ``run(folder, **kwargs)`` is a module-level function (so worker processes can import it);
+    it keeps its checkpoint and final models in ``folder`` and returns a JSON-able dict.
+    ``flops`` (forward and backward products, the whole run) and ``steps`` (optimisation steps)
+    give the estimate; ``calibrate`` (optional) returns the measured seconds per step on this
+    machine, from a few real steps.
+    """
+
+    page: str
+    name: str
+    run: Callable[..., dict]
+    kwargs: Mapping = field(default_factory=dict)
+    flops: float = 0.0
+    steps: int = 0
+    calibrate: Callable[[], float] | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.page}/{self.name}"
+
+
+def jobs_dir() -> Path:
+    """Where jobs keep checkpoints and models: ``$AEBOOK_JOBS``, else ``~/.cache/aebook/jobs``."""
+    configured = os.environ.get(ENV_VAR)
+    root = Path(configured) if configured else Path.home() / ".cache" / "aebook" / "jobs"
+    return root.expanduser().resolve()
+
+
+def paper_jobs() -> list[Job]:
+    """Every job of the paper profile, in the order they should run."""
+    from aebook.experiments import vae
+
+    return [*vae.paper_jobs()]
+
+
+def select(jobs: Sequence[Job], keys: Sequence[str]) -> list[Job]:
+    """The jobs whose key equals, or starts with ``key/``, one of ``keys`` (in ``jobs``' order)."""
+    known = {job.key for job in jobs}
+    for key in keys:
+        if key not in known and not any(k.startswith(key.rstrip("/") + "/") for k in known):
+            raise ValueError(f"job must be one of {sorted(known)} (or a page prefix); got {key!r}")
+    return [
+        j for j in jobs if any(j.key == k or j.key.startswith(k.rstrip("/") + "/") for k in keys)
+    ]
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def result_path(job: Job, root: Path | None = None) -> Path:
+    return (root or jobs_dir()) / job.page / job.name / "result.json"
+
+
+def load_result(job: Job, root: Path | None = None) -> dict | None:
+    """The finished job's result, or None when it has not finished."""
+    path = result_path(job, root)
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path}: not a valid job result ({err}); delete it to rerun") from err
+
+
+def _execute(job: Job, root: Path, threads: int) -> dict:
+    """Run one job in this process (a worker), write its result, return it."""
+    torch.set_num_threads(threads)
+    folder = root / job.page / job.name
+    folder.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    cpu_began = time.process_time()
+    result = job.run(folder, **job.kwargs)
+    result["job"] = job.key
+    result["kwargs"] = dict(job.kwargs)
+    result["models"] = {p.name: sha256(p) for p in sorted(folder.glob("*.pt"))}
+    result["seconds_this_session"] = {
+        "wall": time.perf_counter() - began,
+        "cpu": time.process_time() - cpu_began,
+    }
+    result["threads"] = threads
+    result["provenance"] = provenance()
+    path = folder / "result.json"
+    tmp = folder / f"result.json.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(result, indent=1))
+    os.replace(tmp, path)
+    return result
+
+
+def run(
+    jobs: Sequence[Job], *, workers: int = 1, threads: int = 1, root: Path | None = None
+) -> dict[str, dict]:
+    """Run (or resume) ``jobs`` in ``workers`` processes of ``threads`` threads; skip finished ones.
+
+    Returns ``{job key: result}`` of every job, finished before or now.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1; got {workers}")
+    if threads < 1:
+        raise ValueError(f"threads must be >= 1; got {threads}")
+    root = root or jobs_dir()
+    results = {j.key: r for j in jobs if (r := load_result(j, root)) is not None}
+    todo = [j for j in jobs if j.key not in results]
+    if not todo:
+        return results
+    if workers == 1:
+        for job in todo:
+            results[job.key] = _execute(job, root, threads)
+        return results
+    ctx = torch.multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = {pool.submit(_execute, job, root, threads): job for job in todo}
+        for future in as_completed(futures):
+            results[futures[future].key] = future.result()
+    return results
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a list of jobs costs: CPU-hours here (from measured steps) and GPU-minutes (FLOPs)."""
+
+    rows: list[tuple[str, float, int, float, float]]  # key, TFLOP, steps, CPU h, GPU min
+
+    @property
+    def cpu_hours(self) -> float:
+        return sum(r[3] for r in self.rows)
+
+    @property
+    def gpu_minutes(self) -> float:
+        return sum(r[4] for r in self.rows)
+
+    def __str__(self) -> str:
+        lines = [f"{'job':<28} {'TFLOP':>8} {'steps':>10} {'CPU h (1 thread)':>17} {'H200 min':>9}"]
+        for key, tflop, steps, cpu_h, gpu_min in self.rows:
+            lines.append(f"{key:<28} {tflop:8.1f} {steps:10,d} {cpu_h:17.2f} {gpu_min:9.2f}")
+        lines.append(
+            f"{'total':<28} {sum(r[1] for r in self.rows):8.1f} "
+            f"{sum(r[2] for r in self.rows):10,d} {self.cpu_hours:17.2f} {self.gpu_minutes:9.2f}"
+        )
+        lines.append(
+            "CPU: measured seconds per step of each job on this machine, one thread; two workers "
+            "halve the wall time on two cores. H200: max(FLOPs at "
+            f"{H200_FLOPS / 1e12:.0f} TFLOP/s, steps × {GPU_STEP_SECONDS * 1e6:.0f} µs), one job "
+            "at a time; stacked jobs share the steps."
+        )
+        return "\n".join(lines)
+
+
+def estimate(jobs: Sequence[Job]) -> Estimate:
+    """The cost of ``jobs``; calibrates each distinct job once (a few seconds each)."""
+    torch.set_num_threads(1)
+    seconds_per_step: dict[Callable, float] = {}
+    rows = []
+    for job in jobs:
+        if job.calibrate is not None and job.calibrate not in seconds_per_step:
+            seconds_per_step[job.calibrate] = job.calibrate()
+        step = seconds_per_step.get(job.calibrate, math.nan)
+        gpu_seconds = max(job.flops / H200_FLOPS, job.steps * GPU_STEP_SECONDS)
+        rows.append(
+            (job.key, job.flops / 1e12, job.steps, step * job.steps / 3600, gpu_seconds / 60)
+        )
+    return Estimate(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the paper profile's jobs (resumable).")
+    parser.add_argument("jobs", nargs="*", help="job keys or page prefixes (default: all)")
+    parser.add_argument("--estimate", action="store_true", help="print the cost; run nothing")
+    parser.add_argument("--list", action="store_true", help="list the jobs and their state")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.workers < 1 or args.threads < 1:
+        parser.error(f"--workers and --threads must be >= 1; got {args.workers}, {args.threads}")
+    everything = paper_jobs()
+    chosen = select(everything, args.jobs) if args.jobs else everything
+    if args.list:
+        for job in chosen:
+            state = "finished" if load_result(job) is not None else "to run"
+            print(f"{job.key:<28} {state}")
+        return 0
+    if args.estimate:
+        print(estimate(chosen))
+        return 0
+    for key, result in run(chosen, workers=args.workers, threads=args.threads).items():
+        print(f"{key}: {result.get('summary', 'finished')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

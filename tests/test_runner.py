@@ -1,0 +1,106 @@
+"""The job runner: resumable jobs, parallel workers, kept models, the cost estimate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from aebook import runner
+from aebook.experiments import vae
+from aebook.models import VAE
+
+TINY = 2 * 1_765  # two epochs of the Frey training faces
+
+
+def tiny_jobs(n_zs=(2, 5)):
+    return [
+        runner.Job(
+            page="vae",
+            name=f"frey-nz{n_z}",
+            run=vae.figure2_job,
+            kwargs={"dataset": "frey", "n_z": n_z, "examples": TINY, "step_selection_steps": 3},
+            flops=1e12,
+            steps=36,
+        )
+        for n_z in n_zs
+    ]
+
+
+def test_jobs_run_in_two_workers_keep_models_and_are_not_rerun(tmp_path):
+    results = runner.run(tiny_jobs(), workers=2, root=tmp_path)
+    assert set(results) == {"vae/frey-nz2", "vae/frey-nz5"}
+    for key, result in results.items():
+        folder = tmp_path / key
+        assert result["examples"] == TINY
+        assert result["models"]["model.pt"] == runner.sha256(folder / "model.pt")
+        state = torch.load(folder / "model.pt", weights_only=True)
+        model = VAE(560, result["n_z"], (200,), activation="tanh", likelihood="gaussian")
+        model.load_state_dict(state)
+        assert json.loads((folder / "result.json").read_text())["job"] == key
+    (tmp_path / "vae/frey-nz2/model.pt").unlink()  # a finished job is read, never retrained
+    again = runner.run(tiny_jobs(), workers=1, root=tmp_path)
+    assert again["vae/frey-nz2"]["models"] == results["vae/frey-nz2"]["models"]
+    assert not (tmp_path / "vae/frey-nz2/model.pt").exists()
+
+
+def test_an_interrupted_job_resumes_to_the_same_curve(tmp_path, monkeypatch):
+    (job,) = tiny_jobs((2,))
+    whole = runner.run([job], root=tmp_path / "whole")[job.key]
+
+    class Killed(Exception):
+        pass
+
+    real_fit = vae.fit
+
+    def killed_after_first_epoch(*args, callback=None, **kwargs):
+        if callback is None:  # the step-size choice
+            return real_fit(*args, **kwargs)
+
+        def then_kill(epoch, history):
+            callback(epoch, history)
+            raise Killed
+
+        return real_fit(*args, callback=then_kill, **{**kwargs, "checkpoint_every": 0})
+
+    monkeypatch.setattr(vae, "fit", killed_after_first_epoch)
+    with pytest.raises(Killed):
+        runner.run([job], root=tmp_path / "cut")
+    monkeypatch.setattr(vae, "fit", real_fit)
+    assert not runner.result_path(job, tmp_path / "cut").exists()
+    resumed = runner.run([job], root=tmp_path / "cut")[job.key]
+    assert resumed["curve"] == whole["curve"]
+
+
+def test_select_names_the_allowed_jobs():
+    jobs = tiny_jobs()
+    assert [j.key for j in runner.select(jobs, ["vae"])] == ["vae/frey-nz2", "vae/frey-nz5"]
+    assert [j.key for j in runner.select(jobs, ["vae/frey-nz5"])] == ["vae/frey-nz5"]
+    with pytest.raises(ValueError, match="vae/frey-nz2"):
+        runner.select(jobs, ["vae/mnist-nz7"])
+
+
+def test_run_rejects_bad_worker_counts(tmp_path):
+    with pytest.raises(ValueError, match="workers must be >= 1"):
+        runner.run(tiny_jobs(), workers=0, root=tmp_path)
+
+
+def test_estimate_lists_every_paper_job_with_cpu_and_gpu_cost():
+    jobs = runner.paper_jobs()
+    assert [j.key for j in jobs][:2] == ["vae/mnist-nz20", "vae/mnist-nz3"]
+    assert {j.kwargs["examples"] for j in jobs} == {vae.PAPER_EXAMPLES}
+    fast = [runner.Job(**{**j.__dict__, "calibrate": lambda: 1e-3}) for j in jobs]
+    table = runner.estimate(fast)
+    assert table.cpu_hours == pytest.approx(sum(j.steps for j in jobs) * 1e-3 / 3600)
+    assert table.gpu_minutes > 0
+    assert "vae/frey-nz20" in str(table) and "total" in str(table)
+
+
+def test_a_damaged_result_names_its_file(tmp_path):
+    (job,) = tiny_jobs((2,))
+    path = runner.result_path(job, tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    with pytest.raises(ValueError, match="result.json"):
+        runner.load_result(job, tmp_path)
