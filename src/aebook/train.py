@@ -21,8 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import Tensor, nn
+
+from aebook import checkpoint as ckpt
 
 Batch = Tensor | tuple[Tensor, ...]
 
@@ -67,18 +70,41 @@ class TrainConfig:
             raise ValueError(
                 f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}"
             )
+        for name in ("epochs", "batch_size", "seed"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError(f"{name} must be an int; got {value!r}")
         if self.epochs < 0:
             raise ValueError(f"epochs must be >= 0, got {self.epochs}")
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {self.batch_size}")
-        if self.lr <= 0:
-            raise ValueError(f"lr must be > 0, got {self.lr}")
+        _check_number("lr", self.lr, positive=True)
+        _check_number("weight_decay", self.weight_decay)
+        _check_number("momentum", self.momentum)
+        if self.grad_clip is not None:
+            _check_number("grad_clip", self.grad_clip, positive=True, none="None (no clipping)")
         if self.lr_schedule not in LR_SCHEDULES:
             raise ValueError(
                 f"lr_schedule must be one of {', '.join(LR_SCHEDULES)}; got {self.lr_schedule!r}"
             )
-        if self.early_stopping is not None and self.early_stopping < 1:
-            raise ValueError(f"early_stopping must be None or >= 1, got {self.early_stopping}")
+        if self.early_stopping is not None and (
+            not isinstance(self.early_stopping, int) or self.early_stopping < 1
+        ):
+            raise ValueError(
+                f"early_stopping must be None or an int >= 1, got {self.early_stopping!r}"
+            )
+        if not isinstance(self.monitor, str):
+            raise TypeError(f"monitor must be the name of a loss entry; got {self.monitor!r}")
+
+
+def _check_number(name: str, value, *, positive: bool = False, none: str | None = None) -> None:
+    allowed = "a finite number " + ("> 0" if positive else ">= 0")
+    if none:
+        allowed += f", or {none}"
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise TypeError(f"{name} must be {allowed}; got {value!r}")
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        raise ValueError(f"{name} must be {allowed}; got {value!r}")
 
 
 @dataclass
@@ -114,16 +140,54 @@ def progress_enabled() -> bool:
     return os.environ.get("AEBOOK_PROGRESS", "1") not in {"0", "false", "no", "off"}
 
 
-def _as_tuple(data: Batch) -> tuple[Tensor, ...]:
-    data = (data,) if isinstance(data, Tensor) else tuple(data)
-    n = len(data[0])
-    if any(len(t) != n for t in data):
+def _as_tuple(data, name: str = "data") -> tuple[Tensor, ...]:
+    """The tensors of ``data``, checked: same length, not empty, finite, inputs not raw uint8.
+
+    NumPy arrays become tensors (``torch.from_numpy``); a ``TensorDataset`` gives its tensors.
+    A ``DataLoader`` or other dataset is refused: ``fit`` slices tensors that are already in
+    memory, and iterating a loader would train on what one pass of it yields.
+    """
+    from torch.utils.data import DataLoader, Dataset, TensorDataset
+
+    if isinstance(data, TensorDataset):
+        data = data.tensors
+    if isinstance(data, DataLoader | Dataset):
+        raise TypeError(
+            f"{name} must be a tensor or a tuple of tensors of one length (inputs first); got a "
+            f"{type(data).__name__}. fit slices in-memory tensors itself: pass e.g. "
+            "loader.dataset.tensors for a TensorDataset, or torch.stack the examples."
+        )
+    if isinstance(data, Tensor | np.ndarray):
+        data = (data,)
+    if not isinstance(data, tuple | list) or not data:
+        raise TypeError(f"{name} must be a tensor or a tuple of tensors; got {type(data).__name__}")
+    parts = []
+    for t in data:
+        if isinstance(t, np.ndarray):
+            t = torch.from_numpy(t)
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{name} must hold tensors or NumPy arrays; got {type(t).__name__}")
+        if t.dim() == 0:
+            raise ValueError(f"{name} needs a batch dimension; got a scalar tensor")
+        parts.append(t)
+    n = len(parts[0])
+    if any(len(t) != n for t in parts):
         raise ValueError(
-            f"all tensors in data must have the same length; got {[len(t) for t in data]}"
+            f"all tensors in {name} must have the same length; got {[len(t) for t in parts]}"
         )
     if n == 0:
-        raise ValueError("data is empty")
-    return data
+        raise ValueError(f"{name} is empty")
+    x = parts[0]
+    if x.dtype == torch.uint8:
+        raise TypeError(
+            f"the inputs of {name} are uint8 of shape {tuple(x.shape)} (raw pixels?); models take "
+            "float32 in [0, 1]: pass x.float() / 255"
+        )
+    for t in parts:
+        if t.is_floating_point() and not torch.isfinite(t).all():
+            bad = int((~torch.isfinite(t)).flatten(1).any(1).sum()) if t.dim() > 1 else None
+            raise ValueError(f"{name} contains NaN or infinite values ({bad} rows)")
+    return tuple(parts)
 
 
 def _unpack(parts: tuple[Tensor, ...]) -> Batch:
@@ -164,12 +228,6 @@ def flush_denormals() -> Iterator[None]:
             torch.set_flush_denormal(False)
 
 
-def _save_atomic(obj: dict, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
 def fit(
     model: nn.Module,
     data: Batch,
@@ -189,22 +247,35 @@ def fit(
       permutation each epoch from a generator seeded by ``config.seed``. The global torch RNG is
       seeded too, so corruption and sampling inside ``model.loss`` repeat exactly on the CPU.
     - ``transform`` is applied to every training batch (e.g. dynamic binarization).
-    - A NaN or infinite loss stops the run with :class:`NonFiniteLossError`.
+    - Before any training, ``model.loss`` runs once on two examples, so a wrong shape, dtype or
+      ``config.monitor`` stops the run with a message instead of failing an epoch later.
+    - A NaN or infinite loss (training or validation) stops the run with
+      :class:`NonFiniteLossError`; the checkpoint keeps the last good epoch.
     - With ``checkpoint``, the full state is written atomically after every epoch (or, with
       ``checkpoint_every``, after the first epoch that ends that many seconds after the last write,
       and after the last epoch: runs of tens of thousands of short epochs); calling ``fit`` again
-      with the same arguments resumes from it (or returns at once if the run had finished).
+      with the same arguments resumes from it (or returns at once if the run had finished). Other
+      arguments are refused (:mod:`aebook.checkpoint`).
     - ``callback(epoch, history)`` runs after each epoch (and after its checkpoint is written).
     - Subnormal floats are flushed to zero while it runs (:func:`flush_denormals`).
     """
-    if not checkpoint_every >= 0:
+    if not isinstance(config, TrainConfig):
+        raise TypeError(f"config must be a TrainConfig; got {type(config).__name__}")
+    if not isinstance(checkpoint_every, int | float) or not checkpoint_every >= 0:
         raise ValueError(f"checkpoint_every must be >= 0 seconds; got {checkpoint_every!r}")
+    device = _device(device)
+    parts = _as_tuple(data)
+    valid_parts = _as_tuple(valid, "valid") if valid is not None else None
+    if config.early_stopping and valid_parts is None:
+        raise ValueError("early_stopping needs valid data")
+    if checkpoint is not None and Path(checkpoint).is_dir():
+        raise ValueError(f"checkpoint must be a file path; {checkpoint} is a directory")
     with flush_denormals():
         return _fit(
             model,
-            data,
+            parts,
             config,
-            valid,
+            valid_parts,
             transform,
             device,
             checkpoint,
@@ -214,15 +285,65 @@ def fit(
         )
 
 
+def _device(device) -> torch.device:
+    """``device`` as a torch.device, checked to exist here (the default: the GPU if any)."""
+    if device is None:
+        return default_device()
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError) as err:
+        raise ValueError(f"device must be 'cpu', 'cuda' or 'cuda:<n>'; got {device!r}") from err
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device {str(device)!r} is not available: this torch has no CUDA or no GPU is "
+            "visible; use device='cpu' (or None for the best available)"
+        )
+    if device.type not in ("cpu", "cuda"):
+        raise ValueError(f"device must be 'cpu' or 'cuda'; got {str(device)!r}")
+    return device
+
+
+@torch.no_grad()
+def _dry_run(model: nn.Module, parts: tuple[Tensor, ...], transform, config: TrainConfig) -> None:
+    """``model.loss`` on two examples in eval mode, with errors that say what to pass."""
+    batch = _unpack(tuple(t[:2] for t in parts))
+    was_training = model.training
+    model.eval()
+    try:
+        out = model.loss(transform(batch) if transform is not None else batch)
+    except (RuntimeError, ValueError, TypeError, IndexError) as err:
+        shapes = ", ".join(f"{tuple(t.shape)} {t.dtype}" for t in parts)
+        raise ValueError(
+            f"{type(model).__name__}.loss fails on the data given to fit ({shapes}): {err}. "
+            "Models take a batch of flattened examples, e.g. images of shape (n, 784) as float32 "
+            "in [0, 1]: pass x.flatten(1)."
+        ) from err
+    finally:
+        model.train(was_training)
+    if not isinstance(out, dict) or "loss" not in out:
+        raise TypeError(f"{type(model).__name__}.loss must return a dict with a 'loss' entry")
+    if config.monitor not in out:
+        raise ValueError(f"monitor must be one of {sorted(out)}; got {config.monitor!r}")
+
+
 def _fit(
-    model, data, config, valid, transform, device, checkpoint, checkpoint_every, progress, callback
+    model,
+    parts,
+    config,
+    valid_parts,
+    transform,
+    device,
+    checkpoint,
+    checkpoint_every,
+    progress,
+    callback,
 ) -> History:
-    device = torch.device(device) if device is not None else default_device()
     model.to(device)
-    parts = tuple(t.to(device) for t in _as_tuple(data))
-    valid_parts = tuple(t.to(device) for t in _as_tuple(valid)) if valid is not None else None
-    if config.early_stopping and valid_parts is None:
-        raise ValueError("early_stopping needs valid data")
+    _dry_run(model, parts, transform, config)
+    fingerprint = ckpt.fingerprint(model, config, parts, transform) if checkpoint else None
+    parts = tuple(t.to(device) for t in parts)
+    if valid_parts is not None:
+        valid_parts = tuple(t.to(device) for t in valid_parts)
     n = len(parts[0])
 
     torch.manual_seed(config.seed)
@@ -237,11 +358,13 @@ def _fit(
     checkpoint = Path(checkpoint) if checkpoint is not None else None
 
     if checkpoint is not None and checkpoint.exists():
-        state = torch.load(checkpoint, map_location="cpu", weights_only=True)
-        if state["config"] != dataclasses.asdict(config) or state["n"] != n:
+        state = ckpt.load(checkpoint)
+        differ = ckpt.differences(state["fingerprint"], fingerprint)
+        if differ:
             raise ValueError(
-                f"checkpoint {checkpoint} was written by a run with another config or data size; "
-                "delete it or pass another checkpoint path"
+                f"checkpoint {checkpoint} belongs to another run; it differs in: "
+                + "; ".join(differ[:8])
+                + ". Delete it to start afresh, or pass another checkpoint path."
             )
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
@@ -303,7 +426,10 @@ def _fit(
         for k, v in sums.items():
             history.train.setdefault(k, []).append(float(v) / n)
         if valid_parts is not None:
-            for k, v in evaluate_loss(model, _unpack(valid_parts)).items():
+            scores = evaluate_loss(model, _unpack(valid_parts))
+            if not math.isfinite(scores["loss"]):
+                _stop_non_finite(epoch, step, history, checkpoint, "validation ")
+            for k, v in scores.items():
                 history.valid.setdefault(k, []).append(v)
         history.samples_seen.append((history.samples_seen[-1] if history.samples_seen else 0) + n)
         history.seconds.append(time.perf_counter() - began)
@@ -324,10 +450,9 @@ def _fit(
         finished = history.stopped_early or epoch == config.epochs - 1
         if checkpoint is not None and (due or finished):
             last_write = time.monotonic()
-            _save_atomic(
+            ckpt.save(
                 {
-                    "config": dataclasses.asdict(config),
-                    "n": n,
+                    "fingerprint": fingerprint,
                     "model": model.state_dict(),
                     "optimizer": optimizer.state_dict(),
                     "schedule": schedule.state_dict() if schedule is not None else None,
@@ -371,17 +496,21 @@ def _make_schedule(optimizer, config: TrainConfig, steps_per_epoch: int):
     return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
 
 
-def _stop_non_finite(epoch: int, step: int, history: History, checkpoint: Path | None) -> None:
+def _stop_non_finite(
+    epoch: int, step: int, history: History, checkpoint: Path | None, which: str = ""
+) -> None:
     last = history.train.get("loss", [None])[-1]
     where = f"epoch {epoch + 1}, by step {step + 1}"
     hint = f"the last finite epoch loss was {last:.6g}" if last is not None else "no epoch finished"
     saved = (
-        f" The checkpoint {checkpoint} still holds the last good epoch."
+        f" The checkpoint {checkpoint} holds the last epoch written before it; resuming with the "
+        "same settings repeats the same steps, so change them (lr, grad_clip) and use a new "
+        "checkpoint path."
         if checkpoint is not None and checkpoint.exists()
         else ""
     )
     raise NonFiniteLossError(
-        f"The training loss became NaN or infinite ({where}); {hint}. Training stopped. "
+        f"The {which}loss became NaN or infinite ({where}); {hint}. Training stopped. "
         f"Try a smaller learning rate, gradient clipping (grad_clip) or a check of the input "
         f"scaling.{saved}"
     )
