@@ -40,6 +40,10 @@ OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
 #: gradients at the end (useful when a run must converge to a known optimum, e.g. PCA).
 LR_SCHEDULES = ("constant", "cosine")
 
+#: ``bf16`` runs the forward and backward products in bfloat16 (autocast) with float32 weights,
+#: optimizer state and losses, on CPUs and GPUs that support it; ``fp32`` is plain float32.
+PRECISIONS = ("fp32", "bf16")
+
 
 class NonFiniteLossError(FloatingPointError):
     """Training produced a NaN or infinite loss; the run is stopped rather than continued."""
@@ -64,6 +68,7 @@ class TrainConfig:
     monitor: str = "loss"
     grad_clip: float | None = None
     lr_schedule: str = "constant"
+    precision: str = "fp32"
 
     def __post_init__(self):
         if self.optimizer not in OPTIMIZERS:
@@ -83,6 +88,10 @@ class TrainConfig:
         _check_number("momentum", self.momentum)
         if self.grad_clip is not None:
             _check_number("grad_clip", self.grad_clip, positive=True, none="None (no clipping)")
+        if self.precision not in PRECISIONS:
+            raise ValueError(
+                f"precision must be one of {', '.join(PRECISIONS)}; got {self.precision!r}"
+            )
         if self.lr_schedule not in LR_SCHEDULES:
             raise ValueError(
                 f"lr_schedule must be one of {', '.join(LR_SCHEDULES)}; got {self.lr_schedule!r}"
@@ -397,6 +406,7 @@ def _fit(
     )
     check_every = 1 if device.type == "cpu" else 25
     last_write = time.monotonic()
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.precision == "bf16")
     for epoch in bar:
         began = time.perf_counter()
         model.train()
@@ -407,7 +417,8 @@ def _fit(
             batch = _unpack(tuple(t[idx] for t in parts))
             if transform is not None:
                 batch = transform(batch)
-            out = model.loss(batch)
+            with autocast:
+                out = model.loss(batch)
             loss = out["loss"]
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
