@@ -92,6 +92,24 @@ def data_dir() -> Path:
     return Path(cache) / "aebook"
 
 
+def built_by_caller() -> dict:
+    """The provenance of a dataset object made in memory by its caller, not by a loader."""
+    return {"kind": "in memory", "note": "built by the caller, not read by an aebook loader"}
+
+
+def file_provenance(dataset: str, paths: dict[str, Path], source: DatasetSource | None) -> dict:
+    """Which copy of a dataset was read: its files' names and SHA-256, for a record to carry.
+
+    The checksums come from ``source`` (the files were verified against them) or, for files
+    without a published checksum (``source=None``), are computed here.
+    """
+    digests = {
+        name: source.file(name).sha256 if source is not None else sha256_of(path)
+        for name, path in sorted(paths.items())
+    }
+    return {"kind": "official", "dataset": dataset, "files": digests}
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
