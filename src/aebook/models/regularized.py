@@ -22,7 +22,8 @@ import torch
 from torch import Tensor, nn
 
 from aebook.corruption import Corruption
-from aebook.models.autoencoders import ACTIVATIONS, MLPAutoencoder, first_input, mlp
+from aebook.checks import check_number
+from aebook.models.autoencoders import ACTIVATIONS, MLPAutoencoder, check_input, first_input, mlp
 from aebook.objectives import reconstruction_loss
 from aebook.objectives.penalties import contractive_penalty, kl_sparsity, l1_code_penalty
 
@@ -60,15 +61,14 @@ class RegularizedAutoencoder(MLPAutoencoder):
                 f"code_activation must be None or one of {', '.join(ACTIVATIONS)}; "
                 f"got {code_activation!r}"
             )
-        if weight < 0:
-            raise ValueError(f"weight (of the penalty) must be >= 0; got {weight}")
+        check_number("weight (of the penalty)", weight, low=0)
         self.code_activation = (
             ACTIVATIONS[code_activation]() if code_activation is not None else nn.Identity()
         )
         self.weight = weight
 
     def encode(self, x: Tensor) -> Tensor:
-        return self.code_activation(self.encoder(x))
+        return self.code_activation(self.encoder(check_input(self, x, self.input_size)))
 
     def corrupt(self, x: Tensor) -> Tensor:
         """The encoder's input during training (the identity unless a subclass corrupts)."""
