@@ -19,8 +19,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from aebook.corruption import Corruption
 from aebook.checks import check_count, check_sizes
+from aebook.corruption import Corruption
 from aebook.models.autoencoders import SigmoidAutoencoder, check_input, first_input
 from aebook.objectives import reconstruction_loss
 from aebook.train import History, TrainConfig, default_device, fit

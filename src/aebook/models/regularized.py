@@ -21,8 +21,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from aebook.corruption import Corruption
 from aebook.checks import check_number
+from aebook.corruption import Corruption
 from aebook.models.autoencoders import ACTIVATIONS, MLPAutoencoder, check_input, first_input, mlp
 from aebook.objectives import reconstruction_loss
 from aebook.objectives.penalties import contractive_penalty, kl_sparsity, l1_code_penalty
