@@ -36,7 +36,7 @@ def test_fraction_levels_outside_0_1_or_not_finite_are_refused(level):
         with pytest.raises(ValueError, match=r"level \(the fraction of corrupted components\)"):
             Corruption(kind, level)
     for fn in (masking, salt_and_pepper):
-        with pytest.raises(ValueError, match="nu .* must be"):
+        with pytest.raises(ValueError, match=r"nu .* must be .*in \[0, 1\]; got"):
             fn(torch.rand(2, 5), level)
 
 
@@ -152,11 +152,16 @@ def test_model_inputs_name_the_expected_shape_and_dtype(x, message):
     for model in _models():
         name = type(model).__name__
         entry = model if isinstance(model, StackedDenoisingAutoencoder) else model.encode
-        with pytest.raises((TypeError, ValueError), match=r"torch.float32 tensor of shape"):
-            entry(x)
-        with pytest.raises((TypeError, ValueError), match=message):
-            entry(x)
+        if x.ndim == 1:  # encode maps one example to one code; loss needs a batch
+            assert entry(x).ndim == 1
+        else:
+            with pytest.raises((TypeError, ValueError), match=r"torch.float32 tensor of shape"):
+                entry(x)
+            with pytest.raises((TypeError, ValueError), match=message):
+                entry(x)
         with pytest.raises((TypeError, ValueError), match=f"the input of {name}"):
+            model.loss((x, torch.zeros(len(x), dtype=torch.long)))
+        with pytest.raises((TypeError, ValueError), match=message):
             model.loss((x, torch.zeros(len(x), dtype=torch.long)))
 
 
@@ -185,3 +190,49 @@ def test_check_number_names_the_interval(value):
 def test_check_batch_refuses_non_tensors():
     with pytest.raises(TypeError, match=r"x must be a torch.float32 tensor .*got list"):
         check_batch("x", [[0.0, 1.0]], 2)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def test_evaluation_checks_its_counts_before_any_work():
+    from aebook.evaluate.anomaly import negative_elbo_scores
+    from aebook.evaluate.classification import classification_error, predict
+    from aebook.evaluate.codes import active_units, encode_all
+    from aebook.evaluate.likelihood import log_marginal_likelihood
+
+    vae = VAE(6, 2, (4,))
+    x = torch.rand(3, 6)
+    calls = []
+    vae.log_importance_weights = lambda *a: calls.append(a)  # must never be reached
+    for kwargs, name in (({"k": 0}, "k"), ({"chunk": 2.5}, "chunk"), ({"batch_size": -1}, "batch")):
+        with pytest.raises((TypeError, ValueError), match=f"{name}.* must be"):
+            log_marginal_likelihood(vae, x, **kwargs)
+    with pytest.raises(ValueError, match="x must hold at least one example"):
+        log_marginal_likelihood(vae, x[:0])
+    assert not calls
+    with pytest.raises(TypeError, match="samples must be an integer"):
+        negative_elbo_scores(vae, x, samples=1.5)
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        encode_all(vae.encode, x, batch_size=0)
+    with pytest.raises(ValueError, match=r"threshold must be a finite number in \[0, 1\]"):
+        active_units(torch.rand(5, 3), threshold=math.nan)
+    with pytest.raises(ValueError, match="predictions must hold at least one example"):
+        classification_error(torch.zeros(0, dtype=torch.long), torch.zeros(0, dtype=torch.long))
+    with pytest.raises(ValueError, match="x must hold at least one example"):
+        predict(StackedDenoisingAutoencoder(6, [3], 2), x[:0])
+
+
+def test_an_interrupted_evaluation_restores_training_mode():
+    from aebook.evaluate.likelihood import log_marginal_likelihood
+
+    vae = VAE(6, 2, (4,))
+    vae.train()
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    vae.log_importance_weights = interrupted
+    with pytest.raises(KeyboardInterrupt):
+        log_marginal_likelihood(vae, torch.rand(3, 6), k=2)
+    assert vae.training

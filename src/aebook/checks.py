@@ -39,15 +39,15 @@ def check_number(
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {value!r} ({type(value).__name__})")
     value = float(value)
+    left = "-inf" if low is None else f"{low:g}"
+    right = "inf" if high is None else f"{high:g}"
+    interval = f"{'(' if low_open or low is None else '['}{left}, {right}"
+    interval += ")" if high_open or high is None else "]"
     if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number; got {value}")
+        raise ValueError(f"{name} must be a finite number in {interval}; got {value}")
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)
     if too_low or too_high:
-        left = "-inf" if low is None else f"{low:g}"
-        right = "inf" if high is None else f"{high:g}"
-        interval = f"{'(' if low_open or low is None else '['}{left}, {right}"
-        interval += ")" if high_open or high is None else "]"
         raise ValueError(f"{name} must be in {interval}; got {value:g}")
     return value
 
@@ -73,13 +73,17 @@ def check_sizes(name: str, sizes, *, minimum_length: int = 0) -> tuple[int, ...]
     return tuple(int(s) for s in sizes)
 
 
-def check_batch(name: str, x, size: int, dtype: torch.dtype = torch.float32) -> Tensor:
+def check_batch(
+    name: str, x, size: int, dtype: torch.dtype = torch.float32, *, single: bool = False
+) -> Tensor:
     """``x`` if it is a ``(batch, size)`` tensor of ``dtype``; otherwise say how to make one.
 
     Models take flattened float batches; the usual mistakes (an image batch, raw uint8 pixels, a
-    float64 NumPy array, one example without its batch dimension) each get their own hint.
+    float64 NumPy array, one example without its batch dimension) each get their own hint. With
+    ``single=True`` one example of shape ``(size,)`` is accepted too (``encode`` maps it to one
+    code, and ``torch.func`` transforms such as ``vmap`` call it that way).
     """
-    expected = f"a {dtype} tensor of shape (batch, {size})"
+    expected = f"a {dtype} tensor of shape (batch, {size})" + (f" or ({size},)" if single else "")
     if not isinstance(x, Tensor):
         raise TypeError(f"{name} must be {expected}; got {type(x).__name__}")
     got = f"got {x.dtype} of shape {tuple(x.shape)}"
@@ -87,13 +91,22 @@ def check_batch(name: str, x, size: int, dtype: torch.dtype = torch.float32) -> 
         hint = " (scale pixels to [0, 1] with x.float() / 255)" if x.dtype == torch.uint8 else ""
         hint = hint or f" (convert with x.to({dtype}))"
         raise TypeError(f"{name} must be {expected}; {got}{hint}")
-    if x.ndim != 2 or x.shape[1] != size:
+    if (x.ndim != 2 or x.shape[1] != size) and not (single and x.shape == (size,)):
         hint = ""
         if x.ndim == 1 and len(x) == size:
             hint = " (one example: add the batch dimension with x[None])"
         elif x.ndim > 2 and math.prod(x.shape[1:]) == size:
             hint = " (flatten the images with x.flatten(1))"
         raise ValueError(f"{name} must be {expected}; {got}{hint}")
+    return x
+
+
+def check_examples(name: str, x) -> Tensor:
+    """``x`` if it is a tensor with at least one example (row): evaluating nothing is a mistake."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name} must be a tensor of examples; got {type(x).__name__}")
+    if x.ndim == 0 or len(x) == 0:
+        raise ValueError(f"{name} must hold at least one example; got shape {tuple(x.shape)}")
     return x
 
 

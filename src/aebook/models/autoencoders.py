@@ -44,10 +44,13 @@ def first_input(batch: Tensor | tuple[Tensor, ...]) -> Tensor:
     return batch if isinstance(batch, Tensor) else batch[0]
 
 
-def check_input(model: nn.Module, x, size: int) -> Tensor:
-    """``x`` if it is a ``(batch, size)`` batch of the model's parameter dtype, else a clear error."""
+def check_input(model: nn.Module, x, size: int, *, single: bool = False) -> Tensor:
+    """``x`` if it is a ``(batch, size)`` batch of the model's parameter dtype, else a clear error.
+
+    ``single=True`` also accepts one example ``(size,)``: for ``encode``, not for ``loss``.
+    """
     dtype = next(model.parameters()).dtype
-    return check_batch(f"the input of {type(model).__name__}", x, size, dtype)
+    return check_batch(f"the input of {type(model).__name__}", x, size, dtype, single=single)
 
 
 class Autoencoder(nn.Module):
@@ -96,7 +99,7 @@ class LinearAutoencoder(Autoencoder):
         self.decoder = nn.Linear(code_size, input_size)
 
     def encode(self, x: Tensor) -> Tensor:
-        return self.encoder(check_input(self, x, self.input_size))
+        return self.encoder(check_input(self, x, self.input_size, single=True))
 
     def decode(self, code: Tensor) -> Tensor:
         return self.decoder(code)
@@ -133,7 +136,7 @@ class SigmoidAutoencoder(Autoencoder):
 
     def encode(self, x: Tensor) -> Tensor:
         return torch.sigmoid(
-            check_input(self, x, self.input_size) @ self.weight.T + self.hidden_bias
+            check_input(self, x, self.input_size, single=True) @ self.weight.T + self.hidden_bias
         )
 
     def decode(self, code: Tensor) -> Tensor:
@@ -157,7 +160,7 @@ class MLPAutoencoder(Autoencoder):
         self.decoder = mlp(list(reversed(sizes)), activation)
 
     def encode(self, x: Tensor) -> Tensor:
-        return self.encoder(check_input(self, x, self.input_size))
+        return self.encoder(check_input(self, x, self.input_size, single=True))
 
     def decode(self, code: Tensor) -> Tensor:
         return self.decoder(code)

@@ -62,7 +62,7 @@ class DenoisingAutoencoder(SigmoidAutoencoder):
         return self.reconstruct(x_tilde)
 
     def loss(self, batch) -> dict[str, Tensor]:
-        x = first_input(batch)
+        x = check_input(self, first_input(batch), self.input_size)
         out = self.decode(self.encode(self.corrupt(x)))
         rec = reconstruction_loss(self.reconstruction, x, out)  # against the clean x
         x_hat = torch.sigmoid(out) if self.reconstruction == "cross_entropy" else out
@@ -112,12 +112,13 @@ class StackedDenoisingAutoencoder(nn.Module):
         return x
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.classifier(self.features(check_input(self, x, self.layers[0].input_size)))
+        x = check_input(self, x, self.layers[0].input_size, single=True)
+        return self.classifier(self.features(x))
 
     def loss(self, batch) -> dict[str, Tensor]:
         """Supervised fine-tuning loss: softmax cross-entropy, with the error rate in percent."""
         x, y = batch
-        logits = self(x)
+        logits = self(check_input(self, x, self.layers[0].input_size))
         error = (logits.argmax(1) != y).float().mean() * 100
         return {"loss": F.cross_entropy(logits, y), "error": error}
 

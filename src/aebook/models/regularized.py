@@ -68,7 +68,9 @@ class RegularizedAutoencoder(MLPAutoencoder):
         self.weight = weight
 
     def encode(self, x: Tensor) -> Tensor:
-        return self.code_activation(self.encoder(check_input(self, x, self.input_size)))
+        return self.code_activation(
+            self.encoder(check_input(self, x, self.input_size, single=True))
+        )
 
     def corrupt(self, x: Tensor) -> Tensor:
         """The encoder's input during training (the identity unless a subclass corrupts)."""

@@ -153,8 +153,8 @@ class VAE(nn.Module):
         return self
 
     def posterior(self, x: Tensor) -> tuple[Tensor, Tensor]:
-        """Mean and log-variance of q(z | x)."""
-        return self.encoder(check_input(self, x, self.input_size))
+        """Mean and log-variance of q(z | x) for a batch ``(batch, d)`` or one example ``(d,)``."""
+        return self.encoder(check_input(self, x, self.input_size, single=True))
 
     def encode(self, x: Tensor) -> Tensor:
         return self.posterior(x)[0]
@@ -199,7 +199,7 @@ class VAE(nn.Module):
         return log_importance_weights(self, x, k, generator)
 
     def loss(self, batch) -> dict[str, Tensor]:
-        terms = self.elbo_terms(first_input(batch))
+        terms = self.elbo_terms(check_input(self, first_input(batch), self.input_size))
         loss = (terms["reconstruction"] + self.beta * terms["kl"]).mean()
         return {"loss": loss, **{k: v.mean() for k, v in terms.items()}}
 
