@@ -81,7 +81,7 @@ class RegularizedAutoencoder(MLPAutoencoder):
         return code.new_zeros(())
 
     def loss(self, batch) -> dict[str, Tensor]:
-        x = first_input(batch)
+        x = check_input(self, first_input(batch), self.input_size)
         seen = self.corrupt(x) if self.training else x
         code = self.encode(seen)
         terms = reconstruction_terms(self.reconstruction, x, self.decode(code))
