@@ -58,7 +58,7 @@ def test_tied_weights_get_gradient_from_encoder_and_decoder():
 def test_corruption_happens_only_in_training_mode():
     torch.manual_seed(0)
     model = DenoisingAutoencoder(100, 10, corruption=Corruption("masking", 0.3))
-    x = torch.rand(16, 100) + 0.01
+    x = 0.98 * torch.rand(16, 100) + 0.01  # no zeros before corruption, all in [0, 1]
     seen = []
     model.register_forward_pre_hook(lambda m, args: None)
     original = model.encode
@@ -80,7 +80,7 @@ def test_corruption_happens_only_in_training_mode():
 def test_loss_compares_the_reconstruction_with_the_clean_input():
     torch.manual_seed(0)
     model = DenoisingAutoencoder(20, 7, corruption=Corruption("masking", 1.0))
-    x = torch.rand(5, 20) + 0.01
+    x = 0.98 * torch.rand(5, 20) + 0.01
     # every input is destroyed, so the code is that of the zero vector, and the target is x
     out = model.decode(model.encode(torch.zeros_like(x)))
     expected = F.binary_cross_entropy_with_logits(out, x, reduction="none").sum(1).mean()

@@ -87,3 +87,10 @@ def test_bad_factors_are_refused():
         render(torch.zeros(2, 4, dtype=torch.long), SPEC)
     with pytest.raises(ValueError, match="image_size"):
         FactorSpec(image_size=4)
+
+
+def test_generated_factor_images_record_their_recipe_and_seed():
+    data = make_factor_dataset(4, FactorSpec(image_size=8, supersample=1), seed=5)
+    assert data.provenance["kind"] == "generated" and data.provenance["seed"] == 5
+    assert data.provenance["spec"]["image_size"] == 8
+    assert data.to("cpu").provenance == data.provenance

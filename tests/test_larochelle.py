@@ -4,9 +4,11 @@ that defines each task. The digit tasks need MNIST (``AEBOOK_DATA``); the others
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial import Delaunay
 
-from aebook.data import CorruptDataError, larochelle
+from aebook.data import CorruptDataError, DataUnavailableError, larochelle
 from aebook.data.larochelle import (
     GENERATED_DIFFERENCES,
     MNIST_TASKS,
@@ -20,7 +22,7 @@ from aebook.data.larochelle import (
     read_amat,
 )
 
-from conftest import shared_data
+from conftest import sha256, shared_data
 
 needs_mnist = pytest.mark.skipif(shared_data() is None, reason="MNIST not in AEBOOK_DATA")
 SMALL = SplitSizes(300, 100, 200)
@@ -37,7 +39,7 @@ def test_paper_split_sizes():
 @pytest.mark.parametrize("task", ["rect", "rect-img", "convex"])
 def test_generated_binary_tasks_have_the_requested_sizes_and_balanced_labels(task):
     splits = load_task(task, sizes=SMALL, official=False)
-    for part, n in zip(splits.__dict__.values(), (300, 100, 200), strict=True):
+    for part, n in zip((splits.train, splits.valid, splits.test), (300, 100, 200), strict=True):
         assert part.x.shape == (n, 784) and part.y.shape == (n,)
         assert part.x.dtype == torch.float32 and part.y.dtype == torch.int64
         assert 0 <= part.x.min() and part.x.max() <= 1
@@ -220,5 +222,86 @@ def test_damaged_amat_files_are_refused(tmp_path):
     names = larochelle.OFFICIAL_FILES["rect"]
     _write_amat(tmp_path / names[0], rng.random((300, 784)), np.full(300, 7))
     _write_amat(tmp_path / names[1], rng.random((10, 784)), np.zeros(10))
-    with pytest.raises(CorruptDataError, match="labels outside 0..1"):
+    with pytest.raises(CorruptDataError, match="not a whole number in 0..1"):
         load_task("rect", sizes=SplitSizes(10, 10, 10), root=tmp_path)
+
+
+def _rect_files(folder, rng, train_labels=None, test_labels=None):
+    names = larochelle.OFFICIAL_FILES["rect"]
+    y_train = rng.integers(0, 2, 300) if train_labels is None else train_labels
+    y_test = rng.integers(0, 2, 10) if test_labels is None else test_labels
+    _write_amat(folder / names[0], rng.random((300, 784)), y_train)
+    _write_amat(folder / names[1], rng.random((10, 784)), y_test)
+    return [folder / n for n in names]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+@pytest.mark.parametrize("column", [0, 784])  # a pixel, the label
+def test_non_finite_values_are_refused(tmp_path, value, column):
+    rng = np.random.default_rng(0)
+    path = _write_amat(tmp_path / "a.amat", rng.random((3, 784)), np.zeros(3))
+    rows = path.read_text().splitlines()
+    cells = rows[1].split()
+    cells[column] = value
+    rows[1] = " ".join(cells)
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(
+        CorruptDataError, match=f"NaN or infinite value.*row 2, column {column + 1}"
+    ):
+        read_amat(path)
+
+
+@pytest.mark.parametrize("which", ["train", "test"])
+def test_labels_out_of_range_are_refused_in_both_files(tmp_path, which):
+    rng = np.random.default_rng(0)
+    bad = {f"{which}_labels": np.full(300 if which == "train" else 10, 2)}
+    paths = _rect_files(tmp_path, rng, **bad)
+    with pytest.raises(CorruptDataError, match=f"{paths[which == 'test'].name}.*in 0..1"):
+        load_task("rect", sizes=SplitSizes(10, 10, 10), root=tmp_path)
+
+
+@pytest.mark.parametrize("kept", [0, 1])
+def test_one_official_file_without_the_other_is_an_error_not_a_generated_task(tmp_path, kept):
+    rng = np.random.default_rng(0)
+    paths = _rect_files(tmp_path, rng)
+    paths[1 - kept].unlink()
+    assert not larochelle.is_official("rect", root=tmp_path)
+    with pytest.raises(DataUnavailableError) as err:
+        load_task("rect", sizes=SplitSizes(10, 10, 10), root=tmp_path)
+    for expected in (str(tmp_path), paths[kept].name, paths[1 - kept].name, "official=False"):
+        assert expected in str(err.value)
+
+
+def test_provenance_names_the_files_or_the_recipe(tmp_path):
+    rng = np.random.default_rng(0)
+    paths = _rect_files(tmp_path, rng)
+    official = load_task("rect", sizes=SplitSizes(10, 10, 10), root=tmp_path)
+    assert official.provenance["kind"] == "official"
+    assert official.provenance["files"] == {p.name: sha256(p) for p in paths}
+    made = load_task("rect", sizes=SplitSizes(10, 10, 10), seed=3, official=False)
+    assert made.provenance["kind"] == "generated"
+    assert made.provenance["seed"] == 3
+    assert made.provenance["recipe"].endswith("generate_split")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    bad=st.one_of(
+        st.integers(max_value=0),
+        st.floats(allow_nan=True),
+        st.text(max_size=3),
+        st.booleans(),
+    )
+)
+def test_split_sizes_refuse_anything_but_positive_whole_numbers(bad):
+    with pytest.raises((TypeError, ValueError), match="n_valid must be"):
+        SplitSizes(10, bad, 10)
+
+
+def test_sizes_and_seed_are_checked_before_any_work():
+    with pytest.raises(ValueError, match="sizes must be at most"):
+        load_task("rect", sizes=SplitSizes(1001, 1, 1), official=False)
+    with pytest.raises(TypeError, match="sizes must be a SplitSizes"):
+        load_task("rect", sizes=(10, 10, 10), official=False)
+    with pytest.raises((TypeError, ValueError), match="seed must be"):
+        load_task("rect", sizes=SplitSizes(1, 1, 1), seed=-1, official=False)

@@ -8,7 +8,9 @@ from aebook.data import (
     MNIST,
     CorruptDataError,
     DatasetSource,
+    LabelledImages,
     RemoteFile,
+    Splits,
     binarize,
     load_mnist,
     read_idx,
@@ -121,3 +123,36 @@ def test_real_mnist_matches_the_manifest_label_counts():
     test_counts = torch.bincount(splits.test.y, minlength=10).tolist()
     assert train_counts == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
     assert test_counts == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+@pytest.mark.skipif(shared_data() is None, reason="needs the verified data in $AEBOOK_DATA")
+def test_every_loaded_dataset_names_its_files_and_checksums():
+    from aebook.data import frey_faces, load_binarized_mnist
+
+    root = shared_data()
+    mnist = load_mnist(download=False, root=root / "mnist")
+    assert mnist.provenance == {
+        "kind": "official",
+        "dataset": "mnist",
+        "files": {f.name: f.sha256 for f in sorted(MNIST.files, key=lambda f: f.name)},
+        "n_valid": 10_000,
+    }
+    assert mnist.to("cpu").provenance == mnist.provenance
+    faces = frey_faces(download=False, root=root / "frey-face")
+    assert faces.provenance["files"] == {
+        "frey_rawface.mat": sha256(root / "frey-face" / "frey_rawface.mat")
+    }
+    train, test = faces.split(100)
+    assert (
+        train.provenance["files"] == faces.provenance["files"] and test.provenance["part"] == "test"
+    )
+    binarized = load_binarized_mnist(download=False, root=root / "binarized-mnist")
+    assert set(binarized.provenance["files"]) == {
+        f"binarized_mnist_{s}.mat" for s in ("train", "valid", "test")
+    }
+
+
+def test_a_dataset_built_in_memory_says_so():
+    x = torch.zeros(2, 4)
+    part = LabelledImages(x, torch.zeros(2, dtype=torch.long), (2, 2))
+    assert Splits(part, part, part).provenance["kind"] == "in memory"

@@ -6,6 +6,8 @@ import zipfile
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aebook.data.movielens import (
     MOVIELENS_100K,
@@ -205,3 +207,48 @@ def test_split_and_item_matrix():
             5,
             "x",
         )
+
+
+def test_no_substitute_unless_asked_for(tmp_path, monkeypatch):
+    monkeypatch.setenv("AEBOOK_DATA", str(tmp_path))  # an empty data folder
+    with pytest.raises(DataUnavailableError, match='substitute="generated"'):
+        load_ratings(download=False)
+    made = load_ratings(substitute="generated", seed=2)
+    assert made.is_substitute and "SUBSTITUTE" in made.source
+    assert made.provenance["substitute_for"] == "MovieLens 100K"
+    assert made.provenance["seed"] == 2
+    assert torch.equal(made.values, low_rank_ratings(seed=2).values)
+    assert made.subset(torch.arange(5)).is_substitute, "subsets and splits stay marked"
+    assert all(part.is_substitute for part in made.split(0.1))
+    with pytest.raises(ValueError, match="substitute must be one of generated; got 'random'"):
+        load_ratings(substitute="random")
+
+
+def test_real_ratings_name_their_files(tmp_path, rng):
+    direct, archive = sources(tmp_path, tiny_files(rng))
+    ratings = load_movielens_100k(root=tmp_path / "data", source=direct, archive=archive)
+    assert not ratings.is_substitute
+    assert ratings.provenance["kind"] == "official"
+    assert ratings.provenance["files"] == {r.name: r.sha256 for r in direct.files}
+
+
+def test_ratings_refuse_negative_indices_and_non_finite_values():
+    ok = dict(users=torch.tensor([0, 1]), items=torch.tensor([0, 1]), values=torch.ones(2))
+    with pytest.raises(ValueError, match="indices must lie in"):
+        Ratings(**{**ok, "users": torch.tensor([0, -1])}, n_users=2, n_items=2, source="x")
+    with pytest.raises(ValueError, match="NaN or inf"):
+        Ratings(
+            **{**ok, "values": torch.tensor([1.0, float("nan")])}, n_users=2, n_items=2, source="x"
+        )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    bad=st.one_of(
+        st.floats(max_value=0.0), st.floats(min_value=1.0), st.just(float("nan")), st.text()
+    )
+)
+def test_split_fraction_must_be_a_number_strictly_between_0_and_1(bad):
+    r = low_rank_ratings(20, 20, 100, seed=0)
+    with pytest.raises((TypeError, ValueError), match="fraction must be"):
+        r.split(bad)

@@ -18,12 +18,14 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
+from aebook.checks import check_choice, check_number
+
 KINDS = ("masking", "gaussian", "salt_and_pepper")
 
 
-def _check_fraction(nu: float) -> None:
-    if not 0.0 <= nu <= 1.0:
-        raise ValueError(f"nu (the fraction of corrupted components) must be in [0, 1]; got {nu}")
+def _check_fraction(nu: float, name: str = "nu") -> None:
+    """ν is a fraction of the components: a finite number in [0, 1] (not NaN, inf or "0.3")."""
+    check_number(f"{name} (the fraction of corrupted components)", nu, low=0, high=1)
 
 
 def _chosen(x: Tensor, nu: float, generator: torch.Generator | None) -> Tensor | None:
@@ -55,8 +57,7 @@ def salt_and_pepper(x: Tensor, nu: float, generator: torch.Generator | None = No
 
 def gaussian(x: Tensor, sigma: float, generator: torch.Generator | None = None) -> Tensor:
     """Add N(0, σ² I) noise to ``x``."""
-    if sigma < 0:
-        raise ValueError(f"sigma must be >= 0; got {sigma}")
+    check_number("sigma", sigma, low=0)
     if sigma == 0:
         return x
     return x + sigma * torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
@@ -71,13 +72,11 @@ class Corruption:
     level: float
 
     def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {self.kind!r}")
+        check_choice("kind", self.kind, KINDS)
         if self.kind == "gaussian":
-            if self.level < 0:
-                raise ValueError(f"level (sigma) must be >= 0; got {self.level}")
+            check_number("level (sigma)", self.level, low=0)
         else:
-            _check_fraction(self.level)
+            _check_fraction(self.level, "level")
 
     def __call__(self, x: Tensor, generator: torch.Generator | None = None) -> Tensor:
         return {"masking": masking, "gaussian": gaussian, "salt_and_pepper": salt_and_pepper}[

@@ -17,14 +17,22 @@ nats lower (Burda et al. 2015, appendix D).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from aebook.data.matlab import load_mat_variable
-from aebook.data.store import CorruptDataError, DatasetSource, RemoteFile, data_dir, fetch
+from aebook.data.store import (
+    CorruptDataError,
+    DatasetSource,
+    RemoteFile,
+    built_by_caller,
+    data_dir,
+    fetch,
+    file_provenance,
+)
 
 SPLITS = {"train": 50_000, "valid": 10_000, "test": 10_000}
 _LAROCHELLE = "http://www.cs.toronto.edu/~larocheh/public/datasets/binarized_mnist/"
@@ -63,12 +71,16 @@ BINARIZED_MNIST_MAT = DatasetSource(
 
 @dataclass(frozen=True)
 class BinarizedMNIST:
-    """The three splits as float32 tensors ``(n, 784)`` of 0s and 1s."""
+    """The three splits as float32 tensors ``(n, 784)`` of 0s and 1s.
+
+    ``provenance`` names the files read and their SHA-256, for records of results.
+    """
 
     train: torch.Tensor
     valid: torch.Tensor
     test: torch.Tensor
     image_shape: tuple[int, int] = (28, 28)
+    provenance: dict = field(default_factory=built_by_caller, compare=False)
 
 
 def read_amat(path: Path | str) -> np.ndarray:
@@ -115,9 +127,11 @@ def load_binarized_mnist(
     expected = SPLITS if expected is None else expected
     folder = Path(root) if root is not None else data_dir() / mat_source.folder
     if all((folder / f.name).exists() for f in mat_source.files):
-        paths, reader = fetch(mat_source, root=root, download=False), read_binarized_mat
+        source, reader = mat_source, read_binarized_mat
+        paths = fetch(source, root=root, download=False)
     else:
-        paths, reader = fetch(text_source, root=root, download=download), read_amat
+        source, reader = text_source, read_amat
+        paths = fetch(source, root=root, download=download)
     arrays = {}
     for split, n in expected.items():
         name = next(p for p in paths if p.startswith(f"binarized_mnist_{split}."))
@@ -125,4 +139,9 @@ def load_binarized_mnist(
         if len(array) != n:
             raise CorruptDataError(f"{paths[name]} holds {len(array)} images, expected {n}")
         arrays[split] = torch.from_numpy(array.astype(np.float32))
-    return BinarizedMNIST(arrays["train"], arrays["valid"], arrays["test"])
+    return BinarizedMNIST(
+        arrays["train"],
+        arrays["valid"],
+        arrays["test"],
+        provenance=file_provenance(source.folder, paths, source),
+    )

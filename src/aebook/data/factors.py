@@ -22,10 +22,12 @@ images are rendered from the factors, so the data set is exactly reproducible fr
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 
 import torch
 from torch import Tensor
+
+from aebook.data.store import built_by_caller
 
 FACTOR_NAMES = ("shape", "scale", "rotation", "x", "y")
 SHAPES = ("square", "ellipse", "heart")
@@ -86,6 +88,7 @@ class FactorImages:
     x: Tensor
     factors: Tensor
     spec: FactorSpec
+    provenance: dict = field(default_factory=built_by_caller, compare=False)
 
     def __post_init__(self):
         if len(self.x) != len(self.factors):
@@ -103,7 +106,7 @@ class FactorImages:
         return FACTOR_NAMES
 
     def to(self, device) -> FactorImages:
-        return FactorImages(self.x.to(device), self.factors.to(device), self.spec)
+        return FactorImages(self.x.to(device), self.factors.to(device), self.spec, self.provenance)
 
 
 def _inside(shape: int, u: Tensor, v: Tensor) -> Tensor:
@@ -157,4 +160,6 @@ def sample_factors(n: int, spec: FactorSpec = FactorSpec(), seed: int = 0) -> Te
 def make_factor_dataset(n: int, spec: FactorSpec = FactorSpec(), seed: int = 0) -> FactorImages:
     """``n`` images with factors drawn independently and uniformly (the seed fixes them)."""
     factors = sample_factors(n, spec, seed)
-    return FactorImages(render(factors, spec), factors, spec)
+    recipe = {"kind": "generated", "recipe": "aebook.data.factors.make_factor_dataset"}
+    provenance = {**recipe, "n": n, "seed": seed, "spec": asdict(spec)}
+    return FactorImages(render(factors, spec), factors, spec, provenance)

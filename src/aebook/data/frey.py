@@ -12,14 +12,21 @@ independent public copies match value for value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from aebook.data.matlab import load_mat_variable
-from aebook.data.store import CorruptDataError, DatasetSource, RemoteFile, fetch
+from aebook.data.store import (
+    CorruptDataError,
+    DatasetSource,
+    RemoteFile,
+    built_by_caller,
+    fetch,
+    file_provenance,
+)
 
 FREY_FILE = "frey_rawface.mat"
 #: (rows, columns) of one image.
@@ -48,10 +55,14 @@ FREY_FACE = DatasetSource(
 
 @dataclass(frozen=True)
 class Images:
-    """Unlabelled images flattened to ``x`` of shape ``(n, h*w)``, float32 in [0, 1]."""
+    """Unlabelled images flattened to ``x`` of shape ``(n, h*w)``, float32 in [0, 1].
+
+    ``provenance`` names the file and its SHA-256, for records of results.
+    """
 
     x: torch.Tensor
     image_shape: tuple[int, int]
+    provenance: dict = field(default_factory=built_by_caller, compare=False)
 
     def __len__(self) -> int:
         return len(self.x)
@@ -62,7 +73,11 @@ class Images:
             raise ValueError(f"n_test must be in 1..{len(self) - 1}, got {n_test}")
         order = torch.randperm(len(self), generator=torch.Generator().manual_seed(seed))
         test, train = order[:n_test], order[n_test:]
-        return Images(self.x[train], self.image_shape), Images(self.x[test], self.image_shape)
+        split = {**self.provenance, "split": {"n_test": n_test, "seed": seed}}
+        return (
+            Images(self.x[train], self.image_shape, {**split, "part": "train"}),
+            Images(self.x[test], self.image_shape, {**split, "part": "test"}),
+        )
 
 
 def read_frey_mat(path: Path | str) -> np.ndarray:
@@ -89,6 +104,10 @@ def frey_faces(
 
     ``root`` overrides the dataset folder (by default ``$AEBOOK_DATA/frey-face``).
     """
-    path = fetch(source, root=root, download=download)[FREY_FILE]
-    pixels = read_frey_mat(path)
-    return Images(torch.from_numpy(pixels.astype(np.float32) / 255.0), FREY_SHAPE)
+    paths = fetch(source, root=root, download=download)
+    pixels = read_frey_mat(paths[FREY_FILE])
+    return Images(
+        torch.from_numpy(pixels.astype(np.float32) / 255.0),
+        FREY_SHAPE,
+        file_provenance(source.folder, paths, source),
+    )

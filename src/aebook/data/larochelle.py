@@ -18,9 +18,12 @@ convex         a white region: convex (1) or not (0)                  2        6
 :func:`load_task` reads the official ``.amat`` files when they are in ``$AEBOOK_DATA/larochelle2007``
 (the train file holds training then validation examples, as published). Otherwise it **generates**
 the task from its published recipe, seeded, in a few vectorised tensor operations. A generated task
-is not the original data set; :data:`GENERATED_DIFFERENCES` says how each one differs, and the
-chapter prints it. No official checksum of the ``.amat`` files is available here, so they are not
-downloaded; a file that is present is checked for shape, label range and pixel range before use.
+is not the original data set; :data:`GENERATED_DIFFERENCES` says how each one differs, the
+chapter prints it, and the returned splits' ``provenance`` says so (recipe and seed). No official
+checksum of the ``.amat`` files is available here, so they are not downloaded; a file that is
+present is checked for shape, finite values, label range and pixel range before use, and its
+SHA-256 goes into ``provenance``. When only one of a task's two files is present nothing is
+generated: the error names the file that is missing.
 """
 
 from __future__ import annotations
@@ -35,8 +38,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from aebook.checks import check_count
 from aebook.data.mnist import LabelledImages, Splits, load_mnist
-from aebook.data.store import CorruptDataError, data_dir
+from aebook.data.store import CorruptDataError, DataUnavailableError, data_dir, file_provenance
 from aebook.data.transforms import rotate
 
 SIDE = 28
@@ -57,8 +61,7 @@ class SplitSizes:
 
     def __post_init__(self):
         for name in ("n_train", "n_valid", "n_test"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1; got {getattr(self, name)}")
+            check_count(name, getattr(self, name))
 
     def scaled(self, train: float = 1.0, test: float = 1.0) -> SplitSizes:
         """Smaller splits: training and validation scaled by ``train``, test by ``test``."""
@@ -131,12 +134,12 @@ GENERATED_DIFFERENCES = {
 # --------------------------------------------------------------------------- reading .amat files
 
 
-def read_amat(path: Path | str) -> tuple[Tensor, Tensor]:
+def read_amat(path: Path | str, n_classes: int | None = None) -> tuple[Tensor, Tensor]:
     """Parse one ``.amat`` file: one example per row, 784 pixel values in [0, 1], then the label.
 
-    Raises :class:`~aebook.data.store.CorruptDataError` when a row has the wrong length, a pixel
-    lies outside [0, 1]
-    or a label is not a whole number >= 0.
+    Raises :class:`~aebook.data.store.CorruptDataError` when a row has the wrong length, a value
+    is NaN or infinite, a pixel lies outside [0, 1] or a label is not a whole number in
+    ``0..n_classes - 1`` (>= 0 when ``n_classes`` is None).
     """
     path = Path(path)
     try:
@@ -147,26 +150,50 @@ def read_amat(path: Path | str) -> tuple[Tensor, Tensor]:
         raise CorruptDataError(
             f"{path} has {table.shape[1]} columns; expected {D + 1} (784 pixels and a label)"
         )
+    bad = np.argwhere(~np.isfinite(table))
+    if len(bad):
+        row, col = bad[0]
+        raise CorruptDataError(
+            f"{path} holds {len(bad)} NaN or infinite value(s), the first in row {row + 1}, "
+            f"column {col + 1}"
+        )
     x, labels = table[:, :D], table[:, D]
     if x.size and (x.min() < -1e-6 or x.max() > 1 + 1e-6):
         raise CorruptDataError(f"{path} holds pixel values outside [0, 1]")
-    if labels.size and (np.any(labels != np.round(labels)) or labels.min() < 0):
-        raise CorruptDataError(f"{path} holds a label that is not a whole number >= 0")
+    top = "" if n_classes is None else f"..{n_classes - 1}"
+    if labels.size and (
+        np.any(labels != np.round(labels))
+        or labels.min() < 0
+        or (n_classes is not None and labels.max() >= n_classes)
+    ):
+        raise CorruptDataError(f"{path} holds a label that is not a whole number in 0{top}")
     return torch.from_numpy(np.clip(x, 0, 1)), torch.from_numpy(labels.astype(np.int64))
 
 
 def _official(task: str, sizes: SplitSizes, folder: Path) -> Splits | None:
+    """The task read from its two official files; None when neither is present.
+
+    One file without the other is an error, not a reason to generate the task: a reader who
+    copied the files in expects them to be used.
+    """
     names = OFFICIAL_FILES[task]
     paths = [folder / n for n in names]
-    if not all(p.exists() for p in paths):
+    present = [p.is_file() for p in paths]
+    if not any(present):
         return None
-    x, y = read_amat(paths[0])
-    x_test, y_test = read_amat(paths[1])
+    if not all(present):
+        have, lack = (paths[0], paths[1]) if present[0] else (paths[1], paths[0])
+        raise DataUnavailableError(
+            f"The {task!r} task has one of its two official files in {folder}: {have.name} is "
+            f"there but {lack.name} is not. Copy {lack.name} into that folder to use the "
+            f"published data, or move {have.name} away (or pass official=False) to generate "
+            f"the task."
+        )
+    x, y = read_amat(paths[0], N_CLASSES[task])
+    x_test, y_test = read_amat(paths[1], N_CLASSES[task])
     n_valid = PAPER_SIZES[task].n_valid
     if len(x) <= n_valid:
         raise CorruptDataError(f"{paths[0]} holds {len(x)} rows; expected more than {n_valid}")
-    if (y.max() if len(y) else 0) >= N_CLASSES[task]:
-        raise CorruptDataError(f"{paths[0]} holds labels outside 0..{N_CLASSES[task] - 1}")
     cut = len(x) - n_valid
     parts = [(x[:cut], y[:cut]), (x[cut:], y[cut:]), (x_test, y_test)]
     wanted = (sizes.n_train, sizes.n_valid, sizes.n_test)
@@ -175,7 +202,8 @@ def _official(task: str, sizes: SplitSizes, folder: Path) -> Splits | None:
         if n > len(xs):
             raise ValueError(f"sizes asks for {n} {split} examples; the files hold {len(xs)}")
         out.append(LabelledImages(xs[:n], ys[:n], SHAPE))
-    return Splits(*out)
+    files = file_provenance(f"larochelle2007/{task}", dict(zip(names, paths, strict=True)), None)
+    return Splits(*out, provenance=files)
 
 
 # --------------------------------------------------------------------------- seeded randomness
@@ -519,11 +547,24 @@ def load_task(
     """
     _check_task(task)
     sizes = sizes or PAPER_SIZES[task]
-    if official:
+    if not isinstance(sizes, SplitSizes):
+        raise TypeError(f"sizes must be a SplitSizes (or None); got {sizes!r}")
+    check_count("seed", seed, minimum=0)
+    if not official:
+        _check_sizes(task, sizes)
+    else:
         folder = Path(root) if root is not None else data_dir() / "larochelle2007"
         found = _official(task, sizes, folder)
         if found is not None:
             return found
+        _check_sizes(task, sizes)
+    provenance = {
+        "kind": "generated",
+        "dataset": f"larochelle2007/{task}",
+        "recipe": "aebook.data.larochelle.generate_split",
+        "seed": seed,
+        "differences": GENERATED_DIFFERENCES[task],
+    }
     return Splits(
         *(
             generate_split(task, split, n, seed=seed, root=mnist_root)
@@ -532,7 +573,8 @@ def load_task(
                 (sizes.n_train, sizes.n_valid, sizes.n_test),
                 strict=True,
             )
-        )
+        ),
+        provenance=provenance,
     )
 
 
@@ -540,7 +582,14 @@ def is_official(task: str, root: Path | str | None = None) -> bool:
     """Whether both official ``.amat`` files of ``task`` are present (then they are used)."""
     _check_task(task)
     folder = Path(root) if root is not None else data_dir() / "larochelle2007"
-    return all((folder / n).exists() for n in OFFICIAL_FILES[task])
+    return all((folder / n).is_file() for n in OFFICIAL_FILES[task])
+
+
+def _check_sizes(task: str, sizes: SplitSizes) -> None:
+    """Refuse, before generating anything, sizes larger than the published splits."""
+    paper = PAPER_SIZES[task]
+    if any(getattr(sizes, f) > getattr(paper, f) for f in ("n_train", "n_valid", "n_test")):
+        raise ValueError(f"sizes must be at most {paper} for {task}; got {sizes}")
 
 
 def _check_task(task: str) -> None:

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from aebook.data.store import CorruptDataError, DatasetSource, RemoteFile, fetch
+from aebook.data.store import (
+    CorruptDataError,
+    DatasetSource,
+    RemoteFile,
+    built_by_caller,
+    fetch,
+    file_provenance,
+)
 
 IMAGES_MAGIC = 0x00000803  # unsigned bytes, 3 dimensions
 LABELS_MAGIC = 0x00000801  # unsigned bytes, 1 dimension
@@ -91,14 +98,21 @@ class LabelledImages:
 
 @dataclass(frozen=True)
 class Splits:
-    """Train / validation / test splits of one dataset."""
+    """Train / validation / test splits of one dataset.
+
+    ``provenance`` says where they come from (official files and their SHA-256, or the recipe and
+    seed of generated data), so a record of a result can name the data it was computed on.
+    """
 
     train: LabelledImages
     valid: LabelledImages
     test: LabelledImages
+    provenance: dict = field(default_factory=built_by_caller, compare=False)
 
     def to(self, device) -> Splits:
-        return Splits(self.train.to(device), self.valid.to(device), self.test.to(device))
+        return Splits(
+            self.train.to(device), self.valid.to(device), self.test.to(device), self.provenance
+        )
 
 
 def read_idx(path: Path | str, magic: int) -> np.ndarray:
@@ -164,6 +178,7 @@ def load_mnist(
         LabelledImages(train.x[:cut], train.y[:cut], shape),
         LabelledImages(train.x[cut:], train.y[cut:], shape),
         test,
+        {**file_provenance(source.folder, paths, source), "n_valid": n_valid},
     )
 
 

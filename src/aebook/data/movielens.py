@@ -16,28 +16,33 @@ Where the files come from, in order (the first that yields files with the right 
 So a file is used only when its own checksum matches, however it arrived. When neither route
 works (offline), :class:`~aebook.data.store.DataUnavailableError` names the folder, the files and
 the URLs. :func:`low_rank_ratings` generates a rating matrix of the same size and sparsity from a
-known low-rank model, for running the recommendation chapter without the dataset.
+known low-rank model. It is never used in MovieLens's place unless the caller asks for it
+(``load_ratings(substitute="generated")``), and then the ratings say they are a substitute.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import Tensor
 
+from aebook.checks import check_choice, check_count, check_number
 from aebook.data.store import (
     CorruptDataError,
     DatasetSource,
     DataUnavailableError,
     RemoteFile,
+    built_by_caller,
     data_dir,
     fetch,
+    file_provenance,
 )
 
 HOMEPAGE = "https://grouplens.org/datasets/movielens/100k/"
@@ -85,7 +90,9 @@ class Ratings:
     """Observed ratings as triples: ``users``, ``items`` (int64, from 0) and ``values`` (float32).
 
     ``n_users`` and ``n_items`` give the size of the full matrix; ``source`` says where the ratings
-    come from (shown to the reader); ``item_names`` holds one name per item.
+    come from (shown to the reader); ``item_names`` holds one name per item; ``provenance`` is the
+    same for records of results (files and SHA-256, or the recipe and seed of generated ratings,
+    with ``"substitute_for"`` when they stand in for a real dataset).
     """
 
     users: Tensor
@@ -95,6 +102,7 @@ class Ratings:
     n_items: int
     source: str
     item_names: tuple[str, ...] = ()
+    provenance: dict = field(default_factory=built_by_caller, compare=False)
 
     def __post_init__(self):
         n = len(self.values)
@@ -103,8 +111,21 @@ class Ratings:
                 f"users, items and values must have one entry per rating; got "
                 f"{len(self.users)}, {len(self.items)}, {n}"
             )
-        if n and (int(self.users.max()) >= self.n_users or int(self.items.max()) >= self.n_items):
-            raise ValueError("a user or item index is outside n_users / n_items")
+        if n and not (
+            0 <= int(self.users.min()) <= int(self.users.max()) < self.n_users
+            and 0 <= int(self.items.min()) <= int(self.items.max()) < self.n_items
+        ):
+            raise ValueError(
+                f"user and item indices must lie in 0..n_users - 1 = {self.n_users - 1} and "
+                f"0..n_items - 1 = {self.n_items - 1}"
+            )
+        if n and not bool(torch.isfinite(self.values).all()):
+            raise ValueError("values must be finite ratings; they hold NaN or inf")
+
+    @property
+    def is_substitute(self) -> bool:
+        """Whether these ratings stand in for a real dataset (say so next to every result)."""
+        return "substitute_for" in self.provenance
 
     def __len__(self) -> int:
         return len(self.values)
@@ -124,12 +145,13 @@ class Ratings:
             self.n_items,
             self.source,
             self.item_names,
+            self.provenance,
         )
 
     def split(self, fraction: float, seed: int = 0) -> tuple[Ratings, Ratings]:
         """A random split into ``(1 - fraction, fraction)`` of the ratings, seeded."""
-        if not 0.0 < fraction < 1.0:
-            raise ValueError(f"fraction must be in (0, 1); got {fraction}")
+        check_number("fraction", fraction, low=0, high=1, low_open=True, high_open=True)
+        check_count("seed", seed, minimum=0)
         order = torch.randperm(len(self), generator=torch.Generator().manual_seed(seed))
         cut = len(self) - round(fraction * len(self))
         return self.subset(order[:cut]), self.subset(order[cut:])
@@ -151,7 +173,7 @@ def _read_table(path: Path, sep: str) -> list[list[str]]:
     return [line.split(sep) for line in text.splitlines() if line.strip()]
 
 
-def read_movielens_100k(paths: dict[str, Path]) -> Ratings:
+def read_movielens_100k(paths: dict[str, Path], source: DatasetSource = MOVIELENS_100K) -> Ratings:
     """Parse verified copies of ``u.data``, ``u.item`` and ``u.user`` into :class:`Ratings`."""
     try:
         raw = np.loadtxt(paths["u.data"], dtype=np.int64, delimiter="\t", ndmin=2)
@@ -180,6 +202,7 @@ def read_movielens_100k(paths: dict[str, Path]) -> Ratings:
         item_names=tuple(
             row[1] if len(row) > 1 else f"item {i + 1}" for i, row in enumerate(items)
         ),
+        provenance=file_provenance("MovieLens 100K", paths, source),
     )
 
 
@@ -195,8 +218,9 @@ def _extract_verified(archive: Path, folder: Path, source: DatasetSource) -> Non
                 raise CorruptDataError(
                     f"{remote.name} inside {archive.name} does not match its SHA-256 checksum"
                 )
-            part = folder / (remote.name + ".part")
-            part.write_bytes(data)
+            handle, part = tempfile.mkstemp(prefix=remote.name + ".", suffix=".part", dir=folder)
+            with open(handle, "wb") as out:
+                out.write(data)
             os.replace(part, folder / remote.name)
 
 
@@ -238,7 +262,7 @@ def load_movielens_100k(
 ) -> Ratings:
     """MovieLens 100K as :class:`Ratings` (943 users, 1,682 items, 100,000 ratings)."""
     return read_movielens_100k(
-        fetch_movielens_100k(root=root, download=download, source=source, archive=archive)
+        fetch_movielens_100k(root=root, download=download, source=source, archive=archive), source
     )
 
 
@@ -259,13 +283,16 @@ def low_rank_ratings(
     and item popularity, like the long tails of real rating data. Same size and sparsity as
     MovieLens 100K by default.
     """
+    for name, value in (("n_users", n_users), ("n_items", n_items), ("n_ratings", n_ratings)):
+        check_count(name, value)
+    check_count("rank", rank)
+    check_number("noise", noise, low=0)
+    check_count("seed", seed, minimum=0)
     if not 0 < n_ratings <= n_users * n_items // 2:
         raise ValueError(
             f"n_ratings must be in 1..{n_users * n_items // 2} for a {n_users} x {n_items} "
             f"matrix; got {n_ratings}"
         )
-    if rank < 1:
-        raise ValueError(f"rank must be >= 1; got {rank}")
     rng = np.random.default_rng(seed)
     user_bias = rng.normal(0.0, 0.4, n_users)
     item_bias = rng.normal(0.0, 0.5, n_items)
@@ -296,17 +323,50 @@ def low_rank_ratings(
         n_items,
         source=f"generated: rank-{rank} model, noise {noise}, seed {seed}",
         item_names=tuple(f"item {i + 1}" for i in range(n_items)),
+        provenance={
+            "kind": "generated",
+            "recipe": "aebook.data.movielens.low_rank_ratings",
+            "n_users": n_users,
+            "n_items": n_items,
+            "n_ratings": n_ratings,
+            "rank": rank,
+            "noise": noise,
+            "seed": seed,
+        },
     )
 
 
-def load_ratings(*, download: bool = True, fallback_seed: int = 0) -> Ratings:
-    """MovieLens 100K when it can be obtained; otherwise :func:`low_rank_ratings` (``source`` says which).
+#: What :func:`load_ratings` can put in MovieLens 100K's place, when asked to.
+SUBSTITUTES = ("generated",)
 
-    Only an unavailable dataset falls back (offline, mirrors down; a damaged file is set aside and
-    counts as unavailable when no good copy can be fetched). Files that pass their checksums but
-    cannot be parsed still raise :class:`~aebook.data.store.CorruptDataError`.
+
+def load_ratings(*, substitute: str | None = None, download: bool = True, seed: int = 0) -> Ratings:
+    """MovieLens 100K, or, only when ``substitute="generated"``, generated ratings in its place.
+
+    Without a substitute a missing or damaged dataset raises
+    :class:`~aebook.data.store.DataUnavailableError`: results are never computed on other data
+    than the caller asked for. With ``substitute="generated"`` MovieLens is not even looked at:
+    the ratings are :func:`low_rank_ratings` (seeded by ``seed``), of the same size and sparsity,
+    and their ``source``, ``provenance`` and ``is_substitute`` say that they are a substitute.
     """
-    try:
-        return load_movielens_100k(download=download)
-    except DataUnavailableError:
-        return low_rank_ratings(seed=fallback_seed)
+    if substitute is None:
+        try:
+            return load_movielens_100k(download=download)
+        except DataUnavailableError as exc:
+            raise DataUnavailableError(
+                f"{exc}\n\nTo run on generated ratings of the same size instead (not MovieLens "
+                f'numbers), call load_ratings(substitute="generated").'
+            ) from exc
+    check_choice("substitute", substitute, SUBSTITUTES)
+    check_count("seed", seed, minimum=0)
+    made = low_rank_ratings(seed=seed)
+    return Ratings(
+        made.users,
+        made.items,
+        made.values,
+        made.n_users,
+        made.n_items,
+        f"SUBSTITUTE for MovieLens 100K ({made.source})",
+        made.item_names,
+        {**made.provenance, "substitute_for": "MovieLens 100K"},
+    )

@@ -18,6 +18,8 @@ import torch
 from sklearn.metrics import roc_auc_score
 from torch import Tensor
 
+from aebook.checks import check_count, check_examples
+
 
 def _numpy(values, name: str) -> np.ndarray:
     arr = values.detach().cpu().numpy() if isinstance(values, Tensor) else np.asarray(values)
@@ -60,6 +62,8 @@ def squared_error_scores(
     reconstruct: Callable[[Tensor], Tensor], x: Tensor, batch_size: int = 2000
 ) -> Tensor:
     """Per-example ||x - reconstruct(x)||² (summed over inputs), shape ``(n,)``."""
+    check_examples("x", x)
+    check_count("batch_size", batch_size)
     parts = [
         (chunk - reconstruct(chunk)).pow(2).sum(-1)
         for chunk in (x[i : i + batch_size] for i in range(0, len(x), batch_size))
@@ -80,14 +84,17 @@ def negative_elbo_scores(
     Uses the VAE's public ``elbo_terms(x, generator)``; the model is put in eval mode for the
     call and restored afterwards.
     """
-    if samples < 1:
-        raise ValueError(f"samples must be >= 1; got {samples}")
+    check_count("samples", samples)
+    check_count("batch_size", batch_size)
+    check_examples("x", x)
     was_training = vae.training
     vae.eval()
     out = []
-    for i in range(0, len(x), batch_size):
-        chunk = x[i : i + batch_size]
-        total = sum(-vae.elbo_terms(chunk, generator)["elbo"] for _ in range(samples))
-        out.append(total / samples)
-    vae.train(was_training)
+    try:
+        for i in range(0, len(x), batch_size):
+            chunk = x[i : i + batch_size]
+            total = sum(-vae.elbo_terms(chunk, generator)["elbo"] for _ in range(samples))
+            out.append(total / samples)
+    finally:
+        vae.train(was_training)
     return torch.cat(out)

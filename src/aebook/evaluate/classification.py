@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
+from aebook.checks import check_count, check_examples
+
 
 @dataclass(frozen=True)
 class ErrorRate:
@@ -27,6 +29,8 @@ def classification_error(predictions: Tensor, labels: Tensor) -> ErrorRate:
     The interval is ``1.96 * sqrt(p (1 - p) / n)``: the binomial standard error of an error rate p
     measured on n independent test examples.
     """
+    check_examples("predictions", predictions)
+    check_examples("labels", labels)
     if predictions.ndim == 2:
         predictions = predictions.argmax(dim=1)
     if predictions.shape != labels.shape:
@@ -34,8 +38,6 @@ def classification_error(predictions: Tensor, labels: Tensor) -> ErrorRate:
             f"predictions {tuple(predictions.shape)} and labels {tuple(labels.shape)} differ"
         )
     n = len(labels)
-    if n == 0:
-        raise ValueError("labels is empty")
     p = float((predictions.to(labels.device) != labels).float().mean())
     half = 1.96 * math.sqrt(p * (1 - p) / n)
     return ErrorRate(100 * p, 100 * half, n)
@@ -44,8 +46,13 @@ def classification_error(predictions: Tensor, labels: Tensor) -> ErrorRate:
 @torch.no_grad()
 def predict(model, x: Tensor, batch_size: int = 2000) -> Tensor:
     """Class indices predicted by ``model(x)`` (logits), in eval mode and in batches."""
+    check_examples("x", x)
+    check_count("batch_size", batch_size)
     was_training = model.training
     model.eval()
-    out = torch.cat([model(x[i : i + batch_size]).argmax(1) for i in range(0, len(x), batch_size)])
-    model.train(was_training)
-    return out
+    try:
+        return torch.cat(
+            [model(x[i : i + batch_size]).argmax(1) for i in range(0, len(x), batch_size)]
+        )
+    finally:
+        model.train(was_training)

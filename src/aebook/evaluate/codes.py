@@ -26,6 +26,7 @@ import torch
 from torch import Tensor
 from torch.distributions import Normal
 
+from aebook.checks import check_count, check_examples, check_number
 from aebook.objectives.kl import kl_normal_standard
 from aebook.objectives.penalties import jacobian_frobenius
 
@@ -33,6 +34,8 @@ from aebook.objectives.penalties import jacobian_frobenius
 @torch.no_grad()
 def encode_all(encode: Callable[[Tensor], Tensor], x: Tensor, batch_size: int = 2000) -> Tensor:
     """``encode`` applied to ``x`` in batches, without gradients."""
+    check_examples("x", x)
+    check_count("batch_size", batch_size)
     return torch.cat([encode(x[i : i + batch_size]) for i in range(0, len(x), batch_size)])
 
 
@@ -51,8 +54,7 @@ def hoyer_sparsity(codes: Tensor) -> float:
 
 def active_units(codes: Tensor, threshold: float = 0.01) -> int:
     """Units whose variance over the rows of ``codes`` is ≥ ``threshold`` × the largest variance."""
-    if not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"threshold must be in [0, 1]; got {threshold}")
+    check_number("threshold", threshold, low=0, high=1)
     var = codes.double().var(0)
     top = var.max()
     if top <= 0:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
+from aebook.checks import check_count, check_examples
+
 
 @dataclass(frozen=True)
 class LogLikelihood:
@@ -46,26 +48,28 @@ def log_marginal_likelihood(
     The k samples are drawn ``chunk`` at a time and combined with a running log-sum-exp, so memory
     stays at ``batch_size * chunk`` decoder evaluations whatever k is.
     """
-    if k < 1:
-        raise ValueError(f"k must be >= 1, got {k}")
-    if batch_size < 1 or chunk < 1:
-        raise ValueError(f"batch_size and chunk must be >= 1; got {batch_size}, {chunk}")
+    check_count("k", k)
+    check_count("batch_size", batch_size)
+    check_count("chunk", chunk)
+    check_examples("x", x)
     was_training = getattr(model, "training", False)
     if hasattr(model, "eval"):
         model.eval()
     out = []
-    for start in range(0, len(x), batch_size):
-        xb = x[start : start + batch_size]
-        total = torch.full((len(xb),), -math.inf, dtype=xb.dtype, device=xb.device)
-        done = 0
-        while done < k:
-            m = min(chunk, k - done)
-            log_w = model.log_importance_weights(xb, m, generator)
-            total = torch.logaddexp(total, torch.logsumexp(log_w, dim=0))
-            done += m
-        out.append(total - math.log(k))
-    if was_training:
-        model.train()
+    try:
+        for start in range(0, len(x), batch_size):
+            xb = x[start : start + batch_size]
+            total = torch.full((len(xb),), -math.inf, dtype=xb.dtype, device=xb.device)
+            done = 0
+            while done < k:
+                m = min(chunk, k - done)
+                log_w = model.log_importance_weights(xb, m, generator)
+                total = torch.logaddexp(total, torch.logsumexp(log_w, dim=0))
+                done += m
+            out.append(total - math.log(k))
+    finally:  # an interrupted evaluation must not leave a training model in eval mode
+        if was_training:
+            model.train()
     return torch.cat(out)
 
 

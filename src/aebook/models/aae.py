@@ -30,7 +30,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch.func import functional_call
 
-from aebook.models.autoencoders import MLPAutoencoder, first_input, mlp
+from aebook.models.autoencoders import MLPAutoencoder, check_input, first_input, mlp
 from aebook.models.regularized import reconstruction_terms
 from aebook.models.wae import GaussianPrior
 
@@ -92,7 +92,7 @@ class AdversarialAutoencoder(GaussianPrior, MLPAutoencoder):
         }
 
     def loss(self, batch) -> dict[str, Tensor]:
-        terms = self.objectives(first_input(batch))
+        terms = self.objectives(check_input(self, first_input(batch), self.input_size))
         total = (
             terms["reconstruction"]
             + self.adversarial_weight * terms["generator"]

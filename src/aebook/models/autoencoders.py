@@ -12,6 +12,7 @@ import math
 import torch
 from torch import Tensor, nn
 
+from aebook.checks import check_batch, check_choice, check_count, check_sizes
 from aebook.objectives import RECONSTRUCTION_LOSSES, reconstruction_loss
 
 ACTIVATIONS: dict[str, type[nn.Module]] = {
@@ -24,11 +25,12 @@ ACTIVATIONS: dict[str, type[nn.Module]] = {
 
 
 def mlp(sizes: list[int] | tuple[int, ...], activation: str = "relu") -> nn.Sequential:
-    """Linear layers of the given ``sizes`` with ``activation`` between them (none after the last)."""
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
+    """Linear layers of the given ``sizes`` with ``activation`` between them (none after the last).
+
+    Every size must be >= 1: a zero-width layer would build a network that passes nothing on.
+    """
+    check_choice("activation", activation, ACTIVATIONS)
+    sizes = check_sizes("sizes", sizes, minimum_length=2)
     layers: list[nn.Module] = []
     for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         layers.append(nn.Linear(a, b))
@@ -42,16 +44,27 @@ def first_input(batch: Tensor | tuple[Tensor, ...]) -> Tensor:
     return batch if isinstance(batch, Tensor) else batch[0]
 
 
-class Autoencoder(nn.Module):
-    """Base class: subclasses define ``encode`` and ``decode``; the loss follows ``reconstruction``."""
+def check_input(model: nn.Module, x, size: int, *, single: bool = False) -> Tensor:
+    """``x`` if it is a ``(batch, size)`` batch of the model's parameter dtype, else a clear error.
 
-    def __init__(self, reconstruction: str):
+    ``single=True`` also accepts one example ``(size,)``: for ``encode``, not for ``loss``.
+    """
+    dtype = next(model.parameters()).dtype
+    return check_batch(f"the input of {type(model).__name__}", x, size, dtype, single=single)
+
+
+class Autoencoder(nn.Module):
+    """Base class: subclasses define ``encode`` and ``decode``; the loss follows ``reconstruction``.
+
+    ``input_size`` is d, the width of the ``(batch, d)`` inputs; ``encode`` and ``loss`` refuse
+    anything else with a message that says how to fix it.
+    """
+
+    def __init__(self, reconstruction: str, input_size: int):
         super().__init__()
-        if reconstruction not in RECONSTRUCTION_LOSSES:
-            raise ValueError(
-                f"reconstruction must be one of {RECONSTRUCTION_LOSSES}; got {reconstruction!r}"
-            )
+        check_choice("reconstruction", reconstruction, RECONSTRUCTION_LOSSES)
         self.reconstruction = reconstruction
+        self.input_size = check_count("input_size", input_size)
 
     def encode(self, x: Tensor) -> Tensor:
         raise NotImplementedError
@@ -65,7 +78,7 @@ class Autoencoder(nn.Module):
         return torch.sigmoid(out) if self.reconstruction == "cross_entropy" else out
 
     def loss(self, batch) -> dict[str, Tensor]:
-        x = first_input(batch)
+        x = check_input(self, first_input(batch), self.input_size)
         out = self.decode(self.encode(x))
         rec = reconstruction_loss(self.reconstruction, x, out)
         x_hat = torch.sigmoid(out) if self.reconstruction == "cross_entropy" else out
@@ -80,12 +93,13 @@ class LinearAutoencoder(Autoencoder):
     """
 
     def __init__(self, input_size: int, code_size: int):
-        super().__init__("squared_error")
+        super().__init__("squared_error", input_size)
+        check_count("code_size", code_size)
         self.encoder = nn.Linear(input_size, code_size)
         self.decoder = nn.Linear(code_size, input_size)
 
     def encode(self, x: Tensor) -> Tensor:
-        return self.encoder(x)
+        return self.encoder(check_input(self, x, self.input_size, single=True))
 
     def decode(self, code: Tensor) -> Tensor:
         return self.decoder(code)
@@ -107,7 +121,8 @@ class SigmoidAutoencoder(Autoencoder):
         tied: bool = False,
         reconstruction: str = "cross_entropy",
     ):
-        super().__init__(reconstruction)
+        super().__init__(reconstruction, input_size)
+        check_count("hidden_size", hidden_size)
         self.tied = tied
         bound = 4 * math.sqrt(6 / (input_size + hidden_size))  # Glorot range for sigmoid units
         self.weight = nn.Parameter(torch.empty(hidden_size, input_size).uniform_(-bound, bound))
@@ -120,7 +135,9 @@ class SigmoidAutoencoder(Autoencoder):
         )
 
     def encode(self, x: Tensor) -> Tensor:
-        return torch.sigmoid(x @ self.weight.T + self.hidden_bias)
+        return torch.sigmoid(
+            check_input(self, x, self.input_size, single=True) @ self.weight.T + self.hidden_bias
+        )
 
     def decode(self, code: Tensor) -> Tensor:
         w_dec = self.weight.T if self.tied else self.decoder_weight
@@ -137,12 +154,13 @@ class MLPAutoencoder(Autoencoder):
         activation: str = "relu",
         reconstruction: str = "squared_error",
     ):
-        super().__init__(reconstruction)
+        sizes = check_sizes("sizes", sizes, minimum_length=2)
+        super().__init__(reconstruction, sizes[0])
         self.encoder = mlp(sizes, activation)
         self.decoder = mlp(list(reversed(sizes)), activation)
 
     def encode(self, x: Tensor) -> Tensor:
-        return self.encoder(x)
+        return self.encoder(check_input(self, x, self.input_size, single=True))
 
     def decode(self, code: Tensor) -> Tensor:
         return self.decoder(code)

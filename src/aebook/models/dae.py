@@ -19,8 +19,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from aebook.checks import check_count, check_sizes
 from aebook.corruption import Corruption
-from aebook.models.autoencoders import SigmoidAutoencoder, first_input
+from aebook.models.autoencoders import SigmoidAutoencoder, check_input, first_input
 from aebook.objectives import reconstruction_loss
 from aebook.train import History, TrainConfig, default_device, fit
 
@@ -61,7 +62,7 @@ class DenoisingAutoencoder(SigmoidAutoencoder):
         return self.reconstruct(x_tilde)
 
     def loss(self, batch) -> dict[str, Tensor]:
-        x = first_input(batch)
+        x = check_input(self, first_input(batch), self.input_size)
         out = self.decode(self.encode(self.corrupt(x)))
         rec = reconstruction_loss(self.reconstruction, x, out)  # against the clean x
         x_hat = torch.sigmoid(out) if self.reconstruction == "cross_entropy" else out
@@ -86,10 +87,9 @@ class StackedDenoisingAutoencoder(nn.Module):
         tied: bool = True,
     ):
         super().__init__()
-        if len(hidden_sizes) < 1:
-            raise ValueError(f"hidden_sizes needs at least one layer; got {hidden_sizes}")
-        if n_classes < 2:
-            raise ValueError(f"n_classes must be >= 2; got {n_classes}")
+        check_count("input_size", input_size)
+        hidden_sizes = check_sizes("hidden_sizes", hidden_sizes, minimum_length=1)
+        check_count("n_classes", n_classes, minimum=2)
         sizes = [input_size, *hidden_sizes]
         self.corruption = corruption
         self.layers = nn.ModuleList(
@@ -112,12 +112,13 @@ class StackedDenoisingAutoencoder(nn.Module):
         return x
 
     def forward(self, x: Tensor) -> Tensor:
+        x = check_input(self, x, self.layers[0].input_size, single=True)
         return self.classifier(self.features(x))
 
     def loss(self, batch) -> dict[str, Tensor]:
         """Supervised fine-tuning loss: softmax cross-entropy, with the error rate in percent."""
         x, y = batch
-        logits = self(x)
+        logits = self(check_input(self, x, self.layers[0].input_size))
         error = (logits.argmax(1) != y).float().mean() * 100
         return {"loss": F.cross_entropy(logits, y), "error": error}
 

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from aebook.corruption import gaussian
-from aebook.models.autoencoders import SigmoidAutoencoder, first_input
+from aebook.models.autoencoders import SigmoidAutoencoder, check_input, first_input
 from aebook.objectives import squared_error
 from aebook.objectives.score_matching import dsm_loss
 
@@ -58,7 +58,7 @@ class TiedGaussianDAE(SigmoidAutoencoder):
                 self.weight.normal_(0.0, init_std)
 
     def loss(self, batch) -> dict[str, Tensor]:
-        x = first_input(batch)
+        x = check_input(self, first_input(batch), self.input_size)
         x_tilde = gaussian(x, self.sigma)
         j_dae = squared_error(x, self.reconstruct(x_tilde)).mean()
         return {"loss": j_dae, "dsm": j_dae / (2 * self.sigma**4)}

@@ -21,8 +21,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from aebook.checks import check_number
 from aebook.corruption import Corruption
-from aebook.models.autoencoders import ACTIVATIONS, MLPAutoencoder, first_input, mlp
+from aebook.models.autoencoders import ACTIVATIONS, MLPAutoencoder, check_input, first_input, mlp
 from aebook.objectives import reconstruction_loss
 from aebook.objectives.penalties import contractive_penalty, kl_sparsity, l1_code_penalty
 
@@ -60,15 +61,16 @@ class RegularizedAutoencoder(MLPAutoencoder):
                 f"code_activation must be None or one of {', '.join(ACTIVATIONS)}; "
                 f"got {code_activation!r}"
             )
-        if weight < 0:
-            raise ValueError(f"weight (of the penalty) must be >= 0; got {weight}")
+        check_number("weight (of the penalty)", weight, low=0)
         self.code_activation = (
             ACTIVATIONS[code_activation]() if code_activation is not None else nn.Identity()
         )
         self.weight = weight
 
     def encode(self, x: Tensor) -> Tensor:
-        return self.code_activation(self.encoder(x))
+        return self.code_activation(
+            self.encoder(check_input(self, x, self.input_size, single=True))
+        )
 
     def corrupt(self, x: Tensor) -> Tensor:
         """The encoder's input during training (the identity unless a subclass corrupts)."""
@@ -79,7 +81,7 @@ class RegularizedAutoencoder(MLPAutoencoder):
         return code.new_zeros(())
 
     def loss(self, batch) -> dict[str, Tensor]:
-        x = first_input(batch)
+        x = check_input(self, first_input(batch), self.input_size)
         seen = self.corrupt(x) if self.training else x
         code = self.encode(seen)
         terms = reconstruction_terms(self.reconstruction, x, self.decode(code))

@@ -19,7 +19,8 @@ import torch
 from torch import Tensor, nn
 from torch.distributions import MultivariateNormal
 
-from aebook.models.autoencoders import ACTIVATIONS, first_input, mlp
+from aebook.checks import check_count, check_number, check_sizes
+from aebook.models.autoencoders import ACTIVATIONS, check_input, first_input, mlp
 from aebook.objectives import bernoulli_nll, gaussian_nll
 from aebook.objectives.elbo import estimate_elbo, log_importance_weights
 from aebook.objectives.kl import kl_normal_standard
@@ -130,8 +131,10 @@ class VAE(nn.Module):
     ):
         super().__init__()
         check_likelihood(likelihood)
-        if beta < 0:
-            raise ValueError(f"beta must be >= 0; got {beta}")
+        self.input_size = check_count("input_size", input_size)
+        check_count("latent_size", latent_size)
+        hidden_sizes = check_sizes("hidden_sizes", hidden_sizes)
+        check_number("beta", beta, low=0)
         self.latent_size = latent_size
         self.likelihood = likelihood
         self.beta = beta
@@ -144,18 +147,17 @@ class VAE(nn.Module):
     @torch.no_grad()
     def init_normal_(self, std: float) -> VAE:
         """Draw every weight and bias from N(0, std²), as the paper does with std = 0.01."""
-        if std <= 0:
-            raise ValueError(f"init_std must be > 0; got {std}")
+        check_number("init_std", std, low=0, low_open=True)
         for p in self.parameters():
             p.normal_(0.0, std)
         return self
 
     def posterior(self, x: Tensor) -> tuple[Tensor, Tensor]:
-        """Mean and log-variance of q(z | x)."""
-        return self.encoder(x)
+        """Mean and log-variance of q(z | x) for a batch ``(batch, d)`` or one example ``(d,)``."""
+        return self.encoder(check_input(self, x, self.input_size, single=True))
 
     def encode(self, x: Tensor) -> Tensor:
-        return self.encoder(x)[0]
+        return self.posterior(x)[0]
 
     def decode(self, z: Tensor) -> Tensor:
         return self.decoder.mean(z)
@@ -197,7 +199,7 @@ class VAE(nn.Module):
         return log_importance_weights(self, x, k, generator)
 
     def loss(self, batch) -> dict[str, Tensor]:
-        terms = self.elbo_terms(first_input(batch))
+        terms = self.elbo_terms(check_input(self, first_input(batch), self.input_size))
         loss = (terms["reconstruction"] + self.beta * terms["kl"]).mean()
         return {"loss": loss, **{k: v.mean() for k, v in terms.items()}}
 

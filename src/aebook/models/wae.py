@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from aebook.models.autoencoders import MLPAutoencoder, first_input
+from aebook.models.autoencoders import MLPAutoencoder, check_input, first_input
 from aebook.models.regularized import reconstruction_terms
 from aebook.objectives.penalties import IMQ_SCALES, mmd_imq
 
@@ -68,7 +68,7 @@ class WAE(GaussianPrior, MLPAutoencoder):
         self.kernel_scales = tuple(kernel_scales)
 
     def loss(self, batch) -> dict[str, Tensor]:
-        x = first_input(batch)
+        x = check_input(self, first_input(batch), self.input_size)
         z = self.encode(x)
         terms = reconstruction_terms(self.reconstruction, x, self.decode(z))
         mmd = mmd_imq(z, self.prior_sample(len(x)), scales=self.kernel_scales)

@@ -27,15 +27,11 @@ import torch
 from torch import Tensor
 from torch.distributions import Normal
 
+from aebook.checks import check_choice, check_count
 from aebook.objectives.kl import kl_normal_standard
 
 ESTIMATORS = ("A", "B")
 GRADIENT_ESTIMATORS = ("reparameterization", "score_function")
-
-
-def _check(name: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
 
 
 def log_normal(z: Tensor, mean: Tensor, log_var: Tensor) -> Tensor:
@@ -64,8 +60,7 @@ def sample_posterior(
     mean: Tensor, log_var: Tensor, samples: int, generator: torch.Generator | None = None
 ) -> Tensor:
     """``samples`` reparameterized draws z = mean + σ ⊙ ε, shape ``(samples, batch, latent)``."""
-    if samples < 1:
-        raise ValueError(f"samples must be >= 1, got {samples}")
+    check_count("samples", samples)
     shape = (samples, *mean.shape)
     eps = torch.randn(shape, generator=generator, device=mean.device, dtype=mean.dtype)
     return mean + torch.exp(0.5 * log_var) * eps
@@ -90,7 +85,8 @@ def estimate_elbo(
 
     ``estimator`` is ``"A"`` or ``"B"`` (see the module docstring); ``samples`` is L.
     """
-    _check("estimator", estimator, ESTIMATORS)
+    check_choice("estimator", estimator, ESTIMATORS)
+    check_count("samples", samples)
     mean, log_var = model.posterior(x)
     z = sample_posterior(mean, log_var, samples, generator)
     log_likelihood = decoder_log_prob(model, x, z)
@@ -107,6 +103,7 @@ def log_importance_weights(
     Their mean is estimator A of the ELBO; the log of the mean of their exponentials is the
     importance-sampled estimate of log p(x) (see :mod:`aebook.evaluate.likelihood`).
     """
+    check_count("k", k)
     mean, log_var = model.posterior(x)
     z = sample_posterior(mean, log_var, k, generator)
     return decoder_log_prob(model, x, z) + log_standard_normal(z) - log_normal(z, mean, log_var)
@@ -133,9 +130,9 @@ def gradient_samples(
     the gradient with respect to ``mean`` then ``log_var``. The draws are made ``chunk`` at a
     time to bound memory.
     """
-    _check("estimator", estimator, GRADIENT_ESTIMATORS)
-    if n < 1 or chunk < 1:
-        raise ValueError(f"n and chunk must be >= 1; got {n}, {chunk}")
+    check_choice("estimator", estimator, GRADIENT_ESTIMATORS)
+    check_count("n", n)
+    check_count("chunk", chunk)
     with torch.no_grad():
         mean0, log_var0 = model.posterior(x)
     parts = []
