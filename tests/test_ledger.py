@@ -167,3 +167,22 @@ def test_the_command_prints_one_line_per_profile(capsys, monkeypatch):
     assert len(out) == 1 and out[0].startswith("standard: paper numbers: 0 reproduced")
     assert main(["scoreboard", "--profile", "paper"]) == 0
     assert capsys.readouterr().out.startswith("paper: paper numbers: 0 reproduced, 0 missed")
+
+
+def test_a_record_knows_when_the_code_changed_since_its_commit(tmp_path):
+    import subprocess
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "src" / "aebook").mkdir(parents=True)
+    (tmp_path / "src" / "aebook" / "x.py").write_text("A = 1\n")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    head = git("rev-parse", "HEAD").stdout.decode().strip()
+    rec = Record("toy", "standard", commit=head)
+    assert rec.changed_since(tmp_path, None) is False
+    (tmp_path / "src" / "aebook" / "x.py").write_text("A = 2\n")
+    assert rec.changed_since(tmp_path, None) is True
+    assert Record("toy", "standard", commit="unknown").changed_since(tmp_path, None) is None
