@@ -276,12 +276,14 @@ def test_every_profile_has_settings_and_standard_runs_the_three_tasks():
     for profile in PROFILES:
         cfg = settings("denoising", profile)
         assert set(cfg.tasks) <= set(TASKS)
-        assert set(cfg.max_error) >= set(cfg.tasks)
+        assert set(cfg.max_error) <= set(cfg.tasks)  # bounds only where one can fail
         for task in cfg.tasks:
             assert cfg.sizes(task).n_test <= PAPER_SIZES[task].n_test
     standard = settings("denoising", "standard")
     assert standard.tasks == ("basic", "rot", "bg-rand") and standard.compare_models
     assert standard.sizes("basic") == PAPER_SIZES["basic"]
+    # fixed before the first standard run (issue 13: restored after a loosening)
+    assert standard.max_error == {"basic": 5.0, "rot": 20.0, "bg-rand": 16.0}
     paper = settings("denoising", "paper")
     assert paper.tasks == TASKS and paper.noise_levels == (0.10, 0.25, 0.40)
 

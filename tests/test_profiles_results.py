@@ -48,56 +48,93 @@ def test_every_registered_chapter_has_every_profile(profile):
 
 
 def test_claims_hold_or_fail_as_stated():
-    assert Claim.at_most("angle", 0.5, 1.0).ok
-    assert not Claim.at_most("angle", 1.5, 1.0).ok
-    assert Claim.at_least("gain", 2.0, 1.0).ok
-    assert Claim.near("err", 10.4, 10.0, 0.05, relative=True).ok
-    assert not Claim.near("err", 10.6, 10.0, 0.05, relative=True).ok
-    with pytest.raises(AssertionError, match="angle: ours 1.5"):
-        check([Claim.at_most("angle", 1.5, 1.0), Claim.at_least("gain", 2.0, 1.0)])
-    table = claims_table([Claim.near("err", 10.4, 10.0, 0.5, paper=10.0)], select(TABLE, "smoke"))
-    assert "| err | 10 | 10.4" in table._repr_markdown_() and "`smoke`" in table._repr_markdown_()
+    assert Claim.at_most("guard", "angle", 0.5, 1.0).ok
+    assert not Claim.at_most("guard", "angle", 1.5, 1.0).ok
+    assert Claim.at_least("finding", "gain", 2.0, 1.0, statement="> 0").ok
+    assert Claim.near("identity", "err", 10.4, 10.0, 0.05, relative=True).ok
+    assert not Claim.near("identity", "err", 10.6, 10.0, 0.05, relative=True).ok
+    with pytest.raises(AssertionError, match="angle \\(guard\\): ours 1.5"):
+        check([Claim.at_most("guard", "angle", 1.5, 1.0), Claim.at_least("finding", "g", 2, 1)])
+    missed = Claim.at_least("finding", "gain", -1.0, 0.0, statement="> 0")
+    assert check([missed, Claim.at_most("guard", "angle", 0.5, 1.0)]) == [missed]
+    table = claims_table([Claim.near("identity", "err", 10.4, 10.0, 0.5)], select(TABLE, "smoke"))
+    assert "| identity | err | — | 10.4 | 10 ± 0.5 | ✓ holds |" in table._repr_markdown_()
+    assert "`smoke`" in table._repr_markdown_()
+
+
+def test_claim_kinds_are_closed_and_guards_have_no_paper_column():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        Claim.at_most("paper number", "M2 error", 12.0, 13.0)
+    with pytest.raises(ValueError, match="no paper statement"):
+        Claim.at_most("guard", "error", 12.0, 13.0, statement="11.97 ± 1.71")
 
 
 def test_record_writes_only_when_asked(monkeypatch, tmp_path):
-    claims = [Claim.at_most("angle", 0.5, 1.0, unit="°")]
+    claims = [Claim.at_most("guard", "angle", 0.5, 1.0, unit="°")]
     monkeypatch.delenv("AEBOOK_RESULTS", raising=False)
-    assert record("toy", claims, select(TABLE, "paper")) is None
+    assert record("toy", claims, select(TABLE, "paper")).path is None
     monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
-    path = record("toy", claims, select(TABLE, "paper"), {"error": 1.5})
+    data = {"mnist": {"file": "train-images-idx3-ubyte.gz", "sha256": "440f"}}
+    path = record("toy", claims, select(TABLE, "paper"), {"error": 1.5}, data=data).path
     payload = json.loads(path.read_text())
-    assert payload["measurements"] == {"error": 1.5}
+    assert payload["measurements"] == {"error": 1.5} and payload["data"] == data
     assert path == tmp_path / "paper" / "toy.json"
     assert payload["claims"][0]["ours"] == 0.5 and payload["settings"]["epochs"] == 100
     assert {"commit", "date", "hardware", "torch"} <= payload.keys()
+    assert not list(path.parent.glob("*.tmp"))  # the temporary file was renamed
+
+
+def test_concurrent_writers_leave_a_whole_record(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from aebook.results import Record
+
+    records = [Record("toy", "standard", measurements={"x": float(i)}) for i in range(8)]
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(Record.write, records, [tmp_path] * len(records)))
+    back = Record.read(tmp_path / "standard" / "toy.json")
+    assert back.measurements["x"] in {float(i) for i in range(8)}
+    assert not list((tmp_path / "standard").glob("*.tmp"))
+
+
+def test_an_unreadable_results_file_is_named(tmp_path):
+    from aebook.results import Record, load_records
+
+    (tmp_path / "standard").mkdir()
+    bad = tmp_path / "standard" / "broken.json"
+    bad.write_text("{ not json")
+    with pytest.raises(ValueError, match="broken.json"):
+        Record.read(bad)
+    with pytest.raises(ValueError, match="broken.json"):
+        load_records(tmp_path)
 
 
 def test_scoreboard_reads_back_what_record_wrote(monkeypatch, tmp_path):
-    from aebook.results import load_runs, scoreboard
+    from aebook.results import load_records, scoreboard
 
     monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
-    record("toy", [Claim.near("err", 10.4, 10.0, 0.5, paper=10.0)], select(TABLE, "standard"))
-    record("toy", [Claim.at_most("angle", 3.0, 1.0, unit="°")], select(TABLE, "paper"))
-    runs = load_runs(tmp_path)
+    record("toy", [Claim.near("identity", "err", 10.4, 10.0, 0.5)], select(TABLE, "standard"))
+    record("toy", [Claim.at_most("guard", "angle", 3.0, 1.0, unit="°")], select(TABLE, "paper"))
+    runs = load_records(tmp_path)
     assert [r.profile for r in runs] == ["paper", "standard"]  # the paper profile first
-    assert runs[1].claims[0] == Claim.near("err", 10.4, 10.0, 0.5, paper=10.0)
+    assert runs[1].claims[0] == Claim.near("identity", "err", 10.4, 10.0, 0.5)
     board = scoreboard(tmp_path)._repr_markdown_()
-    assert "**1 of 2 recorded claims hold.**" in board
-    assert "**toy** · `paper` run of" in board and "**toy** · `standard` run of" in board
-    assert "| angle | — | 3 ° | ≤ 1 ° | ✗ misses |" in board
+    assert board.startswith("**standard: paper numbers: 0 reproduced, 0 missed")
+    assert "**paper: paper numbers: 0 reproduced" in board
+    assert "| guard | angle | — | 3 ° | ≤ 1 ° | ✗ misses |" in board
     assert "No recorded runs" in scoreboard(tmp_path / "empty")._repr_markdown_()
 
 
 def test_runtimes_accumulate_per_profile_and_stay_out_of_the_scoreboard(monkeypatch, tmp_path):
-    from aebook.results import load_runs, record_runtime, runtimes
+    from aebook.results import load_records, record_runtime, runtimes
 
     monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
-    record("toy", [Claim.at_most("angle", 0.5, 1.0)], select(TABLE, "standard"))
+    record("toy", [Claim.at_most("guard", "angle", 0.5, 1.0)], select(TABLE, "standard"))
     record_runtime(tmp_path, "book/a.ipynb", "smoke", wall=30.04, cpu=55.0)
     record_runtime(tmp_path, "book/b.ipynb", "smoke", wall=100.0, cpu=190.0)
     record_runtime(tmp_path, "book/a.ipynb", "standard", wall=600.0, cpu=1100.0)
     record_runtime(tmp_path, "book/a.ipynb", "smoke", wall=31.0, cpu=56.0)  # a rerun replaces
-    assert [r.chapter for r in load_runs(tmp_path)] == ["toy"]  # benchmarks/ is not a profile
+    assert [r.chapter for r in load_records(tmp_path)] == ["toy"]  # benchmarks/ is not a profile
     table = runtimes(tmp_path)
     assert table.seconds("smoke", "book/a.ipynb") == 31.0
     assert table.seconds("standard", "book/b.ipynb") is None

@@ -192,19 +192,23 @@ def test_swiss_roll_is_seeded():
     assert torch.allclose(x[:, 0], t * torch.cos(t), atol=1e-5)  # scikit-learn's parametrisation
 
 
-def test_recorded_numbers_read_back_what_record_wrote(tmp_path, monkeypatch):
-    from aebook.results import Claim, record, recorded_numbers
+def test_recorded_page_reads_back_what_record_wrote(tmp_path, monkeypatch):
+    from aebook.results import Claim, record, recorded
 
     cfg = settings("survey_applications", "smoke").clustering
-    missing = recorded_numbers("survey_applications_clustering", "smoke", tmp_path)
-    assert missing.run is None and "No recorded run" in missing._repr_markdown_()
+    missing = recorded("survey_applications_clustering", "smoke", tmp_path)
+    assert missing.record is None and "No recorded `smoke` run" in missing._repr_markdown_()
     monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
-    claims = [Claim.at_least("gain", 2.5, 0.0, unit="points"), Claim.at_most("rmse", 1.5, 1.0)]
+    claims = [
+        Claim.at_least("finding", "gain", 2.5, 0.0, unit="points", statement="> 0"),
+        Claim.at_most("guard", "rmse", 1.5, 1.0),
+    ]
     record("survey_applications_clustering", claims, cfg, measurements={"pixels: NMI": 0.5})
-    shown = recorded_numbers("survey_applications_clustering", "smoke", tmp_path)
+    shown = recorded("survey_applications_clustering", "smoke", tmp_path)
     assert shown.measurements == {"pixels: NMI": 0.5}
     text = shown._repr_markdown_()
     assert "profile `smoke`" in text
-    assert "| pixels: NMI | 0.5 |  |" in text
-    assert "| claim: gain | 2.5 points | ≥ 0 points: holds |" in text
-    assert "| claim: rmse | 1.5 | ≤ 1: misses |" in text
+    assert "| pixels: NMI | 0.5 |" in text
+    assert "| finding | gain | 2.5 points | ≥ 0 points | ✓ holds |" in text
+    assert "| guard | rmse | 1.5 | ≤ 1 | ✗ misses |" in text
+    assert "no paper number is judged" in text  # smoke: the ledger judges nothing

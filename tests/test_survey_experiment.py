@@ -61,6 +61,7 @@ def test_recorded_comparison_rebuilds_the_table_from_measurements(tmp_path):
     missing = RecordedComparison(tmp_path / "none.json")._repr_markdown_()
     assert "No recorded run" in missing
     run = {
+        "chapter": "survey_models_families",
         "profile": "standard",
         "date": "2026-11-21T18:00:00+00:00",
         "commit": "abcdef0123",

@@ -45,21 +45,16 @@ from aebook.data.larochelle import (
 from aebook.evaluate import ErrorRate, classification_error, predict
 from aebook.models import DenoisingAutoencoder, StackedDenoisingAutoencoder
 from aebook.profiles import ChapterSettings
+from aebook.results.papers import VINCENT_TABLE1
 from aebook.train import TrainConfig, fit
 
 # --------------------------------------------------------------------------- the paper's numbers
 
 #: Table 1 of Vincent et al. (2008): test error (%) and 95 % half-width of SAA-3 and SdA-3, and
 #: the masking level ν the paper selected for SdA-3 on each task.
+#: Table 1 of the paper as the page uses it, from its one home in the ledger.
 PAPER_TABLE1 = {
-    "basic": {"saa": (3.46, 0.16), "sda": (2.80, 0.14), "nu": 0.10},
-    "rot": {"saa": (10.30, 0.27), "sda": (10.29, 0.27), "nu": 0.10},
-    "bg-rand": {"saa": (11.28, 0.28), "sda": (10.38, 0.27), "nu": 0.40},
-    "bg-img": {"saa": (23.00, 0.37), "sda": (16.68, 0.33), "nu": 0.25},
-    "rot-bg-img": {"saa": (51.93, 0.44), "sda": (44.49, 0.44), "nu": 0.25},
-    "rect": {"saa": (2.41, 0.13), "sda": (1.99, 0.12), "nu": 0.10},
-    "rect-img": {"saa": (24.05, 0.37), "sda": (21.59, 0.36), "nu": 0.25},
-    "convex": {"saa": (18.41, 0.34), "sda": (19.06, 0.34), "nu": 0.10},
+    task: {"saa": saa, "sda": sda, "nu": nu} for task, (saa, sda, nu) in VINCENT_TABLE1.items()
 }
 
 
@@ -107,9 +102,9 @@ class DenoisingSettings(ChapterSettings):
     noise_levels: tuple[float, ...] | None  #: SdA-3 masking levels to select from; None: paper's ν
     compare_models: bool  #: whether the claims test the ordering of SAA-3 and SdA-3
     significance: float  #: level of the paired (McNemar) tests in the claims
-    max_error: dict[
-        str, float
-    ]  #: loose upper bounds on our SAA-3 and SdA-3 test errors per task (%)
+    #: test errors (%) expected at this budget, fixed before the run (findings that may miss);
+    #: the paper's numbers themselves are judged by the ledger's rule
+    max_error: dict[str, float]
 
     def sizes(self, task: str):
         """The split sizes used for ``task`` in this profile."""
@@ -119,11 +114,6 @@ class DenoisingSettings(ChapterSettings):
 
 
 _SGD = dict(optimizer="sgd")
-
-
-def sanity_bound(task: str) -> float:
-    """Test error (%) above which a model of ``task`` failed to train: 1.5 × the paper's SdA-3 + 1."""
-    return PAPER_TABLE1[task]["sda"][0] * 1.5 + 1.0
 
 
 SETTINGS = {
@@ -153,7 +143,7 @@ SETTINGS = {
         noise_levels=None,
         compare_models=False,
         significance=0.05,
-        max_error={"basic": 40.0, "rect": 60.0},
+        max_error={"basic": 40.0},  # rect: smoke stays near chance (50 %)
     ),
     "standard": DenoisingSettings(
         filter_n_train=20_000,
@@ -183,7 +173,7 @@ SETTINGS = {
         noise_levels=None,
         compare_models=True,
         significance=0.05,
-        max_error={t: sanity_bound(t) for t in ("basic", "rot", "bg-rand")},
+        max_error={"basic": 5.0, "rot": 20.0, "bg-rand": 16.0},  # fixed before the first run
     ),
     "paper": DenoisingSettings(
         filter_n_train=50_000,
@@ -211,7 +201,7 @@ SETTINGS = {
         noise_levels=(0.10, 0.25, 0.40),
         compare_models=True,
         significance=0.05,
-        max_error={t: sanity_bound(t) for t in TASKS},
+        max_error={},  # the paper's numbers are judged by the ledger's rule instead
     ),
 }
 

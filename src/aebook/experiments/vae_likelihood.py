@@ -2,13 +2,12 @@
 
 Two one-stochastic-layer VAEs with 50 latent dimensions are trained on MNIST, one with dynamic
 binarization and one on Larochelle & Murray's fixed binarization, and their test log-likelihood is
-estimated with k importance samples. The reference numbers are Burda et al. (2015): −86.76 nats
-(dynamic, Table 1, VAE with k = 1) and −88.71 nats (static, appendix D), both for a 784-200-200-50
-tanh network trained for 3,280 epochs. ``paper`` trains that network for that long (with a cosine
-schedule in place of their step schedule); ``standard`` trains a wider single-hidden-layer network
-for 20 epochs, which lands several nats short; ``smoke`` only runs the code.
-
-Measured on a 2-core CPU (one thread): standard reaches about −93 nats (dynamic) and −95 (static).
+estimated with k importance samples. The reference numbers, and how they are judged, are in the
+ledger (:mod:`aebook.results.papers`): Burda et al. (2015) Table 1 (−86.76 nats, dynamic) and the
+fixed-binarization value the book quotes (−88.71, unverified). ``paper`` is the recipe of the
+authors' released code (yburda/iwae) as far as :func:`aebook.train.fit` can follow it;
+:data:`PAPER_DEPARTURES` lists where it cannot. ``standard`` trains a wider single-hidden-layer
+network for 20 epochs; ``smoke`` only runs the code.
 """
 
 from __future__ import annotations
@@ -35,9 +34,23 @@ class LikelihoodSettings(ChapterSettings):
     k_curve_n_test: int  #: test images for that figure
     linear_k: int  #: importance samples in the linear-Gaussian check
     linear_tolerance: float  #: allowed error of that check (nats)
-    min_dynamic_ll: float  #: our dynamic test log-likelihood must be at least this
-    min_static_ll: float  #: and the static one at least this
-    paper_tolerance: float | None  #: in ``paper``: allowed distance to the reference numbers
+    min_dynamic_ll: float  #: regression guard set from a recorded run (catches broken training)
+    min_static_ll: float  #: the same for the static model
+
+
+#: Where ``paper`` still departs from Burda et al.'s released code (experiments.py, optimizers.py,
+#: datasets.py of yburda/iwae), shown on the page.
+PAPER_DEPARTURES = (
+    "learning rate: a cosine decay from 1e-3 over 3,280 epochs, not the code's 8 stages of 3^i "
+    "epochs at 1e-4·round(10^(1 − i/7), 1) (the training loop has no staged schedule yet)",
+    "Adam: PyTorch's β₁ = 0.9 and ε = 1e-8 inside the square root; the code uses β₁ = 0.99 and "
+    "ε = 1e-4 added to the root",
+    "initialisation: PyTorch's default; the code draws its own and sets the output biases from "
+    "the data",
+    "the fixed-binarization model: trained like the dynamic one; the code trains it on the 50,000 "
+    "training images without a validation stop, as here, but the −88.71 it is compared with is "
+    "unverified",
+)
 
 
 SETTINGS = {
@@ -58,7 +71,6 @@ SETTINGS = {
         linear_tolerance=0.05,
         min_dynamic_ll=-260.0,
         min_static_ll=-300.0,
-        paper_tolerance=None,
     ),
     "standard": LikelihoodSettings(
         recipe=VAERecipe((500,), "relu", "adam", 1e-3),
@@ -77,13 +89,12 @@ SETTINGS = {
         linear_tolerance=0.05,
         min_dynamic_ll=-96.0,
         min_static_ll=-98.0,
-        paper_tolerance=None,
     ),
     "paper": LikelihoodSettings(
-        recipe=VAERecipe((200, 200), "tanh", "adam", 1e-3),
+        recipe=VAERecipe((200, 200), "tanh", "adam", 1e-3, batch_size=20),
         latent_size=50,
         lr_schedule="cosine",
-        dynamic_n_train=60_000,
+        dynamic_n_train=59_600,  # the code keeps 400 of the 60,000 for validation
         dynamic_epochs=3_280,
         static_n_train=50_000,
         static_epochs=3_280,
@@ -94,8 +105,7 @@ SETTINGS = {
         k_curve_n_test=1_000,
         linear_k=5_000,
         linear_tolerance=0.05,
-        min_dynamic_ll=-88.0,
-        min_static_ll=-90.0,
-        paper_tolerance=1.5,
+        min_dynamic_ll=-96.0,
+        min_static_ll=-98.0,
     ),
 }

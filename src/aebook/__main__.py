@@ -1,0 +1,30 @@
+"""``python -m aebook scoreboard [--profile P]``: the paper numbers' verdicts, one line a profile."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from aebook.results import load_records, summary_line
+from aebook.results.scoreboard import JUDGED
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m aebook")
+    commands = parser.add_subparsers(dest="command", required=True)
+    board = commands.add_parser("scoreboard", help="the verdicts on the papers' numbers")
+    board.add_argument("--profile", choices=JUDGED, help="only this profile")
+    args = parser.parse_args(argv)
+    records = load_records()
+    profiles = [args.profile] if args.profile else [
+        p for p in JUDGED if any(r.profile == p for r in records)
+    ]  # fmt: skip
+    if not profiles:
+        print("no recorded standard or paper runs under results/")
+    for profile in profiles:
+        print(summary_line(records, profile))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

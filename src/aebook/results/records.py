@@ -1,0 +1,208 @@
+"""Records: one ``results/<profile>/<page>.json`` per page and profile, read and written here only.
+
+A record holds what a run measured (``measurements``), the checked claims, the settings, the
+provenance of each dataset (``data``: official file name and SHA-256, or a generated recipe and
+seed, or an explicit substitute) and of the run (commit, date, hardware, command). Writing is
+atomic (a unique temporary file renamed over the record) and serialised by a file lock, so
+concurrent writers never leave a half-written or mixed file. :func:`record` writes only when
+``$AEBOOK_RESULTS`` is set (``scripts/reproduce.py`` sets it), so a reader's run never writes
+into the repository.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import fcntl
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from aebook.profiles import PROFILES, ChapterSettings
+from aebook.results.claims import UNCLASSIFIED, Claim
+
+ENV_VAR = "AEBOOK_RESULTS"
+
+
+def results_dir() -> Path | None:
+    """The results folder: ``$AEBOOK_RESULTS``, else the ``results/`` of the repository that
+    holds the working folder (found upwards, as a chapter runs in its own folder), else None."""
+    chosen = os.environ.get(ENV_VAR)
+    if chosen:
+        return Path(chosen)
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "results").is_dir() and (folder / "pyproject.toml").is_file():
+            return folder / "results"
+    return None
+
+
+def provenance() -> dict[str, str]:
+    """Commit, hardware, software and date, to store next to every recorded number."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = os.environ.get("AEBOOK_COMMIT", "unknown")
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
+    return {
+        "commit": commit,
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "hardware": f"{platform.machine()}, {os.cpu_count()} CPU cores, GPU: {gpu}",
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "command": os.environ.get("AEBOOK_COMMAND", ""),
+    }
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``'s lock file (beside it) for the block."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / f".{path.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to a unique temporary file beside ``path`` and rename it over ``path``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_json(path: Path | str) -> dict:
+    """A results file's JSON; an unreadable file is named in the error."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise ValueError(f"cannot read the results file {path}: {error}") from error
+
+
+def update_json(path: Path | str, change: Callable[[dict], dict]) -> Path:
+    """Read ``path`` (``{}`` when absent), apply ``change`` and write it back, under the lock."""
+    path = Path(path)
+    with _locked(path):
+        current = read_json(path) if path.exists() else {}
+        _replace(path, json.dumps(change(current), indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def _legacy_claim(c: dict) -> Claim:
+    """A claim from a record written before claims had kinds (until every page is re-recorded):
+    its paper column is dropped, as it never judged the paper's number."""
+    return Claim(UNCLASSIFIED, c["name"], c["ours"], c["criterion"], c["ok"], "", c.get("unit", ""))
+
+
+@dataclass(frozen=True)
+class Record:
+    """One page's run in one profile: what it measured, claimed, used and where it ran."""
+
+    chapter: str
+    profile: str
+    settings: Mapping = field(default_factory=dict)
+    claims: tuple[Claim, ...] = ()
+    measurements: Mapping[str, float] = field(default_factory=dict)
+    data: Mapping[str, Mapping] = field(default_factory=dict)
+    commit: str = "unknown"
+    date: str = ""
+    hardware: str = ""
+    python: str = ""
+    torch: str = ""
+    command: str = ""
+    path: Path | None = None  #: where it was read from or written to
+
+    def to_json(self) -> dict:
+        payload = dataclasses.asdict(self)
+        payload["claims"] = [dataclasses.asdict(c) for c in self.claims]
+        del payload["path"]
+        return payload
+
+    @classmethod
+    def read(cls, path: Path | str) -> Record:
+        """The record in ``path``; a file that cannot be parsed is named in the error."""
+        d = read_json(path)
+        try:
+            claims = tuple(
+                Claim(**c) if "kind" in c else _legacy_claim(c) for c in d.get("claims", ())
+            )
+            names = {f.name for f in dataclasses.fields(cls)} - {"claims", "path"}
+            return cls(**{k: v for k, v in d.items() if k in names}, claims=claims, path=Path(path))
+        except (TypeError, KeyError) as error:
+            raise ValueError(f"cannot read the results file {path}: {error!r}") from error
+
+    def write(self, root: Path | str) -> Record:
+        """Write to ``root/<profile>/<chapter>.json`` atomically, under the lock."""
+        path = Path(root) / self.profile / f"{self.chapter}.json"
+        with _locked(path):
+            _replace(path, json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
+        return dataclasses.replace(self, path=path)
+
+    def changed_since(self, repo: Path | str, notebook: Path | str | None) -> bool | None:
+        """Whether the package or the page's notebook differ from the record's commit (None:
+        cannot tell — no commit, no git, or the commit is unknown to this repository)."""
+        paths = ["src/aebook"] + ([str(notebook)] if notebook else [])
+        try:
+            done = subprocess.run(
+                ["git", "diff", "--quiet", self.commit, "--", *paths],
+                cwd=repo,
+                capture_output=True,
+                timeout=30,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return {0: False, 1: True}.get(done.returncode)
+
+
+def record(
+    chapter: str,
+    claims: Sequence[Claim],
+    settings: ChapterSettings,
+    measurements: Mapping[str, float] | None = None,
+    data: Mapping[str, Mapping] | None = None,
+) -> Record:
+    """This run's :class:`Record`; written to ``$AEBOOK_RESULTS/<profile>/<chapter>.json`` when
+    that is set. ``measurements`` are the run's named numbers (the ledger reads the paper's
+    quantities from them); ``data`` is each dataset's provenance."""
+    rec = Record(
+        chapter,
+        settings.profile,
+        dataclasses.asdict(settings),
+        tuple(claims),
+        {k: float(v) for k, v in (measurements or {}).items()},
+        {k: dict(v) for k, v in (data or {}).items()},
+        **provenance(),
+    )
+    root = os.environ.get(ENV_VAR)
+    return rec.write(root) if root else rec
+
+
+def load_records(root: Path | str | None = None) -> list[Record]:
+    """Every record under ``root`` (default :func:`results_dir`), by page, paper profile first."""
+    root = results_dir() if root is None else Path(root)
+    if root is None:
+        return []
+    order = {p: i for i, p in enumerate(("paper", "standard", "smoke"))}
+    paths = sorted(p for profile in PROFILES for p in (root / profile).glob("*.json"))
+    records = [Record.read(p) for p in paths]
+    return sorted(records, key=lambda r: (r.chapter, order[r.profile]))

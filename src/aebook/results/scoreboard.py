@@ -1,0 +1,171 @@
+"""The scoreboard: the paper numbers' verdicts first, then one card per paper, then each run.
+
+It reads every record under ``results/`` (:func:`~aebook.results.records.load_records`), says of
+each whether the package or its page changed since the commit that recorded it, and never lets a
+✓ stand beside a paper number: those carry the rule's verdict only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from aebook.results.claims import KINDS, UNCLASSIFIED
+from aebook.results.ledger import assess, ledger_table, summary_line
+from aebook.results.papers import LEDGER
+from aebook.results.records import Record, load_records, results_dir
+from aebook.results.rule import VERDICTS
+from aebook.results.table import Table
+
+#: The book's parts, by the pages (records) that belong to each; the title names the paper.
+PARTS = {
+    "Foundations": ("foundations",),
+    "Vincent et al. 2008 — denoising autoencoders": ("denoising", "denoising-table1"),
+    "Vincent 2011 — score matching": ("score_matching",),
+    "Kingma & Welling 2013 — VAE (with Burda et al. 2015)": ("vae", "vae_likelihood"),
+    "Kingma et al. 2014 — M2": ("m2",),
+    "Bank et al. 2020 — the survey": (
+        "survey_models_families", "survey_models_beta_vae", "survey_models_posteriors",
+        "survey_applications_anomaly", "survey_applications_classification",
+        "survey_applications_clustering", "survey_applications_dimensionality_reduction",
+        "survey_applications_recommendation",
+    ),
+}  # fmt: skip
+
+JUDGED = ("standard", "paper")  #: profiles whose records the ledger judges (never smoke)
+
+
+@cache
+def _notebooks(book: Path) -> dict[str, Path]:
+    """Page name → notebook, found by the page's ``record("<name>"`` call."""
+    found = {}
+    for nb in sorted(book.rglob("*.ipynb")):
+        text = nb.read_text()
+        for page in (p for pages in PARTS.values() for p in pages):
+            if f'record(\\"{page}\\"' in text:
+                found[page] = nb
+    return found
+
+
+def freshness(record: Record) -> str:
+    """The record's banner: the commit that recorded it, and whether the code changed since."""
+    commit = record.commit[:7]
+    root = results_dir()
+    if record.path is None or root is None:
+        return f"recorded at `{commit}`"
+    repo = root.resolve().parent
+    notebook = _notebooks(repo / "book").get(record.chapter)
+    changed = record.changed_since(repo, notebook.relative_to(repo) if notebook else None)
+    if changed is None:
+        return f"recorded at `{commit}` (cannot tell whether the code changed since)"
+    return f"recorded at `{commit}`, code changed since" if changed else f"recorded at `{commit}`"
+
+
+class Scoreboard:
+    """Every recorded run, told in the order of issue 13: paper numbers, cards, then the runs."""
+
+    def __init__(self, records: Sequence[Record]):
+        self.records = [r for r in records if r.profile in JUDGED]
+
+    @property
+    def profiles(self) -> list[str]:
+        return [p for p in JUDGED if any(r.profile == p for r in self.records)]
+
+    def lines(self) -> list[str]:
+        return [summary_line(self.records, p) for p in self.profiles]
+
+    def _card(self, title: str, pages: Sequence[str]) -> str:
+        rows = []
+        for p in self.profiles:
+            runs = {r.chapter: r for r in self.records if r.profile == p and r.chapter in pages}
+            numbers = [n for n in LEDGER if n.page in pages and not n.reference]
+            statuses = [assess(n, runs.get(n.page))[1].status for n in numbers]
+            tally = " / ".join(str(statuses.count(s)) for s in VERDICTS)
+            kinds = []
+            for kind in (*KINDS, UNCLASSIFIED):
+                claims = [c for r in runs.values() for c in r.claims if c.kind == kind]
+                kinds.append(f"{sum(c.ok for c in claims)} of {len(claims)}" if claims else "—")
+            rows.append([f"`{p}`", f"{tally} (of {len(numbers)})" if numbers else "—", *kinds])
+        header = [
+            "profile", "paper numbers: reproduced / missed / not comparable / not run",
+            "identities hold", "findings hold", "guards hold", "claims recorded before kinds",
+        ]  # fmt: skip
+        return Table(header, rows, title=title)._repr_markdown_()
+
+    def _repr_markdown_(self) -> str:
+        if not self.records:
+            return "*No recorded runs yet: run `scripts/reproduce.py` to record one.*"
+        out = ["**" + line + "**" for line in self.lines()]
+        out += ["", "### One card per paper", ""]
+        for title, pages in PARTS.items():
+            out += [self._card(title, pages), ""]
+        out += ["### Every paper number", ""]
+        for p in self.profiles:
+            by_page = {r.chapter: r for r in self.records if r.profile == p}
+            rows = []
+            for n in LEDGER:
+                ours, verdict = assess(n, by_page.get(n.page))
+                paper = "not read yet" if n.value is None else f"{n.value:g} {n.uncertainty}"
+                mine = "—" if ours is None else f"{ours.value:.4g}"
+                rows.append([n.quantity, n.where, paper, n.source, mine, str(verdict)])
+            header = ["number", "where", "paper", "source", "ours", "verdict"]
+            out += [Table(header, rows, title=f"`{p}` profile")._repr_markdown_(), ""]
+        out += ["### Each recorded run", ""]
+        for r in self.records:
+            title = f"{r.chapter} · `{r.profile}` run of {r.date[:10]}, {freshness(r)}"
+            rows = [[c.kind, c.name, c.statement or "—", f"{c.ours:.4g} {c.unit}".rstrip(),
+                     c.criterion, c.result] for c in r.claims]  # fmt: skip
+            header = ["kind", "claim", "theory or paper says", "ours", "criterion", "result"]
+            out += [Table(header, rows, title=title)._repr_markdown_(), ""]
+        return "\n".join(out).rstrip() + "\n"
+
+
+def scoreboard(root: Path | str | None = None) -> Scoreboard:
+    """The scoreboard of the records under ``root`` (default: the repository's ``results/``)."""
+    return Scoreboard(load_records(root))
+
+
+class RecordedPage:
+    """A page's recorded run in one profile, as the page shows it: where and when it ran (and
+    whether the code changed since), its paper numbers judged, its claims and measurements."""
+
+    def __init__(self, page: str, profile: str, record: Record | None):
+        self.page, self.profile, self.record = page, profile, record
+
+    @property
+    def measurements(self) -> dict[str, float]:
+        return dict(self.record.measurements) if self.record else {}
+
+    def _repr_markdown_(self) -> str:
+        r = self.record
+        if r is None:
+            return (
+                f"*No recorded `{self.profile}` run of `{self.page}`: run "
+                "`scripts/reproduce.py` on this page to record one.*"
+            )
+        out = [
+            f"Recorded run: profile `{r.profile}`, {r.date[:10]}, {freshness(r)}, {r.hardware}.",
+            "",
+        ]
+        if any(n.page == r.chapter for n in LEDGER):
+            out += [ledger_table(r, title="The paper's numbers")._repr_markdown_(), ""]
+        if r.claims:
+            rows = [[c.kind, c.name, f"{c.ours:.4g} {c.unit}".rstrip(), c.criterion, c.result]
+                    for c in r.claims]  # fmt: skip
+            header = ["kind", "claim", "ours", "criterion", "result"]
+            out += [Table(header, rows, title="Claims")._repr_markdown_(), ""]
+        rows = [[name, value] for name, value in r.measurements.items()]
+        out += [Table(["quantity", "value"], rows, title="Measurements")._repr_markdown_()]
+        return "\n".join(out)
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_()
+
+
+def recorded(page: str, profile: str = "standard", root: Path | str | None = None) -> RecordedPage:
+    """The run of ``page`` recorded in ``profile`` under ``root`` (default: the repository's
+    ``results/``); says so when there is none."""
+    root = results_dir() if root is None else Path(root)
+    path = None if root is None else root / profile / f"{page}.json"
+    return RecordedPage(page, profile, Record.read(path) if path and path.exists() else None)

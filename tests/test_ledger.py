@@ -1,0 +1,188 @@
+"""The ledger of paper numbers and the one rule that judges them (issue 13)."""
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from aebook.profiles import settings
+from aebook.results import LEDGER, Ours, Record, Uncertainty, assess, judge, summary_line
+from aebook.results.papers import SOURCES
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_overlapping_intervals_reproduce_and_disjoint_ones_miss():
+    paper = Uncertainty("ci95", 0.14)  # Vincent et al.'s ± on 50,000 test examples
+    assert judge(2.80, paper, Ours.binomial(2.90, 50_000)).status == "reproduced"
+    far = judge(2.80, paper, Ours.binomial(3.96, 50_000), unit="%")
+    assert far.status == "missed" and far.difference == pytest.approx(1.16)
+    assert far.z > 10 and "by +1.16 %" in far.reason and "standard errors" in far.reason
+
+
+def test_the_rule_is_the_two_sided_five_percent_level():
+    # Combined s.e. 1: a gap of 1.95 agrees, 1.97 does not (the 97.5 % quantile is 1.96).
+    assert judge(0.0, Uncertainty("se", 0.6), Ours(1.95, 0.8, "")).status == "reproduced"
+    assert judge(0.0, Uncertainty("se", 0.6), Ours(1.97, 0.8, "")).status == "missed"
+
+
+def test_binomial_standard_error_of_an_error_rate():
+    ours = Ours.binomial(2.8, 50_000)
+    assert ours.se == pytest.approx(100 * math.sqrt(0.028 * 0.972 / 50_000))
+    # Vincent et al.'s ± is 1.96 of these: 0.14 points at 2.8 %.
+    assert 1.96 * ours.se == pytest.approx(0.14, abs=0.005)
+    with pytest.raises(ValueError):
+        Ours.binomial(3.0, 0)
+
+
+def test_spread_over_seeds_needs_two_runs():
+    assert Ours.seeds([12.0]).se is None
+    two = Ours.seeds([11.0, 13.0])
+    assert two.value == 12.0 and two.se == pytest.approx(1.0)
+
+
+def test_reading_tolerance_is_a_hard_half_width_widened_by_our_error():
+    reading = Uncertainty("reading", 2.0)
+    assert judge(-100.0, reading, Ours(-101.9, None, "")).status == "reproduced"
+    assert judge(-100.0, reading, Ours(-102.1, None, "")).status == "missed"
+    assert judge(-100.0, reading, Ours(-102.1, 0.5, "")).status == "reproduced"
+    # Printed digits only: a value without interval is met only within its rounding and our s.e.
+    assert judge(-86.76, Uncertainty("digits", 0.005), Ours(-86.5, 0.1, "")).status == "missed"
+
+
+def test_not_comparable_and_not_run():
+    paper = Uncertainty("sd_runs", 1.71)
+    assert judge(11.97, paper, None).status == "not run"
+    other = judge(11.97, paper, Ours(12.0, 0.3, ""), departures=["MovieLens 100K, not 1M"])
+    assert other.status == "not comparable" and "100K" in other.reason
+    assert other.difference == pytest.approx(0.03)
+    assert judge(None, None, Ours(-130.0, None, "")).status == "not comparable"
+    with pytest.raises(ValueError, match="kind must be one of"):
+        Uncertainty("roughly", 1.0)
+
+
+def test_every_paper_number_of_issue_13_is_in_the_ledger():
+    keys = {n.key for n in LEDGER}
+    for task in ("basic", "rot", "bg-rand", "bg-img", "rot-bg-img", "rect", "rect-img", "convex"):
+        for model in ("SAA-3", "SdA-3"):
+            assert f"vincent2008/table1/{task}/{model}" in keys
+    for n_z in (3, 5, 10, 20, 200):
+        assert f"kingma2013/figure2/MNIST/N_z={n_z}" in keys
+    for n_z in (2, 5, 10, 20):
+        assert f"kingma2013/figure2/Frey Face/N_z={n_z}" in keys
+    by_key = {n.key: n for n in LEDGER}
+    assert by_key["burda2015/table1/VAE-1layer-k1/dynamic"].value == -86.76
+    assert by_key["burda2015/fixed-binarization/VAE-1layer-k1"].source == "unverified"
+    m2, m1m2 = (
+        by_key["kingma2014/table1/100-labels/M2"],
+        by_key["kingma2014/table1/100-labels/M1+M2"],
+    )
+    assert (m2.value, m2.uncertainty) == (11.97, Uncertainty("sd_runs", 1.71))
+    assert (m1m2.value, m1m2.uncertainty) == (3.33, Uncertainty("sd_runs", 0.14))
+    pythae = by_key["pythae/reproducibility/VAE-binary-MNIST"]
+    assert pythae.value == -89.78 and "200 importance samples" in pythae.incomparable
+    assert by_key["guo2017/table/AE+k-means"].cite == "guo2017improved"  # not Xie et al.
+    assert sum(not n.reference for n in LEDGER) >= 29
+    assert all(n.source in SOURCES and n.checked for n in LEDGER)
+
+
+def test_every_cited_paper_is_in_the_bibliography():
+    bib = (REPO / "book" / "references.bib").read_text()
+    for n in LEDGER:
+        assert "{" + n.cite + "," in bib, n.cite
+
+
+def test_every_measured_number_names_settings_the_paper_profile_has():
+    for n in LEDGER:
+        if n.depends_on:
+            cfg = settings(n.chapter, "paper")
+            fields = {f.name for f in dataclasses.fields(cfg)}
+            assert set(n.depends_on) <= fields, n.key
+
+
+def test_no_paper_number_carries_a_typed_threshold():
+    """A paper number holds the paper's value and uncertainty, nothing to compare ours with;
+    and no claim cell of a notebook sets a paper column (claims have a statement, no number)."""
+    forbidden = {"bound", "threshold", "tolerance", "min", "max"}
+    for field in dataclasses.fields(LEDGER[0]):
+        assert not any(word in field.name for word in forbidden), field.name
+    for nb in (REPO / "book").rglob("*.ipynb"):
+        for cell in json.loads(nb.read_text())["cells"]:
+            source = "".join(cell["source"])
+            assert "paper=" not in source or "Claim" not in source, nb.name
+
+
+def _record(page, profile="standard", settings_=None, measurements=None, data=None):
+    return Record(page, profile, settings_ or {}, (), measurements or {}, data or {})
+
+
+def test_a_run_in_the_papers_settings_is_judged_and_a_shorter_one_is_not():
+    number = next(n for n in LEDGER if n.key == "burda2015/table1/VAE-1layer-k1/dynamic")
+    paper_cfg = json.loads(json.dumps(dataclasses.asdict(settings("vae_likelihood", "paper"))))
+    official = {"mnist": {"file": "train-images-idx3-ubyte.gz", "sha256": "440f"}}
+    values = {"test log p(x), dynamic": -86.80, "standard error of log p(x), dynamic": 0.05}
+    same = _record("vae_likelihood", "paper", paper_cfg, values, official)
+    ours, verdict = assess(number, same)
+    assert verdict.status == "reproduced" and ours.se == 0.05
+    short = _record(
+        "vae_likelihood", "paper", {**paper_cfg, "dynamic_epochs": 20}, values, official
+    )
+    verdict = assess(number, short)[1]
+    assert verdict.status == "not comparable" and "dynamic_epochs 20 (paper 3280)" in verdict.reason
+    generated = {"mnist": {"substitute": "random images"}}
+    verdict = assess(number, _record("vae_likelihood", "paper", paper_cfg, values, generated))[1]
+    assert verdict.status == "not comparable" and "substitute" in verdict.reason
+    assert assess(number, None)[1].status == "not run"
+
+
+def test_a_budget_reached_is_read_from_the_record():
+    number = next(n for n in LEDGER if n.key == "kingma2013/figure2/MNIST/N_z=20")
+    cfg = json.loads(json.dumps(dataclasses.asdict(settings("vae", "paper"))))
+    key = "MNIST valid bound, N_z = 20"
+    full = _record("vae", "paper", cfg, {key: -100.0}, {"mnist": {"sha256": "440f"}})
+    assert "budget" not in assess(number, full)[1].reason
+    stopped = _record("vae", "paper", cfg, {key: -100.0, f"budget: {number.key}": 1e7})
+    assert (
+        "budget 1e+07 of the paper's 1e+08 training examples" in assess(number, stopped)[1].reason
+    )
+
+
+def test_todays_standard_records_reproduce_nothing(monkeypatch):
+    from aebook.results import load_records
+
+    records = load_records(REPO / "results")
+    line = summary_line(records, "standard")
+    assert line.startswith("standard: paper numbers: 0 reproduced, ")
+    assert line.endswith(f"(of {sum(not n.reference for n in LEDGER)})")
+
+
+def test_the_command_prints_one_line_per_profile(capsys, monkeypatch):
+    from aebook.__main__ import main
+
+    monkeypatch.setenv("AEBOOK_RESULTS", str(REPO / "results"))
+    assert main(["scoreboard"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and out[0].startswith("standard: paper numbers: 0 reproduced")
+    assert main(["scoreboard", "--profile", "paper"]) == 0
+    assert capsys.readouterr().out.startswith("paper: paper numbers: 0 reproduced, 0 missed")
+
+
+def test_a_record_knows_when_the_code_changed_since_its_commit(tmp_path):
+    import subprocess
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "src" / "aebook").mkdir(parents=True)
+    (tmp_path / "src" / "aebook" / "x.py").write_text("A = 1\n")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    head = git("rev-parse", "HEAD").stdout.decode().strip()
+    rec = Record("toy", "standard", commit=head)
+    assert rec.changed_since(tmp_path, None) is False
+    (tmp_path / "src" / "aebook" / "x.py").write_text("A = 2\n")
+    assert rec.changed_since(tmp_path, None) is True
+    assert Record("toy", "standard", commit="unknown").changed_since(tmp_path, None) is None
