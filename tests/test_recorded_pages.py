@@ -164,7 +164,7 @@ sphinx:
 
 
 def test_the_book_is_built_from_its_records_and_an_edited_page_is_executed(tmp_path):
-    """``reproduce.py`` records two pages; ``b``'s code then changes, ``a``'s prose."""
+    """``reproduce.py`` records two pages; then ``b``'s code changes, ``a``'s prose and package."""
     draw = "import random\nprint('drawn', random.random())"
     a = page(tmp_path / "a.ipynb", draw, "# Page A")
     b = page(tmp_path / "b.ipynb", draw, "# Page B")
@@ -177,6 +177,9 @@ def test_the_book_is_built_from_its_records_and_an_edited_page_is_executed(tmp_p
         name: re.search(r"drawn [0-9.]+", (tmp_path / f"results/smoke/{name}.ipynb").read_text())[0]
         for name in "ab"
     }
+    recorded_a = nbformat.read(tmp_path / "results/smoke/a.ipynb", as_version=4)
+    recorded_a.metadata["aebook_record"]["package"]["aebook/train.py"] = "0" * 16
+    nbformat.write(recorded_a, tmp_path / "results/smoke/a.ipynb")
     page(a, draw, "# Page A\n\nNew prose.")
     page(b, draw + "\nprint('edited')", "# Page B")
 
@@ -188,6 +191,7 @@ def test_the_book_is_built_from_its_records_and_an_edited_page_is_executed(tmp_p
 
     assert drawn["a"] in html_a and "New prose." in html_a
     assert "Outputs of the recorded <code" in html_a and "recorded_pages.css" in html_a
+    assert "The package has changed since this run (<code" in html_a and "train.py" in html_a
     assert "colab.research.google.com/github/example/book/blob/main/results/smoke/a.ipynb" in html_a
     download = re.search(r'href="(_downloads/[^"]+/a\.ipynb)"', html_a)[1]
     assert (site / download).read_bytes() == (tmp_path / "results/smoke/a.ipynb").read_bytes()
