@@ -17,6 +17,7 @@ Sphinx config: ``aebook_records`` (the results folder, relative to the book's ro
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import importlib.util
 import io
@@ -143,11 +144,20 @@ def fill(page, record) -> None:
 
 
 def _duration(seconds: float) -> str:
+    """``4 min 11 s``, with no-break spaces: a narrow screen does not split it."""
     minutes, seconds = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+    text = f"{hours} h {minutes} min" if hours else f"{minutes} min {seconds} s"
+    return (text if hours or minutes else f"{seconds} s").replace(" ", "\u00a0")
+
+
+def _day(iso: str) -> str:
+    """``29 November 2026`` from an ISO date: unambiguous, and it wraps only at spaces."""
+    try:
+        day = dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return "an unknown date"
+    return f"{day.day} {day:%B %Y}"
 
 
 def banner(choice: dict, download: str, commit_url: str) -> str:
@@ -165,7 +175,7 @@ def banner(choice: dict, download: str, commit_url: str) -> str:
     if choice["kind"] == "build":
         profile = choice["profile"]
         stale = "".join(
-            f" The recorded `{s['profile']}` run of {s['date'][:10]} is not shown: this page's "
+            f" The recorded `{s['profile']}` run of {_day(s['date'])} is not shown: this page's "
             "code changed after it."
             for s in choice["stale"]
         )
@@ -188,7 +198,7 @@ def banner(choice: dict, download: str, commit_url: str) -> str:
         f":::{{admonition}} Outputs of the recorded `{choice['profile']}` run\n"
         f":class: {'warning' if choice['profile'] == 'smoke' else 'note'} aebook-banner\n"
         f"Every output on this page comes from one run of its code in `{choice['profile']}` "
-        f"({MEANING[choice['profile']]}) on {p.get('date', '?')[:10]} at commit {at}{took} "
+        f"({MEANING[choice['profile']]}) on {_day(p.get('date', ''))} at commit {at}{took} "
         f"on {p.get('hardware', '?')}. {{download}}`The notebook with these outputs "
         f"</{download}>` also opens in Colab (rocket icon)."
     )
