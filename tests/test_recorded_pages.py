@@ -200,3 +200,19 @@ def test_the_book_is_built_from_its_records_and_an_edited_page_is_executed(tmp_p
     assert "Executed in <code" in html_b and "not results" in html_b
     assert "this page’s code changed after it" in html_b or "this page's code" in html_b
     assert "blob/main/b.ipynb" in html_b
+
+
+def test_cpu_ci_publishes_the_website_and_the_gpu_workflow_proposes_records():
+    """Publishing needs no GPU: CI builds from the records; GPU runs only open pull requests."""
+    import yaml
+
+    def uses(workflow: str) -> list[str]:
+        jobs = yaml.safe_load((REPO / ".github/workflows" / workflow).read_text())["jobs"]
+        return [
+            s.get("uses", s.get("run", "")) for job in jobs.values() for s in job.get("steps", [])
+        ]
+
+    ci, gpu = uses("ci.yml"), uses("book.yml")
+    assert "bash scripts/test" in ci and any(u.startswith("actions/deploy-pages") for u in ci)
+    assert not any("pages" in u for u in gpu), gpu
+    assert any(u.startswith("peter-evans/create-pull-request") for u in gpu)
