@@ -6,7 +6,10 @@ Each notebook runs top to bottom in a fresh kernel (nbclient) with ``AEBOOK_RESU
 its ``aebook.results.record`` call writes the claims with the commit, hardware and this command,
 and its execution time (wall, and CPU of the kernel) is added to
 ``results/benchmarks/book_runtime.json``, which each chapter shows as its expected run time.
-The executed notebook is not saved: the repository stores notebooks without outputs.
+The executed notebook, with its outputs (PNG figures, re-encoded compactly) and the same
+provenance in its metadata, is kept as ``results/<profile>/<notebook stem>.ipynb``: the website
+shows it in place of executing the page while the page's code cells stay the same
+(``book/_ext/recorded_pages.py``). A notebook that fails is not recorded.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import argparse
 import os
 import resource
 import shlex
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,15 +27,37 @@ import nbformat
 from nbclient import NotebookClient
 
 from aebook.profiles import active_profile
-from aebook.results import record_runtime
+from aebook.results import provenance, record_runtime
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "book" / "_ext"))
+from recorded_pages import compact_pngs, record_path, stamp  # noqa: E402
+
+#: What all recorded notebooks of one profile may weigh together (bytes).
+BUDGET = 25 * 2**20
 
 
 def _children_cpu() -> float:
     """User + system CPU seconds of the finished child processes (the notebook kernels)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def _uncommitted(path: Path) -> list[str]:
+    """Files of the package or of ``path`` that differ from the commit: the run is not of it."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--", "src", str(path.resolve())],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    return [line[3:] for line in status.stdout.splitlines()]
+
+
+def _label(path: Path) -> str:
+    """``path`` from the repository's root (as it stands in ``_toc.yml``), else as given."""
+    path = path.resolve()
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
 
 
 def main() -> int:
@@ -64,9 +90,27 @@ def main() -> int:
             resources={"metadata": {"path": str(path.parent)}},
         ).execute()
         wall, cpu = time.perf_counter() - began, _children_cpu() - cpu_before
-        notebook = str(path.resolve().relative_to(REPO))
-        record_runtime(runtimes_root, notebook, active_profile(), wall, cpu)
-        print(f"{path}: executed in {wall:.0f} s wall, {cpu:.0f} s CPU (kernel)")
+        notebook, profile = _label(path), active_profile()
+        record_runtime(runtimes_root, notebook, profile, wall, cpu)
+        compact_pngs(nb)
+        stamp(
+            nb,
+            notebook=notebook,
+            profile=profile,
+            **provenance(),
+            uncommitted=_uncommitted(path),
+            wall_s=round(wall, 1),
+            cpu_s=round(cpu, 1),
+        )
+        target = record_path(results.resolve(), profile, path.stem)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, target)
+        total = sum(p.stat().st_size for p in target.parent.glob("*.ipynb"))
+        print(f"{path}: executed in {wall:.0f} s wall, {cpu:.0f} s CPU (kernel); kept as {target}")
+        if total > BUDGET:
+            print(
+                f"warning: {target.parent}/*.ipynb: {total / 2**20:.1f} MB, over the 25 MB budget"
+            )
     return 0
 
 

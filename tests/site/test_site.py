@@ -61,16 +61,52 @@ def book_pages() -> list[Path]:
     return [p for p in SITE.rglob("*.html") if not skip & set(p.relative_to(SITE).parts)]
 
 
+def recorded_profile(html: str) -> str | None:
+    """The profile of the recorded run a page shows, from its banner; None if it was executed."""
+    found = re.search(
+        r"Outputs of the recorded <code[^>]*><span[^>]*>(\w+)</span></code> run", html
+    )
+    return found and found[1]
+
+
+@pytest.mark.parametrize("doc", toc_notebooks())
+def test_every_notebook_page_says_where_its_outputs_come_from(doc):
+    html = (SITE / f"{doc}.html").read_text(encoding="utf-8")
+    banners = re.findall(r'<div class="[^"]*aebook-banner[^"]*">', html)
+    assert len(banners) == 1, f"{doc}: {len(banners)} banners"
+    # right under the page's title
+    assert re.search(r"</h1>\s*<div class=\"[^\"]*aebook-banner", html), doc
+
+
 @pytest.mark.parametrize("doc", toc_notebooks())
 def test_launch_buttons_open_the_notebook_on_main(doc):
+    """Colab opens the recorded notebook (with its outputs) where the page shows one."""
     html = (SITE / f"{doc}.html").read_text(encoding="utf-8")
     owner, name, branch = repository()
     assert branch == "main"
+    profile = recorded_profile(html)
+    opened = f"results/{profile}/{Path(doc).name}.ipynb" if profile else f"{doc}.ipynb"
     colab = re.findall(r'href="https://colab\.research\.google\.com/github/([^"]+)"', html)
-    assert colab == [f"{owner}/{name}/blob/main/{doc}.ipynb"], colab
+    assert colab == [f"{owner}/{name}/blob/main/{opened}"], colab
+    assert (REPO / opened).exists()
     binder = re.findall(r'href="https://mybinder\.org/v2/gh/([^"]+)"', html)
     assert binder == [f"{owner}/{name}/main?urlpath=tree/{doc}.ipynb"], binder
     assert (REPO / f"{doc}.ipynb").exists()
+
+
+@pytest.mark.parametrize("doc", toc_notebooks())
+def test_a_recorded_page_offers_its_recorded_notebook_for_download(doc):
+    page = SITE / f"{doc}.html"
+    profile = recorded_profile(page.read_text(encoding="utf-8"))
+    if profile is None:
+        pytest.skip(f"{doc} was executed by the build")
+    stem = Path(doc).name
+    downloads = {
+        link for link in parse(page).links if re.search(rf"_downloads/.*/{stem}\.ipynb$", link)
+    }
+    assert len(downloads) == 1, downloads
+    served = (page.parent / downloads.pop()).read_bytes()
+    assert served == (REPO / "results" / profile / f"{stem}.ipynb").read_bytes()
 
 
 def test_internal_links_and_anchors_resolve():

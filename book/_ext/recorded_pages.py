@@ -1,0 +1,302 @@
+"""Recorded pages: the website shows the outputs of recorded runs instead of executing chapters.
+
+``scripts/reproduce.py`` keeps each executed notebook as ``results/<profile>/<stem>.ipynb`` with
+its provenance in the metadata (:func:`stamp`). As a Sphinx extension this module builds every
+notebook page from the best valid record (``paper`` over ``standard``; ``smoke`` records only
+count when the build itself runs in ``smoke``): the page's current cells, with the outputs of the
+record, and not executed. A record is valid only while the page's code cells equal the recorded
+ones, so an edited page is executed instead and never shown with outputs of other code. Every page
+gets a banner that says where its outputs come from, and a recorded page offers the recorded
+notebook for download and opens it in Colab.
+
+Sphinx config: ``aebook_records`` (the results folder, relative to the book's root) and
+``aebook_execute`` (True: ignore records and execute every page). The build's own profile is
+``$AEBOOK_PROFILE`` (default ``standard``).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import importlib.util
+import io
+import os
+import re
+from pathlib import Path
+
+import nbformat
+
+#: Longest first: a build uses a record of its own profile or a longer one.
+PROFILES = ("paper", "standard", "smoke")
+#: Where a recorded notebook keeps its provenance.
+METADATA_KEY = "aebook_record"
+#: What a run in each profile is, in a few words for the banner.
+MEANING = {
+    "paper": "the papers' own settings",
+    "standard": "shorter training than the papers",
+    "smoke": "seconds of training: the numbers only show that the code runs",
+}
+
+
+def code_cells(nb) -> list[str]:
+    """The sources of a notebook's code cells: what a record must match to stay valid."""
+    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
+
+
+def package_digest() -> dict[str, str]:
+    """A short SHA-256 of each ``.py`` file of the ``aebook`` package that Python would import."""
+    root = Path(importlib.util.find_spec("aebook").submodule_search_locations[0])
+    return {
+        f"aebook/{p.relative_to(root).as_posix()}": hashlib.sha256(p.read_bytes()).hexdigest()[:16]
+        for p in sorted(root.rglob("*.py"))
+    }
+
+
+def package_changes(recorded: dict[str, str], current: dict[str, str]) -> list[str]:
+    """Package files added, removed or edited since a record was made."""
+    return sorted(f for f in recorded.keys() | current.keys() if recorded.get(f) != current.get(f))
+
+
+def _smallest_png(raw: bytes) -> bytes:
+    """The same pixels in the smallest PNG: no alpha when opaque, grey or a palette if they fit."""
+    from PIL import Image, ImageChops
+
+    image = Image.open(io.BytesIO(raw))
+    candidates = [image]
+    if image.mode == "RGBA" and image.getchannel("A").getextrema() == (255, 255):
+        image = image.convert("RGB")
+        candidates.append(image)
+    if image.mode == "RGB":
+        r, g, b = image.split()
+        if not ImageChops.difference(r, g).getbbox() and not ImageChops.difference(r, b).getbbox():
+            candidates.append(image.convert("L"))
+        elif image.getcolors(256):
+            candidates.append(image.quantize(256))  # exact: it has at most 256 colours
+    best = raw
+    for candidate in candidates:
+        buffer = io.BytesIO()
+        candidate.save(buffer, format="PNG", optimize=True)
+        if buffer.tell() < len(best):
+            best = buffer.getvalue()
+    return best
+
+
+def compact_pngs(nb) -> None:
+    """Re-encode every PNG output of ``nb`` losslessly, as small as :func:`_smallest_png` gets."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data:
+                raw = base64.b64decode(data["image/png"])
+                data["image/png"] = base64.b64encode(_smallest_png(raw)).decode("ascii")
+
+
+def stamp(nb, **provenance) -> None:
+    """Keep ``provenance`` (notebook, profile, commit, date, hardware, run time…) in ``nb``."""
+    nb.metadata[METADATA_KEY] = {**provenance, "package": package_digest()}
+
+
+def record_path(root: Path, profile: str, stem: str) -> Path:
+    return Path(root) / profile / f"{stem}.ipynb"
+
+
+def choose(page: Path, root: Path, fallback: str, execute: bool = False) -> dict:
+    """How to build ``page``: from which record, or executed, and which records it supersedes.
+
+    Returns a JSON-able dict: ``kind`` is ``"record"`` (with ``profile``, ``record`` and its
+    ``provenance`` and the package files ``changed`` since), ``"build"`` (executed in ``fallback``;
+    ``stale`` lists the records whose code differs) or ``"summary"`` (a page that reads the
+    records and is always executed: its metadata forces execution).
+    """
+    nb = nbformat.read(page, as_version=4)
+    if nb.metadata.get("mystnb", {}).get("execution_mode") == "force":
+        return {"kind": "summary"}
+    if execute:
+        return {"kind": "build", "profile": fallback, "stale": []}
+    stale = []
+    for profile in PROFILES[: PROFILES.index(fallback) + 1]:
+        path = record_path(root, profile, page.stem)
+        if not path.exists():
+            continue
+        record = nbformat.read(path, as_version=4)
+        provenance = record.metadata.get(METADATA_KEY, {})
+        if code_cells(record) != code_cells(nb):
+            stale.append({"profile": profile, "date": provenance.get("date", "")})
+            continue
+        return {
+            "kind": "record",
+            "profile": profile,
+            "record": str(path),
+            "provenance": provenance,
+            "changed": package_changes(provenance.get("package", {}), package_digest()),
+        }
+    return {"kind": "build", "profile": fallback, "stale": stale}
+
+
+def fill(page, record) -> None:
+    """Give ``page``'s code cells the outputs of ``record`` (same code) and turn execution off."""
+    recorded = [cell for cell in record.cells if cell.cell_type == "code"]
+    for cell, done in zip((c for c in page.cells if c.cell_type == "code"), recorded, strict=True):
+        cell.outputs = done.outputs
+        cell.execution_count = done.execution_count
+    page.metadata.setdefault("mystnb", {})["execution_mode"] = "off"
+
+
+def _duration(seconds: float) -> str:
+    """``4 min 11 s``, with no-break spaces: a narrow screen does not split it."""
+    minutes, seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    text = f"{hours} h {minutes} min" if hours else f"{minutes} min {seconds} s"
+    return (text if hours or minutes else f"{seconds} s").replace(" ", "\u00a0")
+
+
+def _day(iso: str) -> str:
+    """``29 November 2026`` from an ISO date: unambiguous, and it wraps only at spaces."""
+    try:
+        day = dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return "an unknown date"
+    return f"{day.day} {day:%B %Y}"
+
+
+def banner(choice: dict, download: str, commit_url: str) -> str:
+    """The MyST admonition that says where a page's outputs come from.
+
+    ``download`` is the recorded notebook's path from the book's root (for ``{download}``);
+    ``commit_url`` the repository's URL for a commit, without the hash.
+    """
+    if choice["kind"] == "summary":
+        return (
+            ":::{admonition} Read from the recorded runs\n:class: note aebook-banner\n"
+            "This page is computed when the website is built, from the records in `results/`.\n"
+            ":::\n"
+        )
+    if choice["kind"] == "build":
+        profile = choice["profile"]
+        stale = "".join(
+            f" The recorded `{s['profile']}` run of {_day(s['date'])} is not shown: this page's "
+            "code changed after it."
+            for s in choice["stale"]
+        )
+        title = "not results" if profile == "smoke" else "no recorded run"
+        return (
+            f":::{{admonition}} Executed in `{profile}` while the website was built: {title}\n"
+            f":class: {'warning' if profile == 'smoke' else 'note'} aebook-banner\n"
+            f"No recorded run matches this page's code, so the build executed it in `{profile}` "
+            f"({MEANING[profile]}).{stale}\n:::\n"
+        )
+    p = choice["provenance"]
+    commit = p.get("commit", "unknown")
+    at = f"`{commit[:7]}`"
+    if commit_url and re.fullmatch("[0-9a-f]{40}", commit):
+        at = f"[{at}]({commit_url}{commit})"
+    if p.get("uncommitted"):
+        at += " with uncommitted changes"
+    took = f", which took {_duration(p['wall_s'])}" if "wall_s" in p else ""
+    text = (
+        f":::{{admonition}} Outputs of the recorded `{choice['profile']}` run\n"
+        f":class: {'warning' if choice['profile'] == 'smoke' else 'note'} aebook-banner\n"
+        f"Every output on this page comes from one run of its code in `{choice['profile']}` "
+        f"({MEANING[choice['profile']]}) on {_day(p.get('date', ''))} at commit {at}{took} "
+        f"on {p.get('hardware', '?')}. {{download}}`The notebook with these outputs "
+        f"</{download}>` also opens in Colab (rocket icon)."
+    )
+    if choice["changed"]:
+        files = ", ".join(f"`{f}`" for f in choice["changed"][:5])
+        more = f" and {len(choice['changed']) - 5} more" if len(choice["changed"]) > 5 else ""
+        text += (
+            f"\n\nThe package has changed since this run ({files}{more}): running the page "
+            "today may give other numbers."
+        )
+    return text + "\n:::\n"
+
+
+def insert_after_title(nb, text: str) -> None:
+    """Put ``text`` right under the page's ``# title``, or first if the page has none."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.split("\n")
+        for i, line in enumerate(lines):
+            if line.startswith("# "):
+                cell.source = "\n".join([*lines[: i + 1], "", text, *lines[i + 1 :]])
+                return
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(text))
+
+
+# --- Sphinx -----------------------------------------------------------------------------------
+
+
+def _choices(app, env) -> dict[str, dict]:
+    root = Path(app.srcdir, app.config.aebook_records)
+    fallback = os.environ.get("AEBOOK_PROFILE") or "standard"
+    return {
+        doc: choose(Path(env.doc2path(doc)), root, fallback, app.config.aebook_execute)
+        for doc in sorted(env.found_docs)
+        if env.doc2path(doc).endswith(".ipynb")
+    }
+
+
+def note_choices(app, env, added, changed, removed):
+    """Choose each page's source once per build; pages whose choice changed are read again."""
+    before = getattr(env, "aebook_choices", {})
+    env.aebook_choices = _choices(app, env)
+    return [d for d, c in env.aebook_choices.items() if d not in added and before.get(d) != c]
+
+
+def build_page(app, docname, source):
+    choice = app.env.aebook_choices.get(docname)
+    if choice is None:
+        return
+    nb = nbformat.reads(source[0], as_version=4)
+    download = ""
+    if choice["kind"] == "record":
+        fill(nb, nbformat.read(choice["record"], as_version=4))
+        download = Path(choice["record"]).relative_to(app.srcdir).as_posix()
+    url = app.config.html_theme_options.get("repository_url", "").rstrip("/")
+    insert_after_title(nb, banner(choice, download, url and f"{url}/commit/"))
+    source[0] = nbformat.writes(nb)
+
+
+def add_recorded_buttons(app, pagename, templatename, context, doctree):
+    """Offer the recorded notebook for download, and open it (not the clean one) in Colab."""
+    choice = getattr(app.env, "aebook_choices", {}).get(pagename)
+    if not choice or choice["kind"] != "record":
+        return
+    record = Path(choice["record"]).relative_to(app.srcdir).as_posix()
+    url = f"{context['pathto']('_downloads', 1)}/{app.env.dlfiles[record][1]}"
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"].insert(
+                1,
+                {
+                    "type": "link",
+                    "url": url,
+                    "text": ".ipynb with outputs",
+                    "tooltip": f"Download the notebook with the outputs of its {choice['profile']} run",
+                    "icon": "fas fa-file-circle-check",
+                    "label": "download-recorded-notebook-button",
+                },
+            )
+        if group.get("label") == "launch-buttons":
+            for button in group["buttons"]:
+                if button.get("text") == "Colab":
+                    button["url"] = re.sub(r"(/blob/[^/]+/).*", rf"\g<1>{record}", button["url"])
+                    button["tooltip"] = "Open the notebook with its recorded outputs in Colab"
+
+
+def add_stylesheet(app, config):
+    config.html_static_path.append(str(Path(__file__).with_name("static")))
+
+
+def setup(app):
+    app.connect("config-inited", add_stylesheet)
+    app.add_css_file("recorded_pages.css")
+    app.add_config_value("aebook_records", "results", "env")
+    app.add_config_value("aebook_execute", False, "env")
+    app.connect("env-get-outdated", note_choices)
+    app.connect("source-read", build_page)
+    # after sphinx-book-theme's buttons (priority 501) and the Markdown download (900)
+    app.connect("html-page-context", add_recorded_buttons, priority=901)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

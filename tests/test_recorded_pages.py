@@ -1,0 +1,218 @@
+"""The website is built from recorded runs: which record a page uses, and when it must not.
+
+The rules are in ``book/_ext/recorded_pages.py``; ``scripts/reproduce.py`` writes the records. The
+last test records two small notebooks with that script and builds a small book from them with
+Jupyter Book, as ``scripts/build`` builds the real one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "book" / "_ext"))
+from recorded_pages import choose, compact_pngs, fill, record_path, stamp  # noqa: E402
+
+BUDGET = 25 * 2**20  # bytes: all recorded notebooks of one profile
+
+
+def page(path: Path, code: str, title: str = "# A page", force: bool = False) -> Path:
+    nb = new_notebook(cells=[new_markdown_cell(title), new_code_cell(code)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    if force:
+        nb.metadata["mystnb"] = {"execution_mode": "force"}
+    nbformat.write(nb, path)
+    return path
+
+
+def record(root: Path, profile: str, source: Path, output: str) -> Path:
+    """A record of ``source`` in ``profile`` whose code cell printed ``output``."""
+    nb = nbformat.read(source, as_version=4)
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=output)]
+    stamp(nb, notebook=str(source), profile=profile, commit="0" * 40, date="2026-01-02T03:04:05")
+    path = record_path(root, profile, source.stem)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_valid_record_is_used_paper_over_standard(tmp_path):
+    nb = page(tmp_path / "ch.ipynb", "print(1)")
+    record(tmp_path, "standard", nb, "1")
+    assert choose(nb, tmp_path, "standard")["profile"] == "standard"
+    record(tmp_path, "paper", nb, "1")
+    choice = choose(nb, tmp_path, "standard")
+    assert (choice["kind"], choice["profile"], choice["changed"]) == ("record", "paper", [])
+    assert choice["provenance"]["date"] == "2026-01-02T03:04:05"
+
+
+def test_a_changed_code_cell_invalidates_the_record(tmp_path):
+    nb = page(tmp_path / "ch.ipynb", "print(1)")
+    record(tmp_path, "standard", nb, "1")
+    page(nb, "print(2)")
+    assert choose(nb, tmp_path, "standard") == {
+        "kind": "build",
+        "profile": "standard",
+        "stale": [{"profile": "standard", "date": "2026-01-02T03:04:05"}],
+    }
+
+
+def test_changed_prose_keeps_the_record_and_is_shown_with_its_outputs(tmp_path):
+    nb = page(tmp_path / "ch.ipynb", "print(1)")
+    path = record(tmp_path, "standard", nb, "1")
+    page(nb, "print(1)", title="# A page, rewritten")
+    assert choose(nb, tmp_path, "standard")["kind"] == "record"
+    current = nbformat.read(nb, as_version=4)
+    fill(current, nbformat.read(path, as_version=4))
+    assert current.cells[0].source == "# A page, rewritten"
+    assert current.cells[1].outputs[0]["text"] == "1"
+    assert current.metadata["mystnb"]["execution_mode"] == "off"
+
+
+def test_a_shorter_profile_is_never_used_for_a_longer_build(tmp_path):
+    nb = page(tmp_path / "ch.ipynb", "print(1)")
+    record(tmp_path, "smoke", nb, "1")
+    assert choose(nb, tmp_path, "standard")["kind"] == "build"
+    assert choose(nb, tmp_path, "smoke")["profile"] == "smoke"
+
+
+def test_execute_ignores_records_and_summaries_are_always_executed(tmp_path):
+    nb = page(tmp_path / "ch.ipynb", "print(1)")
+    record(tmp_path, "standard", nb, "1")
+    assert choose(nb, tmp_path, "standard", execute=True)["kind"] == "build"
+    summary = page(tmp_path / "scoreboard.ipynb", "print(1)", force=True)
+    record(tmp_path, "standard", summary, "1")
+    assert choose(summary, tmp_path, "standard") == {"kind": "summary"}
+
+
+def test_a_record_names_the_package_files_changed_since_it_was_made(tmp_path):
+    nb = page(tmp_path / "ch.ipynb", "print(1)")
+    path = record(tmp_path, "standard", nb, "1")
+    recorded = nbformat.read(path, as_version=4)
+    recorded.metadata["aebook_record"]["package"]["aebook/train.py"] = "0" * 16
+    nbformat.write(recorded, path)
+    assert choose(nb, tmp_path, "standard")["changed"] == ["aebook/train.py"]
+
+
+def test_figures_are_recompressed_without_changing_a_pixel():
+    import base64
+    import io
+
+    import matplotlib
+    from PIL import Image, ImageChops
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.imshow([[0, 1], [1, 0]], cmap="gray")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    raw = buffer.getvalue()
+    nb = new_notebook(cells=[new_code_cell("fig")])
+    data = {"image/png": base64.b64encode(raw).decode()}
+    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data=data)]
+    compact_pngs(nb)
+    small = base64.b64decode(nb.cells[0].outputs[0]["data"]["image/png"])
+    assert len(small) < len(raw)
+    before, after = (Image.open(io.BytesIO(b)).convert("RGBA") for b in (raw, small))
+    assert ImageChops.difference(before, after).getbbox() is None
+
+
+@pytest.mark.parametrize("profile", ["paper", "standard", "smoke"])
+def test_the_recorded_pages_of_a_profile_fit_the_size_budget(profile):
+    total = sum(p.stat().st_size for p in (REPO / "results" / profile).glob("*.ipynb"))
+    assert total <= BUDGET, f"results/{profile}: {total / 2**20:.1f} MB of notebooks, over 25 MB"
+
+
+def test_every_record_is_keyed_by_the_stem_of_a_page_in_the_book():
+    pages = [p for p in (REPO / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    stems = {p.stem for p in pages}
+    assert len(stems) == len(pages), "two pages share a notebook stem"
+    for path in (REPO / "results").glob("*/*.ipynb"):
+        assert path.stem in stems, f"{path}: no page book/**/{path.stem}.ipynb"
+        meta = nbformat.read(path, as_version=4).metadata["aebook_record"]
+        assert meta["profile"] == path.parent.name and Path(meta["notebook"]).stem == path.stem
+
+
+BOOK_CONFIG = """\
+title: Recorded pages
+only_build_toc_files: true
+exclude_patterns: ["results/*"]
+execute: {{execute_notebooks: cache, timeout: 120}}
+repository: {{url: "https://github.com/example/book", branch: main}}
+launch_buttons: {{colab_url: "https://colab.research.google.com"}}
+html: {{use_download_button: true, use_repository_button: true}}
+sphinx:
+  local_extensions: {{recorded_pages: "{ext}"}}
+  config: {{aebook_records: results}}
+"""
+
+
+def test_the_book_is_built_from_its_records_and_an_edited_page_is_executed(tmp_path):
+    """``reproduce.py`` records two pages; then ``b``'s code changes, ``a``'s prose and package."""
+    draw = "import random\nprint('drawn', random.random())"
+    a = page(tmp_path / "a.ipynb", draw, "# Page A")
+    b = page(tmp_path / "b.ipynb", draw, "# Page B")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: a\nchapters:\n  - file: b\n")
+    (tmp_path / "_config.yml").write_text(BOOK_CONFIG.format(ext=REPO / "book" / "_ext"))
+    env = {**os.environ, "AEBOOK_PROFILE": "smoke", "AEBOOK_RESULTS": str(tmp_path / "results")}
+    reproduce = [sys.executable, str(REPO / "scripts" / "reproduce.py"), str(a), str(b)]
+    subprocess.run(reproduce, env=env, check=True, capture_output=True)
+    drawn = {
+        name: re.search(r"drawn [0-9.]+", (tmp_path / f"results/smoke/{name}.ipynb").read_text())[0]
+        for name in "ab"
+    }
+    recorded_a = nbformat.read(tmp_path / "results/smoke/a.ipynb", as_version=4)
+    recorded_a.metadata["aebook_record"]["package"]["aebook/train.py"] = "0" * 16
+    nbformat.write(recorded_a, tmp_path / "results/smoke/a.ipynb")
+    page(a, draw, "# Page A\n\nNew prose.")
+    page(b, draw + "\nprint('edited')", "# Page B")
+
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    build = [str(jupyter_book), "build", str(tmp_path), "-W", "-n", "--keep-going"]
+    subprocess.run(build, env=env, check=True, capture_output=True, cwd=tmp_path)
+    site = tmp_path / "_build" / "html"
+    html_a, html_b = ((site / f"{name}.html").read_text() for name in "ab")
+
+    assert drawn["a"] in html_a and "New prose." in html_a
+    assert "Outputs of the recorded <code" in html_a and "recorded_pages.css" in html_a
+    assert "The package has changed since this run (<code" in html_a and "train.py" in html_a
+    assert "colab.research.google.com/github/example/book/blob/main/results/smoke/a.ipynb" in html_a
+    download = re.search(r'href="(_downloads/[^"]+/a\.ipynb)"', html_a)[1]
+    assert (site / download).read_bytes() == (tmp_path / "results/smoke/a.ipynb").read_bytes()
+
+    assert drawn["b"] not in html_b and "edited" in html_b
+    assert "Executed in <code" in html_b and "not results" in html_b
+    assert "this page’s code changed after it" in html_b or "this page's code" in html_b
+    assert "blob/main/b.ipynb" in html_b
+
+
+def test_cpu_ci_publishes_the_website_and_the_gpu_workflow_proposes_records():
+    """Publishing needs no GPU: CI builds from the records; GPU runs only open pull requests."""
+    import yaml
+
+    def uses(workflow: str) -> list[str]:
+        jobs = yaml.safe_load((REPO / ".github/workflows" / workflow).read_text())["jobs"]
+        return [
+            s.get("uses", s.get("run", "")) for job in jobs.values() for s in job.get("steps", [])
+        ]
+
+    ci, gpu = uses("ci.yml"), uses("book.yml")
+    assert "bash scripts/test" in ci and any(u.startswith("actions/deploy-pages") for u in ci)
+    assert not any("pages" in u for u in gpu), gpu
+    assert any(u.startswith("peter-evans/create-pull-request") for u in gpu)
