@@ -82,7 +82,7 @@ def test_select_names_the_allowed_jobs():
 
 
 def test_run_rejects_bad_worker_counts(tmp_path):
-    with pytest.raises(ValueError, match="workers must be >= 1"):
+    with pytest.raises(ValueError, match="workers must be an int >= 1"):
         runner.run(tiny_jobs(), workers=0, root=tmp_path)
 
 
@@ -104,3 +104,25 @@ def test_a_damaged_result_names_its_file(tmp_path):
     path.write_text("{not json")
     with pytest.raises(ValueError, match="result.json"):
         runner.load_result(job, tmp_path)
+
+
+def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
+    jobs = [
+        runner.Job(**{**j.__dict__, "progress": vae.figure2_progress, "target": TINY})
+        for j in tiny_jobs()
+    ]
+    whole = runner.run(jobs[:1], root=tmp_path / "whole")[jobs[0].key]
+    part = runner.run(jobs[:1], root=tmp_path / "cut", max_minutes=1e-9)[jobs[0].key]
+    assert part == {"finished": False, "examples": 1_765}
+    assert not runner.result_path(jobs[0], tmp_path / "cut").exists()
+    out = tmp_path / "snap"
+    runner.snapshot(jobs, out, root=tmp_path / "cut")
+    running = json.loads((out / "vae/frey-nz2.json").read_text())
+    assert running["status"] == "running" and running["target"] == TINY
+    assert json.loads((out / "vae/frey-nz5.json").read_text())["status"] == "not run"
+    resumed = runner.run(jobs[:1], root=tmp_path / "cut")[jobs[0].key]
+    assert resumed["curve"] == whole["curve"]
+    runner.snapshot(jobs, out, root=tmp_path / "cut")
+    assert json.loads((out / "vae/frey-nz2.json").read_text())["status"] == "finished"
+    with pytest.raises(ValueError, match="max_minutes"):
+        runner.run(jobs, root=tmp_path, max_minutes=0)

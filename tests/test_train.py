@@ -149,3 +149,13 @@ def test_fit_flushes_subnormals_only_while_it_runs():
     supported = torch.set_flush_denormal(False)  # also: the switch exists on this CPU
     assert seen == ([0.0] if supported else [float(tiny)])
     assert float(tiny * 1.0) > 0.0
+
+
+def test_a_callback_can_stop_the_run_and_the_run_continues_later(tmp_path):
+    ckpt = tmp_path / "run.ckpt"
+    _, part = run(epochs=5, checkpoint=ckpt, checkpoint_every=1e9, callback=lambda e, h: e == 1)
+    assert part.samples_seen == [300, 600]  # stopped after the second epoch, checkpoint written
+    model, whole = run(epochs=5, checkpoint=ckpt)
+    straight_model, straight = run(epochs=5)
+    assert whole.train == straight.train
+    assert torch.equal(model.weight, straight_model.weight)

@@ -12,6 +12,10 @@ threads stalls on synchronisation (``benchmarks/train_throughput.py`` measures b
 
     python -m aebook.runner --estimate                  # the whole paper profile's cost
     python -m aebook.runner vae/mnist-nz20 --workers 1  # run (or resume) jobs
+    python -m aebook.runner --workers 9 --max-minutes 9 # a chunk: stop, checkpointed, at 9 min
+    python -m aebook.runner --snapshot                  # what every job reached -> results/paper
+
+``scripts/gpu_paper`` runs the whole profile on one GPU in such chunks.
 """
 
 from __future__ import annotations
@@ -45,10 +49,12 @@ class Job:
     """One independent training.
 
     ``run(folder, **kwargs)`` is a module-level function (so worker processes can import it);
-    it keeps its checkpoint and final models in ``folder`` and returns a JSON-able dict.
+    it keeps its checkpoint and final models in ``folder`` and returns a JSON-able dict, with
+    ``"finished": False`` when it stopped at its ``deadline`` keyword (a ``time.time()``).
     ``flops`` (forward and backward products, the whole run) and ``steps`` (optimisation steps)
     give the estimate; ``calibrate`` (optional) returns the measured seconds per step on this
-    machine, from a few real steps.
+    machine, from a few real steps; ``progress(folder)`` what an unfinished run has measured, with
+    ``"examples"`` reached of ``target``.
     """
 
     page: str
@@ -58,6 +64,8 @@ class Job:
     flops: float = 0.0
     steps: int = 0
     calibrate: Callable[[], float] | None = None
+    progress: Callable[[Path], dict] | None = None
+    target: int = 0
 
     @property
     def key(self) -> str:
@@ -112,14 +120,16 @@ def load_result(job: Job, root: Path | None = None) -> dict | None:
         raise ValueError(f"{path}: not a valid job result ({err}); delete it to rerun") from err
 
 
-def _execute(job: Job, root: Path, threads: int) -> dict:
-    """Run one job in this process (a worker), write its result, return it."""
+def _execute(job: Job, root: Path, threads: int, deadline: float | None) -> dict:
+    """Run one job in this process (a worker), write its result when it finished, return it."""
     torch.set_num_threads(threads)
     folder = root / job.page / job.name
     folder.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
     cpu_began = time.process_time()
-    result = job.run(folder, **job.kwargs)
+    result = job.run(folder, **job.kwargs, **({"deadline": deadline} if deadline else {}))
+    if result.get("finished") is False:
+        return result
     result["job"] = job.key
     result["kwargs"] = dict(job.kwargs)
     result["models"] = {p.name: sha256(p) for p in sorted(folder.glob("*.pt"))}
@@ -137,16 +147,26 @@ def _execute(job: Job, root: Path, threads: int) -> dict:
 
 
 def run(
-    jobs: Sequence[Job], *, workers: int = 1, threads: int = 1, root: Path | None = None
+    jobs: Sequence[Job],
+    *,
+    workers: int = 1,
+    threads: int = 1,
+    root: Path | None = None,
+    max_minutes: float | None = None,
 ) -> dict[str, dict]:
     """Run (or resume) ``jobs`` in ``workers`` processes of ``threads`` threads; skip finished ones.
+    With ``max_minutes``, every job stops (checkpointed) at its first epoch past that time.
 
-    Returns ``{job key: result}`` of every job, finished before or now.
+    Returns ``{job key: result}`` of every job run or finished before (unfinished ones have
+    ``"finished": False``).
     """
-    if workers < 1:
-        raise ValueError(f"workers must be >= 1; got {workers}")
-    if threads < 1:
-        raise ValueError(f"threads must be >= 1; got {threads}")
+    if not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be an int >= 1; got {workers!r}")
+    if not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be an int >= 1; got {threads!r}")
+    if max_minutes is not None and not max_minutes > 0:
+        raise ValueError(f"max_minutes must be > 0 or None; got {max_minutes!r}")
+    deadline = time.time() + 60 * max_minutes if max_minutes is not None else None
     root = root or jobs_dir()
     results = {j.key: r for j in jobs if (r := load_result(j, root)) is not None}
     todo = [j for j in jobs if j.key not in results]
@@ -154,14 +174,38 @@ def run(
         return results
     if workers == 1:
         for job in todo:
-            results[job.key] = _execute(job, root, threads)
+            results[job.key] = _execute(job, root, threads, deadline)
         return results
     ctx = torch.multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {pool.submit(_execute, job, root, threads): job for job in todo}
+        futures = {pool.submit(_execute, job, root, threads, deadline): job for job in todo}
         for future in as_completed(futures):
             results[futures[future].key] = future.result()
     return results
+
+
+def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[Path]:
+    """Write what every job reached to ``out/<page>/<name>.json``: its result when it finished,
+    else its progress (``"status": "running"``, examples reached of the target), else
+    ``"status": "not run"``. These files are what the pages and the ledger read."""
+    written = []
+    for job in jobs:
+        result = load_result(job, root)
+        folder = (root or jobs_dir()) / job.page / job.name
+        if result is not None:
+            entry = {"status": "finished", **result}
+        elif job.progress is not None and folder.exists():
+            entry = {"status": "running", "job": job.key, **job.progress(folder)}
+        else:
+            entry = {"status": "not run", "job": job.key, "examples": 0}
+        entry.update(target=job.target, steps=job.steps, tflop=job.flops / 1e12)
+        path = out / job.page / f"{job.name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(entry, indent=1) + "\n")
+        os.replace(tmp, path)
+        written.append(path)
+    return written
 
 
 @dataclass(frozen=True)
@@ -218,21 +262,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the jobs and their state")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--max-minutes", type=float, default=None, help="stop (resumably) after")
+    parser.add_argument(
+        "--snapshot",
+        type=Path,
+        nargs="?",
+        const=Path("results/paper/jobs"),
+        help="write what every job reached to this folder (default results/paper/jobs)",
+    )
     args = parser.parse_args(argv)
     if args.workers < 1 or args.threads < 1:
         parser.error(f"--workers and --threads must be >= 1; got {args.workers}, {args.threads}")
+    if args.max_minutes is not None and args.max_minutes <= 0:
+        parser.error(f"--max-minutes must be > 0; got {args.max_minutes}")
     everything = paper_jobs()
     chosen = select(everything, args.jobs) if args.jobs else everything
     if args.list:
         for job in chosen:
-            state = "finished" if load_result(job) is not None else "to run"
+            folder = jobs_dir() / job.page / job.name
+            if load_result(job) is not None:
+                state = "finished"
+            elif job.progress is not None and folder.exists():
+                state = (
+                    f"to run (measured to {job.progress(folder)['examples']:,} of {job.target:,})"
+                )
+            else:
+                state = "to run"
             print(f"{job.key:<28} {state}")
         return 0
     if args.estimate:
         print(estimate(chosen))
         return 0
-    for key, result in run(chosen, workers=args.workers, threads=args.threads).items():
-        print(f"{key}: {result.get('summary', 'finished')}")
+    if args.snapshot is not None:
+        for path in snapshot(chosen, args.snapshot):
+            print(path)
+        return 0
+    done = run(chosen, workers=args.workers, threads=args.threads, max_minutes=args.max_minutes)
+    for key, result in done.items():
+        if result.get("finished") is False:
+            print(f"{key}: stopped at {result['examples']:,} examples; run again to continue")
+        else:
+            print(f"{key}: {result.get('summary', 'finished')}")
     return 0
 
 

@@ -248,7 +248,7 @@ def fit(
     checkpoint: Path | str | None = None,
     checkpoint_every: float = 0.0,
     progress: bool | None = None,
-    callback: Callable[[int, History], None] | None = None,
+    callback: Callable[[int, History], bool | None] | None = None,
 ) -> History:
     """Train ``model`` on ``data`` (a tensor, or a tuple of tensors indexed together) and return its history.
 
@@ -265,7 +265,9 @@ def fit(
       and after the last epoch: runs of tens of thousands of short epochs); calling ``fit`` again
       with the same arguments resumes from it (or returns at once if the run had finished). Other
       arguments are refused (:mod:`aebook.checkpoint`).
-    - ``callback(epoch, history)`` runs after each epoch (and after its checkpoint is written).
+    - ``callback(epoch, history)`` runs after each epoch (and after its checkpoint is written);
+      when it returns True, ``fit`` writes the checkpoint and returns the history so far (a
+      deadline: calling ``fit`` again continues the run).
     - Subnormal floats are flushed to zero while it runs (:func:`flush_denormals`).
     """
     if not isinstance(config, TrainConfig):
@@ -459,31 +461,40 @@ def _fit(
 
         due = time.monotonic() - last_write >= checkpoint_every
         finished = history.stopped_early or epoch == config.epochs - 1
-        if checkpoint is not None and (due or finished):
+        state = (fingerprint, model, optimizer, schedule, shuffle_rng, device, history)
+        written = checkpoint is not None and (due or finished)
+        if written:
             last_write = time.monotonic()
-            ckpt.save(
-                {
-                    "fingerprint": fingerprint,
-                    "model": model.state_dict(),
-                    "optimizer": optimizer.state_dict(),
-                    "schedule": schedule.state_dict() if schedule is not None else None,
-                    "shuffle_rng": shuffle_rng.get_state(),
-                    "torch_rng": torch.get_rng_state(),
-                    "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
-                    "history": history.as_dict(),
-                    "best_state": best_state,
-                    "best_value": best_value,
-                },
-                checkpoint,
-            )
-        if callback is not None:
-            callback(epoch, history)
+            ckpt.save(_state(*state, best_state, best_value), checkpoint)
+        stop = callback(epoch, history) if callback is not None else None
+        if stop is True:  # e.g. a deadline: keep this epoch and return what was done
+            if checkpoint is not None and not written:
+                ckpt.save(_state(*state, best_state, best_value), checkpoint)
+            break
         if history.stopped_early:
             break
     bar.close()
     if best_state is not None:
         model.load_state_dict(best_state)
     return history
+
+
+def _state(
+    fingerprint, model, optimizer, schedule, shuffle_rng, device, history, best_state, best_value
+) -> dict:
+    """Everything a resumed run needs to continue exactly where this one is."""
+    return {
+        "fingerprint": fingerprint,
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "schedule": schedule.state_dict() if schedule is not None else None,
+        "shuffle_rng": shuffle_rng.get_state(),
+        "torch_rng": torch.get_rng_state(),
+        "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
+        "history": history.as_dict(),
+        "best_state": best_state,
+        "best_value": best_value,
+    }
 
 
 def _make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:

@@ -252,12 +252,15 @@ def figure2_job(
     step_sizes: tuple[float, ...] = (0.01, 0.02, 0.1),
     step_selection_steps: int = 500,
     checkpoint_every: float = 120.0,
+    deadline: float | None = None,
 ) -> dict:
     """Train one curve of Figure 2 to ``examples`` training examples with the paper's recipe,
     resumably in ``folder``: the Adagrad step chosen from ``step_sizes`` by the training bound of
     the first ``step_selection_steps`` minibatches, then the test bound at every point of
-    :data:`FIGURE2_GRID` reached. Keeps the final model as ``model.pt``."""
+    :data:`FIGURE2_GRID` reached. Keeps the final model as ``model.pt``. At ``deadline`` (a
+    ``time.time()``) it checkpoints and returns ``{"finished": False, ...}``; rerun to continue."""
     import json
+    import time
 
     folder = Path(folder)
     recipe = PAPER_MNIST if dataset == "mnist" else PAPER_FREY
@@ -296,7 +299,7 @@ def figure2_job(
     else:
         curve = []
 
-    def measure(epoch: int, history: History) -> None:
+    def measure(epoch: int, history: History) -> bool:
         seen = history.samples_seen[-1]
         last = curve[-1]["examples"] if curve else 0
         due = any(last < g <= seen for g in FIGURE2_GRID) or epoch == epochs - 1
@@ -306,6 +309,7 @@ def figure2_job(
                 {"examples": seen, "train": history.train["elbo"][-1], "test": bound, "test_se": se}
             )
             _write_json(curve_file, curve)
+        return deadline is not None and time.time() >= deadline
 
     model = make()
     history = fit(
@@ -317,6 +321,8 @@ def figure2_job(
         checkpoint_every=checkpoint_every,
         callback=measure,
     )
+    if history.epochs < epochs:
+        return {"finished": False, "examples": history.samples_seen[-1]}
     if not curve or curve[-1]["examples"] != history.samples_seen[-1]:  # finished before
         measure(epochs - 1, history)
     torch.save(model.state_dict(), folder / "model.pt")
@@ -336,6 +342,17 @@ def figure2_job(
         "train_seconds": sum(history.seconds),
         "curve": curve,
     }
+
+
+def figure2_progress(folder: Path) -> dict:
+    """What an unfinished Figure 2 job has measured so far (for ``runner --snapshot``)."""
+    import json
+
+    folder = Path(folder)
+    curve_file, step_file = folder / "curve.json", folder / "step.json"
+    curve = json.loads(curve_file.read_text()) if curve_file.exists() else []
+    step = json.loads(step_file.read_text()) if step_file.exists() else None
+    return {"examples": curve[-1]["examples"] if curve else 0, "step": step, "curve": curve}
 
 
 def _figure2_flops(dataset: str, n_z: int, examples: int) -> float:
@@ -383,6 +400,8 @@ def paper_jobs(examples: int = PAPER_EXAMPLES) -> list:
                     flops=_figure2_flops(dataset, n_z, epochs * n),
                     steps=epochs * math.ceil(n / 100),
                     calibrate=functools.partial(_calibrate, dataset, n_z),
+                    progress=figure2_progress,
+                    target=examples,
                 )
             )
     return jobs
