@@ -199,6 +199,7 @@ def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[P
         else:
             entry = {"status": "not run", "job": job.key, "examples": 0}
         entry.update(target=job.target, steps=job.steps, tflop=job.flops / 1e12)
+        entry.setdefault("kwargs", dict(job.kwargs))
         path = out / job.page / f"{job.name}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")

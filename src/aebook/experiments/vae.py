@@ -352,7 +352,12 @@ def figure2_progress(folder: Path) -> dict:
     curve_file, step_file = folder / "curve.json", folder / "step.json"
     curve = json.loads(curve_file.read_text()) if curve_file.exists() else []
     step = json.loads(step_file.read_text()) if step_file.exists() else None
-    return {"examples": curve[-1]["examples"] if curve else 0, "step": step, "curve": curve}
+    progress = {"examples": curve[-1]["examples"] if curve else 0, "step": step, "curve": curve}
+    if (folder / "train.ckpt").exists():  # the measured speed, for the cost of the rest
+        history = torch.load(folder / "train.ckpt", weights_only=True)["history"]
+        progress["train_seconds"] = sum(history["seconds"])
+        progress["trained_examples"] = history["samples_seen"][-1]
+    return progress
 
 
 def _figure2_flops(dataset: str, n_z: int, examples: int) -> float:
@@ -405,3 +410,82 @@ def paper_jobs(examples: int = PAPER_EXAMPLES) -> list:
                 )
             )
     return jobs
+
+
+def _history(curve: list[dict]) -> History:
+    """A Figure 2 job's measured curve as a :class:`History` (``valid`` holds the test bound)."""
+    return History(
+        train={"elbo": [p["train"] for p in curve]},
+        valid={"elbo": [p["test"] for p in curve]},
+        samples_seen=[p["examples"] for p in curve],
+    )
+
+
+def paper_runs(dataset: str) -> dict[int, tuple[VAE, History]]:
+    """Figure 2's curves of ``dataset`` at the paper's budget, from the runner's jobs: finished
+    jobs are read back (the kept model and the measured curve), unfinished ones are run or
+    continued first — hours on a CPU, so run them ahead: ``python -m aebook.runner vae``."""
+    from aebook.runner import jobs_dir, run
+
+    jobs = [j for j in paper_jobs() if j.kwargs["dataset"] == dataset]
+    results = run(jobs)
+    recipe = PAPER_MNIST if dataset == "mnist" else PAPER_FREY
+    d = 784 if dataset == "mnist" else 560
+    runs = {}
+    for job in jobs:
+        n_z = job.kwargs["n_z"]
+        model = recipe.build(d, n_z, FIGURE2_LIKELIHOOD[dataset])
+        state = torch.load(jobs_dir() / job.page / job.name / "model.pt", weights_only=True)
+        model.load_state_dict(state)
+        runs[n_z] = (model.eval(), _history(results[job.key]["curve"]))
+    return runs
+
+
+def paper_snapshots(folder: Path | None) -> dict[str, dict]:
+    """The recorded state of Figure 2's jobs (``runner --snapshot``), ``{job name: snapshot}``,
+    in the runner's order; empty when ``folder`` is None or holds none."""
+    import json
+
+    if folder is None:
+        return {}
+    found = {}
+    for job in paper_jobs():
+        path = Path(folder) / f"{job.name}.json"
+        if path.exists():
+            found[job.name] = json.loads(path.read_text())
+    return found
+
+
+def snapshot_histories(snapshots: dict[str, dict], dataset: str) -> dict[str, History]:
+    """The measured curves of one dataset's snapshots, labelled for :func:`plot.lower_bound_curves`."""
+    return {
+        f"$N_z$ = {s['kwargs']['n_z']}": _history(s["curve"])
+        for s in snapshots.values()
+        if s["kwargs"]["dataset"] == dataset and s.get("curve")
+    }
+
+
+def snapshot_table(snapshots: dict[str, dict]):
+    """One row per Figure 2 job: how far it got, its last test bound, and what the rest costs
+    at the speed it was measured at (one CPU thread, unless the snapshot says otherwise)."""
+    from aebook.results import Table
+
+    rows = []
+    for name, s in snapshots.items():
+        last = s["curve"][-1] if s.get("curve") else None
+        rate = s.get("train_seconds", 0) / max(s.get("trained_examples", 0), 1)
+        left = (s["target"] - s.get("trained_examples", s["examples"])) * rate / 3600
+        rows.append(
+            [
+                name,
+                s["status"],
+                f"{s['examples']:.3g} of {s['target']:.0e}",
+                f"{last['test']:.2f} ± {last['test_se']:.2f}" if last else "—",
+                f"{left:.1f}" if s["status"] == "running" and rate else "—",
+            ]
+        )
+    return Table(
+        ["job", "status", "examples measured", "test bound (nats)", "hours left here"],
+        rows,
+        title="Figure 2 at the paper's budget: the runner's jobs",
+    )

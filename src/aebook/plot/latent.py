@@ -89,9 +89,11 @@ def lower_bound_curves(
     title: str | None = None,
     reference: float | None = None,
     reference_label: str = "paper",
+    xlim: tuple[float, float] | None = None,
     ax=None,
 ):
     """Figure 2 of Kingma & Welling: the lower bound per example against training examples seen.
+    ``xlim=(1e5, 1e8)`` draws the paper's axis, so a curve that stopped early shows how far it got.
 
     ``runs`` maps a label (e.g. ``"N_z = 20"``) to an :class:`aebook.train.History` whose
     ``train[metric]`` and ``valid[metric]`` are the bound on training and test data (the
@@ -110,6 +112,8 @@ def lower_bound_curves(
     ax.plot([], [], "--", color="0.4", label="test")
     ax.set_xscale("log")
     ax.xaxis.set_minor_formatter(NullFormatter())  # short runs span less than a decade
+    if xlim is not None:
+        ax.set_xlim(*xlim)
     ax.set_xlabel("training examples seen")
     ax.set_ylabel("lower bound (nats per example)")
     if title:
