@@ -151,19 +151,28 @@ def test_benchmark_files_read_back_and_throughput_table(tmp_path):
     from aebook.results import ThroughputTable, load_benchmark
 
     assert load_benchmark("train_throughput", tmp_path) is None
+    row = {"threads": 1, "model": "paper", "median_epoch_seconds": 4.0, "vs_fit": 1.0}
     payload = {
         "n": 50_000,
-        "repeats": 5,
-        "device": "cpu",
+        "repeats": 3,
         "hardware": "x86_64, 2 CPUs",
-        "gpu": None,
         "torch": "2.13.0",
-        "median_epoch_seconds": {"dataloader": 20.0, "fit": 8.0},
-        "last_loss": {"dataloader": 130.2, "fit": 130.0},
-        "speedup": 2.5,
+        "pythae": False,
+        "rows": [
+            {**row, "pipeline": "fit", "gflops": 60.0, "share_of_limit": 0.5},
+            {
+                **row,
+                "pipeline": "limit",
+                "median_epoch_seconds": 2.0,
+                "vs_fit": 0.5,
+                "gflops": 120.0,
+                "share_of_limit": 1.0,
+            },
+        ],
     }
     (tmp_path / "benchmarks").mkdir()
     (tmp_path / "benchmarks" / "train_throughput.json").write_text(json.dumps(payload))
     md = ThroughputTable(load_benchmark("train_throughput", tmp_path))._repr_markdown_()
-    assert "| fit | 8.00 | 6,250 | 130.00 |" in md and "| dataloader | 20.00 | 2,500 |" in md
-    assert "**`fit` is 2.50× the DataLoader pipeline**" in md
+    assert "| 1 | paper | fit | 4.00 | 1.00 | 60 | 50 % |" in md
+    assert "| 1 | paper | limit | 2.00 | 0.50 | 120 | 100 % |" in md
+    assert "Pythae was not installed" in md

@@ -260,6 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the paper profile's jobs (resumable).")
     parser.add_argument("jobs", nargs="*", help="job keys or page prefixes (default: all)")
     parser.add_argument("--estimate", action="store_true", help="print the cost; run nothing")
+    parser.add_argument("--out", type=Path, default=None, help="also write the estimate as JSON")
     parser.add_argument("--list", action="store_true", help="list the jobs and their state")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
@@ -292,7 +293,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{job.key:<28} {state}")
         return 0
     if args.estimate:
-        print(estimate(chosen))
+        cost = estimate(chosen)
+        print(cost)
+        if args.out is not None:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            rows = [
+                dict(zip(("job", "tflop", "steps", "cpu_hours", "gpu_minutes"), r, strict=True))
+                for r in cost.rows
+            ]
+            args.out.write_text(
+                json.dumps({"rows": rows, "provenance": provenance()}, indent=1) + "\n"
+            )
         return 0
     if args.snapshot is not None:
         for path in snapshot(chosen, args.snapshot):
