@@ -71,6 +71,12 @@ def main() -> int:
         help="results folder for the run times (default: $AEBOOK_RESULTS, where the claims go)",
     )
     args = parser.parse_args()
+    for path in args.notebooks:  # every argument checked before the first (long) execution
+        if path.suffix != ".ipynb" or not path.is_file():
+            parser.error(f"notebooks must be existing .ipynb files; got {str(path)!r}")
+    if args.timeout == 0 or args.timeout < -1:
+        parser.error(f"--timeout must be seconds > 0, or -1 for none; got {args.timeout}")
+    active_profile()  # a wrong AEBOOK_PROFILE stops here, naming the choices
     # Absolute: the kernel runs in the notebook's folder, where a relative path would land.
     results = Path(os.environ.get("AEBOOK_RESULTS") or REPO / "results")
     os.environ["AEBOOK_RESULTS"] = str(results.resolve())

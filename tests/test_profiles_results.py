@@ -176,3 +176,13 @@ def test_benchmark_files_read_back_and_throughput_table(tmp_path):
     assert "| 1 | paper | fit | 4.00 | 1.00 | 60 | 50 % |" in md
     assert "| 1 | paper | limit | 2.00 | 0.50 | 120 | 100 % |" in md
     assert "Pythae was not installed" in md
+
+
+@pytest.mark.parametrize("name", ["../escape", "a/b", "", "/abs", ".hidden"])
+def test_a_record_name_cannot_leave_the_results_folder(name, tmp_path, monkeypatch):
+    from aebook.results.records import record
+
+    monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
+    with pytest.raises(ValueError, match="chapter must be a page name"):
+        record(name, [], None)
+    assert not any(tmp_path.iterdir())

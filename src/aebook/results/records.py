@@ -18,6 +18,7 @@ import fcntl
 import json
 import os
 import platform
+import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -184,6 +185,11 @@ def record(
     """This run's :class:`Record`; written to ``$AEBOOK_RESULTS/<profile>/<chapter>.json`` when
     that is set. ``measurements`` are the run's named numbers (the ledger reads the paper's
     quantities from them); ``data`` is each dataset's provenance."""
+    if not isinstance(chapter, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", chapter):
+        raise ValueError(
+            f"chapter must be a page name of letters, digits, '_', '-' or '.' (no folders); "
+            f"got {chapter!r}"
+        )
     rec = Record(
         chapter,
         settings.profile,
