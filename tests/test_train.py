@@ -66,7 +66,9 @@ def test_nan_stops_training_with_a_clear_message():
 
 
 def test_bad_arguments_name_the_argument_and_the_choices():
-    with pytest.raises(ValueError, match="optimizer must be one of adam, adamw, adagrad, sgd"):
+    with pytest.raises(
+        ValueError, match="optimizer must be one of adam, adam-burda, adamw, adagrad"
+    ):
         TrainConfig(epochs=1, optimizer="rmsprop")
     with pytest.raises(ValueError, match="lr_schedule must be one of"):
         TrainConfig(epochs=1, lr_schedule="step")

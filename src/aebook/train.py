@@ -26,19 +26,23 @@ import torch
 from torch import Tensor, nn
 
 from aebook import checkpoint as ckpt
+from aebook.optimizers import BurdaAdam, burda_stage_lr
 
 Batch = Tensor | tuple[Tensor, ...]
 
 OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
     "adam": torch.optim.Adam,
+    "adam-burda": BurdaAdam,
     "adamw": torch.optim.AdamW,
     "adagrad": torch.optim.Adagrad,
     "sgd": torch.optim.SGD,
 }
 
 #: ``cosine`` anneals the step size to zero over the run, removing the noise floor of minibatch
-#: gradients at the end (useful when a run must converge to a known optimum, e.g. PCA).
-LR_SCHEDULES = ("constant", "cosine")
+#: gradients at the end (useful when a run must converge to a known optimum, e.g. PCA);
+#: ``burda-stages`` multiplies ``lr`` by Burda et al.'s staged rate over 1e-3
+#: (:func:`aebook.optimizers.burda_stage_lr`: eight stages of 3^i epochs, 1e-3 down to 1e-4).
+LR_SCHEDULES = ("constant", "cosine", "burda-stages")
 
 #: ``bf16`` runs the forward and backward products in bfloat16 (autocast) with float32 weights,
 #: optimizer state and losses, on CPUs and GPUs that support it; ``fp32`` is plain float32.
@@ -505,6 +509,8 @@ def _make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimi
     if not params:
         raise ValueError("the model has no trainable parameters")
     optimizer = OPTIMIZERS[config.optimizer]
+    if optimizer is BurdaAdam:
+        return optimizer(params, lr=config.lr, weight_decay=config.weight_decay)
     try:  # one fused kernel per step instead of a dozen elementwise passes (~20 % of a VAE step)
         return optimizer(params, fused=True, **kwargs)
     except RuntimeError:  # a device without the fused kernel for this optimizer
@@ -514,6 +520,10 @@ def _make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimi
 def _make_schedule(optimizer, config: TrainConfig, steps_per_epoch: int):
     if config.lr_schedule == "constant":
         return None
+    if config.lr_schedule == "burda-stages":  # stepped once per minibatch, like the cosine
+        return torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda step: burda_stage_lr(step // steps_per_epoch) / 1e-3
+        )
     total = max(1, config.epochs * steps_per_epoch)
     return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
 

@@ -1,0 +1,73 @@
+"""Optimisers and schedules of the papers' released code that PyTorch has no exact copy of.
+
+Burda, Grosse & Salakhutdinov (2015) trained their VAE and IWAE baselines with their own Adam
+(``optimizers.py`` of yburda/iwae), which differs from :class:`torch.optim.Adam` in three ways that
+matter over 3,280 epochs: β₁ = 0.99, the second-moment estimate starts at *ones* rather than zeros,
+and ε = 1e-4 is added to the square root of that uncorrected estimate, while the bias correction is
+folded into the step size. Their learning rate falls in eight stages of 3^i epochs
+(:func:`burda_stage_lr`).
+"""
+
+from __future__ import annotations
+
+import torch
+
+#: Epochs of Burda et al.'s eight stages: 1, 3, 9, ..., 2187 (3,280 in all).
+BURDA_STAGE_EPOCHS = tuple(3**i for i in range(8))
+
+
+def burda_stage_lr(epoch: int) -> float:
+    """The learning rate of Burda et al.'s schedule at (0-based) ``epoch``: stage i (1-based)
+    trains 3^(i−1) epochs at 1e-4 · round(10^(1 − (i−1)/7), 1), from 1e-3 down to 1e-4. After the
+    eighth stage it stays at the last rate."""
+    if not isinstance(epoch, int) or epoch < 0:
+        raise ValueError(f"epoch must be an int >= 0; got {epoch!r}")
+    end = 0
+    for i, length in enumerate(BURDA_STAGE_EPOCHS):
+        end += length
+        if epoch < end:
+            return 1e-4 * round(10.0 ** (1 - i / 7), 1)
+    return 1e-4 * round(10.0 ** (1 - 7 / 7), 1)
+
+
+class BurdaAdam(torch.optim.Optimizer):
+    """Adam as in Burda et al.'s released code (see the module's docstring).
+
+    With gradient g: m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g² (v starts at 1);
+    θ ← θ − lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ) · m / (√v + ε). (The code ascends a bound; here the loss,
+    its negative, is descended: the same update.)
+    """
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.99, 0.999), eps: float = 1e-4,
+                 weight_decay: float = 0.0):  # fmt: skip
+        if not lr > 0:
+            raise ValueError(f"lr must be > 0; got {lr!r}")
+        if not all(0 <= b < 1 for b in betas):
+            raise ValueError(f"betas must be in [0, 1); got {betas!r}")
+        if weight_decay:
+            raise ValueError("BurdaAdam has no weight decay (the released code has none)")
+        super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": 0})
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["step"] = torch.zeros((), dtype=torch.float64)
+                    state["m"] = torch.zeros_like(p)
+                    state["v"] = torch.ones_like(p)
+                state["step"] += 1
+                t = float(state["step"])
+                state["m"].mul_(beta1).add_(p.grad, alpha=1 - beta1)
+                state["v"].mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
+                alpha = group["lr"] * (1 - beta2**t) ** 0.5 / (1 - beta1**t)
+                p.addcdiv_(state["m"], state["v"].sqrt().add_(group["eps"]), value=-alpha)
+        return loss

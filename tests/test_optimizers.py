@@ -1,0 +1,67 @@
+"""Burda et al.'s Adam and staged learning rate, against the released code's formulas."""
+
+import math
+
+import pytest
+import torch
+
+from aebook.optimizers import BURDA_STAGE_EPOCHS, BurdaAdam, burda_stage_lr
+from aebook.train import TrainConfig, fit
+
+
+def test_the_stages_last_3280_epochs_and_fall_from_1e_3_to_1e_4():
+    assert sum(BURDA_STAGE_EPOCHS) == 3_280
+    assert burda_stage_lr(0) == pytest.approx(1e-3)
+    assert burda_stage_lr(1) == burda_stage_lr(3) == pytest.approx(7.2e-4)  # round(10^(6/7), 1)
+    assert burda_stage_lr(4) == pytest.approx(5.2e-4)
+    assert burda_stage_lr(3_279) == burda_stage_lr(5_000) == pytest.approx(1e-4)
+    with pytest.raises(ValueError, match="epoch"):
+        burda_stage_lr(-1)
+
+
+def test_burda_adam_follows_the_released_update_by_hand():
+    w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    opt = BurdaAdam([w], lr=0.1)
+    m, v, theta = torch.zeros(2), torch.ones(2), w.detach().clone()
+    for t in range(1, 4):
+        opt.zero_grad()
+        loss = (w**2).sum()
+        loss.backward()
+        g = 2 * theta
+        m = 0.99 * m + 0.01 * g
+        v = 0.999 * v + 0.001 * g**2
+        alpha = 0.1 * math.sqrt(1 - 0.999**t) / (1 - 0.99**t)
+        theta = theta - alpha * m / (v.sqrt() + 1e-4)
+        opt.step()
+        assert torch.allclose(w.detach(), theta, atol=1e-7)
+
+
+def test_the_staged_rate_changes_per_epoch_inside_fit():
+    from aebook.train import _make_optimizer, _make_schedule
+
+    model = torch.nn.Linear(3, 1)
+    config = TrainConfig(epochs=5, batch_size=10, optimizer="adam-burda", lr=1e-3,
+                         lr_schedule="burda-stages")  # fmt: skip
+    optimizer = _make_optimizer(model, config)
+    schedule = _make_schedule(optimizer, config, steps_per_epoch=4)
+    rates = []
+    for _ in range(3 * 4):  # three epochs of four steps
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        schedule.step()
+    assert rates[:4] == [pytest.approx(1e-3)] * 4
+    assert rates[4:] == [pytest.approx(7.2e-4)] * 8
+
+
+def test_fit_trains_with_burdas_adam_and_refuses_weight_decay():
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 1)
+    model.loss = lambda x: {"loss": (model(x) ** 2).mean()}
+    x = torch.randn(40, 3)
+    config = TrainConfig(epochs=3, batch_size=10, optimizer="adam-burda",
+                         lr_schedule="burda-stages")  # fmt: skip
+    history = fit(model, x, config, progress=False)
+    assert history.train["loss"][-1] < history.train["loss"][0]
+    with pytest.raises(ValueError, match="no weight decay"):
+        fit(model, x, TrainConfig(epochs=1, optimizer="adam-burda", weight_decay=1e-3),
+            progress=False)  # fmt: skip
