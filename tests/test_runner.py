@@ -126,3 +126,18 @@ def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
     assert json.loads((out / "vae/frey-nz2.json").read_text())["status"] == "finished"
     with pytest.raises(ValueError, match="max_minutes"):
         runner.run(jobs, root=tmp_path, max_minutes=0)
+
+
+def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path):
+    from aebook.experiments import vae_likelihood
+
+    jobs = vae_likelihood.paper_jobs()
+    assert [j.key for j in jobs] == ["vae_likelihood/dynamic", "vae_likelihood/static"]
+    assert all(j.target == 3_280 * n for j, n in zip(jobs, (59_600, 50_000), strict=True))
+    smoke = [runner.Job(**{**j.__dict__, "kwargs": {**j.kwargs, "profile": "smoke"}}) for j in jobs]
+    result = runner.run(smoke[:1], root=tmp_path)["vae_likelihood/dynamic"]
+    assert result["k"] == 100 and result["n_test"] == 200 and result["log_px_se"] > 0
+    assert -800 < result["log_px"] < 0
+    cfg = vae_likelihood.select(vae_likelihood.SETTINGS, "smoke")
+    model = vae_likelihood.read_job_model("dynamic", cfg, tmp_path / "vae_likelihood/dynamic")
+    assert model.latent_size == 50
