@@ -65,3 +65,22 @@ def test_fit_trains_with_burdas_adam_and_refuses_weight_decay():
     with pytest.raises(ValueError, match="no weight decay"):
         fit(model, x, TrainConfig(epochs=1, optimizer="adam-burda", weight_decay=1e-3),
             progress=False)  # fmt: skip
+
+
+def test_a_stopped_run_with_burdas_adam_resumes_exactly(tmp_path):
+    def run(**kwargs):
+        torch.manual_seed(0)
+        model = torch.nn.Linear(3, 1)
+        model.loss = lambda x: {"loss": (model(x) - 1).pow(2).mean()}
+        config = TrainConfig(epochs=4, batch_size=10, optimizer="adam-burda",
+                             lr_schedule="burda-stages")  # fmt: skip
+        history = fit(model, torch.randn(40, 3, generator=torch.Generator().manual_seed(1)),
+                      config, progress=False, **kwargs)  # fmt: skip
+        return model, history
+
+    ckpt = tmp_path / "run.ckpt"
+    run(checkpoint=ckpt, callback=lambda e, h: e == 1)
+    resumed_model, resumed = run(checkpoint=ckpt)
+    straight_model, straight = run()
+    assert resumed.train == straight.train
+    assert torch.equal(resumed_model.weight, straight_model.weight)

@@ -89,7 +89,8 @@ def test_run_rejects_bad_worker_counts(tmp_path):
 def test_estimate_lists_every_paper_job_with_cpu_and_gpu_cost():
     jobs = runner.paper_jobs()
     assert [j.key for j in jobs][:2] == ["vae/mnist-nz20", "vae/mnist-nz3"]
-    assert {j.kwargs["examples"] for j in jobs} == {vae.PAPER_EXAMPLES}
+    assert {j.kwargs["examples"] for j in jobs if j.page == "vae"} == {vae.PAPER_EXAMPLES}
+    assert {j.page for j in jobs} == {"vae", "vae_likelihood", "stacked_denoising_autoencoders"}
     fast = [runner.Job(**{**j.__dict__, "calibrate": lambda: 1e-3}) for j in jobs]
     table = runner.estimate(fast)
     assert table.cpu_hours == pytest.approx(sum(j.steps for j in jobs) * 1e-3 / 3600)
@@ -141,3 +142,22 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
     cfg = vae_likelihood.select(vae_likelihood.SETTINGS, "smoke")
     model = vae_likelihood.read_job_model("dynamic", cfg, tmp_path / "vae_likelihood/dynamic")
     assert model.latent_size == 50
+
+
+def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
+    from aebook.experiments import denoising
+    from aebook.experiments import stacked_denoising_autoencoders as sda
+
+    cfg = denoising.SETTINGS["smoke"]
+    jobs = sda.paper_jobs("smoke")
+    n_candidates = sum(
+        len(denoising.candidates(cfg, t, m)) for t in cfg.tasks for m in ("saa", "sda")
+    )
+    assert len(jobs) * len(cfg.finetune_lrs) == n_candidates  # one pretraining per job
+    paper = sda.paper_jobs()
+    assert paper[0].key.startswith("stacked_denoising_autoencoders/basic-saa")
+    assert len(paper) == 8 * (8 + 24)  # per task: 8 SAA-3 and 24 SdA-3 pretrainings
+    result = runner.run(jobs[:1], root=tmp_path)[jobs[0].key]
+    assert len(result["candidates"]) == len(cfg.finetune_lrs)
+    cached = list((tmp_path / "stacked_denoising_autoencoders/runs/smoke").rglob("*.json"))
+    assert len(cached) == len(cfg.finetune_lrs)

@@ -56,18 +56,24 @@ class BurdaAdam(torch.optim.Optimizer):
                 loss = closure()
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = torch.zeros((), dtype=torch.float64)
-                    state["m"] = torch.zeros_like(p)
-                    state["v"] = torch.ones_like(p)
-                state["step"] += 1
-                t = float(state["step"])
-                state["m"].mul_(beta1).add_(p.grad, alpha=1 - beta1)
-                state["v"].mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
-                alpha = group["lr"] * (1 - beta2**t) ** 0.5 / (1 - beta1**t)
-                p.addcdiv_(state["m"], state["v"].sqrt().add_(group["eps"]), value=-alpha)
+            params = [p for p in group["params"] if p.grad is not None]
+            if not params:
+                continue
+            for p in params:
+                if not self.state[p]:
+                    self.state[p] = {"m": torch.zeros_like(p), "v": torch.ones_like(p)}
+            group["step"] = group.get("step", 0) + 1  # every parameter of a group steps together
+            t = group["step"]
+            grads = [p.grad for p in params]
+            m = [self.state[p]["m"] for p in params]
+            v = [self.state[p]["v"] for p in params]
+            # one kernel per operation for all parameters: this model's step is launch-bound
+            torch._foreach_mul_(m, beta1)
+            torch._foreach_add_(m, grads, alpha=1 - beta1)
+            torch._foreach_mul_(v, beta2)
+            torch._foreach_addcmul_(v, grads, grads, value=1 - beta2)
+            denominators = torch._foreach_sqrt(v)
+            torch._foreach_add_(denominators, group["eps"])
+            alpha = group["lr"] * (1 - beta2**t) ** 0.5 / (1 - beta1**t)
+            torch._foreach_addcdiv_(params, m, denominators, value=-alpha)
         return loss

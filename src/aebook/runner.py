@@ -81,9 +81,13 @@ def jobs_dir() -> Path:
 
 def paper_jobs() -> list[Job]:
     """Every job of the paper profile, in the order they should run."""
-    from aebook.experiments import vae, vae_likelihood
+    from aebook.experiments import stacked_denoising_autoencoders, vae, vae_likelihood
 
-    return [*vae.paper_jobs(), *vae_likelihood.paper_jobs()]
+    return [
+        *vae.paper_jobs(),
+        *vae_likelihood.paper_jobs(),
+        *stacked_denoising_autoencoders.paper_jobs(),
+    ]
 
 
 def select(jobs: Sequence[Job], keys: Sequence[str]) -> list[Job]:

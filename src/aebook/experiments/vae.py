@@ -368,6 +368,7 @@ def _figure2_flops(dataset: str, n_z: int, examples: int) -> float:
     return 6.0 * macs * examples
 
 
+@functools.cache
 def _calibrate(dataset: str, n_z: int = 20, steps: int = 30) -> float:
     """Seconds per training step of this curve's model on this machine (one thread)."""
     import time
