@@ -186,3 +186,17 @@ def test_a_record_knows_when_the_code_changed_since_its_commit(tmp_path):
     (tmp_path / "src" / "aebook" / "x.py").write_text("A = 2\n")
     assert rec.changed_since(tmp_path, None) is True
     assert Record("toy", "standard", commit="unknown").changed_since(tmp_path, None) is None
+
+
+def test_the_loaders_provenance_decides_whether_data_are_the_papers(tmp_path):
+    from aebook.data.store import built_by_caller
+    from aebook.results.ledger import _data_departure
+
+    official = {"kind": "official", "dataset": "mnist", "files": {"a.gz": "ab" * 32}}
+    assert _data_departure("mnist", official) is None
+    generated = {"kind": "generated", "recipe": "x", "seed": 0}
+    assert "generated" in _data_departure("rot", generated)
+    substitute = {**generated, "substitute_for": "MovieLens 100K"}
+    assert "substitute for MovieLens 100K" in _data_departure("ml", substitute)
+    assert "no checksum" in _data_departure("mnist", built_by_caller())
+    assert "not recorded" in _data_departure("mnist", None)

@@ -41,15 +41,22 @@ def _differ(name: str, ours, paper) -> str:
 
 
 def _data_departure(name: str, provenance: Mapping | None) -> str | None:
+    """Why the data behind a number are not the paper's, from the provenance a loader gives
+    (``aebook.data``: ``kind`` official / generated / in memory, ``files`` with their SHA-256,
+    ``substitute_for``), or None when they are the official files."""
     if provenance is None:
         return f"provenance of the {name} data not recorded"
-    if "substitute" in provenance:
-        return f"{name}: a substitute ({provenance['substitute']}), not the real data"
-    if "generated" in provenance:
+    if "substitute_for" in provenance or "substitute" in provenance:
+        stands_for = provenance.get("substitute_for") or provenance.get("substitute")
+        return f"{name}: a substitute for {stands_for}, not the real data"
+    if provenance.get("kind") == "generated" or "generated" in provenance:
         return f"{name}: generated from the published recipe, not the official files"
-    if "sha256" not in provenance:
-        return f"{name}: no checksum of the data recorded"
-    return None
+    files = provenance.get("files") or {}
+    if provenance.get("kind") == "official" and files and all(files.values()):
+        return None
+    if "sha256" in provenance:
+        return None
+    return f"{name}: no checksum of the data recorded"
 
 
 def departures(number: PaperNumber, record: Record) -> list[str]:
