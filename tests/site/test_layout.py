@@ -1,0 +1,160 @@
+"""The built pages in headless Chromium at a desktop and a phone width: every display equation
+and every table fits its column (a table may instead scroll inside its own box).
+
+Needs Chromium, chromedriver and ``selenium`` (the ``test`` extra); skipped without them.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+
+import pytest
+from test_site import SITE, book_pages
+
+WIDTHS = {"desktop": 1280, "phone": 390}
+CHROMIUM = next(
+    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+)
+CHROMEDRIVER = shutil.which("chromedriver") or shutil.which(
+    "chromedriver", path=os.environ.get("CHROMEWEBDRIVER", "")
+)
+
+pytestmark = [
+    pytest.mark.skipif(not SITE.exists(), reason=f"no website at {SITE}: build it first"),
+    pytest.mark.skipif(
+        not (CHROMIUM and CHROMEDRIVER),
+        reason="no Chromium and chromedriver on PATH (apt-get install chromium chromium-driver)",
+    ),
+]
+
+# Run in the page once MathJax has typeset it: one line per element wider than its column
+# (or per equation that MathJax could not typeset).
+# An equation's column is its div.math (the theme clips what does not fit, number included);
+# a table fits when it, or the nearest box from it up to the article that scrolls
+# horizontally, is no wider than that box's parent.
+MEASURE = """
+const done = arguments[arguments.length - 1];
+const inner = (el) => {
+  const s = getComputedStyle(el);
+  return el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+};
+const where = (el) => {
+  const section = el.closest("section[id]");
+  return section ? "#" + section.id : "";
+};
+const measure = () => {
+  document.querySelectorAll("details").forEach((d) => (d.open = true));
+  const wide = [];
+  let equations = 0, tables = 0;
+  for (const c of document.querySelectorAll('mjx-container[display="true"]')) {
+    const math = c.querySelector("mjx-math");
+    if (!math || !c.getClientRects().length) continue;
+    equations += 1;
+    if (c.querySelector("mjx-merror")) {
+      wide.push(`equation ${where(c)} does not typeset: ${c.textContent.slice(0, 80)}`);
+    }
+    const box = c.closest("div.math") || c.parentElement;
+    const number = box.querySelector("span.eqno");
+    const gap = number ? parseFloat(getComputedStyle(box).columnGap) || 0 : 0;
+    const width = math.getBoundingClientRect().width + gap
+      + (number ? number.getBoundingClientRect().width : 0);
+    const column = box.matches("div.math") ? box.clientWidth : inner(box);
+    if (width > column + 1) {
+      const tex = (c.querySelector("mjx-assistive-mml") || c).textContent;
+      wide.push(`equation ${where(c)} ${Math.round(width)} > ${Math.round(column)} px: `
+        + tex.replace(/\\s+/g, " ").slice(0, 80));
+    }
+  }
+  for (const t of document.querySelectorAll("article table")) {
+    if (!t.getClientRects().length) continue;
+    tables += 1;
+    let box = t;
+    for (let a = t; a && a.tagName !== "ARTICLE"; a = a.parentElement) {
+      if (["auto", "scroll"].includes(getComputedStyle(a).overflowX)) { box = a; break; }
+    }
+    const width = box.getBoundingClientRect().width;
+    const column = inner(box.parentElement);
+    if (width > column + 1) {
+      const head = t.querySelector("th, td");
+      wide.push(`table ${where(t)} ${Math.round(width)} > ${Math.round(column)} px: `
+        + (head ? head.textContent.trim().slice(0, 40) : ""));
+    }
+  }
+  done({ wide, equations, tables });
+};
+if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+  MathJax.startup.promise.then(measure, measure);
+} else {
+  measure();
+}
+"""
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    """Serves files without logging each request."""
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url():
+    """The site served over HTTP (MathJax's fonts do not load from file:// pages)."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(CHROMEDRIVER))
+    driver.set_script_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def pages() -> list[str]:
+    return sorted(str(p.relative_to(SITE)) for p in book_pages()) if SITE.exists() else []
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_display_equations_and_tables_fit_their_column(browser, site_url, width):
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+    wide, equations, tables = [], 0, 0
+    for page in pages():
+        browser.get(f"{site_url}/{page}")
+        found = browser.execute_async_script(MEASURE)
+        wide += [f"{page} {line}" for line in found["wide"]]
+        equations += found["equations"]
+        tables += found["tables"]
+    print(f"{width} px: {len(pages())} pages, {equations} display equations, {tables} tables")
+    assert equations and tables, "nothing measured: did MathJax and the tables render?"
+    assert not wide, f"{len(wide)} wider than their column at {width} px:\n" + "\n".join(wide)
+
+
+@pytest.mark.parametrize("query", ["잠재 변수", "증거 하한", "latent variable"])
+def test_the_site_search_finds_glossary_terms_in_english_and_korean(browser, site_url, query):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(f"{site_url}/search.html?q={query}")
+    WebDriverWait(browser, 30).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "#search-results .search-summary")
+    )
+    found = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "ul.search a")]
+    assert any("book/glossary.html" in link for link in found), f"{query!r} found only {found}"
