@@ -1,7 +1,7 @@
 """Optimisers and schedules of the papers' released code that PyTorch has no exact copy of.
 
 Burda, Grosse & Salakhutdinov (2015) trained their VAE and IWAE baselines with their own Adam
-(``optimizers.py`` of yburda/iwae), which differs from :class:`torch.optim.Adam` in three ways that
+(``optimizers.py`` of yburda/iwae), which differs from ``torch.optim.Adam`` in three ways that
 matter over 3,280 epochs: β₁ = 0.99, the second-moment estimate starts at *ones* rather than zeros,
 and ε = 1e-4 is added to the square root of that uncorrected estimate, while the bias correction is
 folded into the step size. Their learning rate falls in eight stages of 3^i epochs

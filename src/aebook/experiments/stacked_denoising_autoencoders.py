@@ -4,8 +4,8 @@ The grid of the ``paper`` settings (:mod:`aebook.experiments.denoising`) trains,
 model (SAA-3, SdA-3), every combination of layer size, pretraining epochs and learning rate,
 masking level ν and fine-tuning learning rate. Candidates that differ only in their fine-tuning
 learning rate share one pretraining, so one job is one pretraining and the fine-tunings on top of
-it. Each finished candidate is written to the cache that :func:`~aebook.experiments.denoising.
-run_task` reads (``<jobs>/stacked_denoising_autoencoders/runs``), so the page selects on the
+it. Each finished candidate is written to the cache that :func:`~aebook.experiments.denoising.run_task` reads
+(``<jobs>/stacked_denoising_autoencoders/runs``), so the page selects on the
 validation set from the jobs' results without training again. The order is the issue's: every
 task with the paper's own ν first (the candidates nearest the paper's selection), then the rest.
 """

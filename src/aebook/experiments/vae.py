@@ -414,7 +414,8 @@ def paper_jobs(examples: int = PAPER_EXAMPLES) -> list:
 
 
 def _history(curve: list[dict]) -> History:
-    """A Figure 2 job's measured curve as a :class:`History` (``valid`` holds the test bound)."""
+    """A Figure 2 job's measured curve as a :class:`~aebook.train.History` (``valid`` holds the
+    test bound)."""
     return History(
         train={"elbo": [p["train"] for p in curve]},
         valid={"elbo": [p["test"] for p in curve]},
@@ -458,7 +459,8 @@ def paper_snapshots(folder: Path | None) -> dict[str, dict]:
 
 
 def snapshot_histories(snapshots: dict[str, dict], dataset: str) -> dict[str, History]:
-    """The measured curves of one dataset's snapshots, labelled for :func:`plot.lower_bound_curves`."""
+    """The measured curves of one dataset's snapshots, labelled for
+    :func:`~aebook.plot.latent.lower_bound_curves`."""
     return {
         f"$N_z$ = {s['kwargs']['n_z']}": _history(s["curve"])
         for s in snapshots.values()

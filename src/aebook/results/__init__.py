@@ -3,11 +3,12 @@
 * :mod:`~aebook.results.papers` — the ledger: every number the papers report, with its source;
 * :mod:`~aebook.results.rule` — the one rule that judges a paper number against ours;
 * :mod:`~aebook.results.claims` — identities, findings and regression guards a page checks;
-* :mod:`~aebook.results.records` — the one :class:`Record` per page and profile, on disk;
+* :mod:`~aebook.results.records` — the one :class:`~aebook.results.records.Record` per page and
+  profile, on disk;
 * :mod:`~aebook.results.ledger` — paper numbers read from a record and judged;
 * :mod:`~aebook.results.scoreboard` — everything recorded, paper numbers first;
 * :mod:`~aebook.results.runtimes` — how long pages and benchmarks ran;
-* :mod:`~aebook.results.table` — the one Markdown :class:`Table`.
+* :mod:`~aebook.results.table` — the one Markdown :class:`~aebook.results.table.Table`.
 """
 
 from aebook.results.claims import Claim, check, claims_table

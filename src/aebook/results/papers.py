@@ -6,7 +6,7 @@ of ours measures it: the page, the measurement's key, where our uncertainty come
 settings that must equal the ``paper`` profile's, the training budget, and the datasets that must
 be the official files. A number no page measures has ``page=""`` (never attempted).
 
-``source`` is one of :data:`SOURCES`: ``paper`` (read in the paper), ``released code`` (in the
+``source`` is one of ``SOURCES``: ``paper`` (read in the paper), ``released code`` (in the
 authors' code), ``secondary`` (another party's published table), ``unverified`` (quoted by the
 book, not yet checked against its source; ``checked`` says what is known).
 """

@@ -182,9 +182,10 @@ def record(
     measurements: Mapping[str, float] | None = None,
     data: Mapping[str, Mapping] | None = None,
 ) -> Record:
-    """This run's :class:`Record`; written to ``$AEBOOK_RESULTS/<profile>/<chapter>.json`` when
-    that is set. ``measurements`` are the run's named numbers (the ledger reads the paper's
-    quantities from them); ``data`` is each dataset's provenance."""
+    """This run's :class:`~aebook.results.records.Record`; written to
+    ``$AEBOOK_RESULTS/<profile>/<chapter>.json`` when that is set. ``measurements`` are the run's
+    named numbers (the ledger reads the paper's quantities from them); ``data`` is each dataset's
+    provenance."""
     if not isinstance(chapter, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", chapter):
         raise ValueError(
             f"chapter must be a page name of letters, digits, '_', '-' or '.' (no folders); "
@@ -204,7 +205,8 @@ def record(
 
 
 def load_records(root: Path | str | None = None) -> list[Record]:
-    """Every record under ``root`` (default :func:`results_dir`), by page, paper profile first."""
+    """Every record under ``root`` (default :func:`~aebook.results.records.results_dir`), by
+    page, paper profile first."""
     root = results_dir() if root is None else Path(root)
     if root is None:
         return []

@@ -82,8 +82,9 @@ def runtimes(
     notebooks: Sequence[str] | None = None,
     title: str | None = None,
 ) -> RuntimeTable:
-    """The measured run times under ``root`` (default: :func:`results_dir`), for ``notebooks``
-    (paths relative to the repository root, e.g. ``book/03_vae/vae.ipynb``; default: all)."""
+    """The measured run times under ``root`` (default:
+    :func:`~aebook.results.records.results_dir`), for ``notebooks`` (paths relative to the
+    repository root, e.g. ``book/03_vae/vae.ipynb``; default: all)."""
     root = results_dir() if root is None else Path(root)
     path = None if root is None else root / RUNTIMES
     table = read_json(path) if path is not None and path.exists() else {}
