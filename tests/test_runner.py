@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from aebook import runner
+from aebook.data.store import sha256_of
 from aebook.experiments import vae
 from aebook.models import VAE
 
@@ -34,7 +35,7 @@ def test_jobs_run_in_two_workers_keep_models_and_are_not_rerun(tmp_path):
     for key, result in results.items():
         folder = tmp_path / key
         assert result["examples"] == TINY
-        assert result["models"]["model.pt"] == runner.sha256(folder / "model.pt")
+        assert result["models"]["model.pt"] == sha256_of(folder / "model.pt")
         state = torch.load(folder / "model.pt", weights_only=True)
         model = VAE(560, result["n_z"], (200,), activation="tanh", likelihood="gaussian")
         model.load_state_dict(state)

@@ -21,7 +21,6 @@ threads stalls on synchronisation (``benchmarks/train_throughput.py`` measures b
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -33,7 +32,9 @@ from pathlib import Path
 
 import torch
 
+from aebook.data.store import sha256_of
 from aebook.results import provenance
+from aebook.results.records import write_json
 
 ENV_VAR = "AEBOOK_JOBS"
 
@@ -101,14 +102,6 @@ def select(jobs: Sequence[Job], keys: Sequence[str]) -> list[Job]:
     ]
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def result_path(job: Job, root: Path | None = None) -> Path:
     return (root or jobs_dir()) / job.page / job.name / "result.json"
 
@@ -136,17 +129,14 @@ def _execute(job: Job, root: Path, threads: int, deadline: float | None) -> dict
         return result
     result["job"] = job.key
     result["kwargs"] = dict(job.kwargs)
-    result["models"] = {p.name: sha256(p) for p in sorted(folder.glob("*.pt"))}
+    result["models"] = {p.name: sha256_of(p) for p in sorted(folder.glob("*.pt"))}
     result["seconds_this_session"] = {
         "wall": time.perf_counter() - began,
         "cpu": time.process_time() - cpu_began,
     }
     result["threads"] = threads
     result["provenance"] = provenance()
-    path = folder / "result.json"
-    tmp = folder / f"result.json.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(result, indent=1))
-    os.replace(tmp, path)
+    write_json(folder / "result.json", result)
     return result
 
 
@@ -204,12 +194,7 @@ def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[P
             entry = {"status": "not run", "job": job.key, "examples": 0}
         entry.update(target=job.target, steps=job.steps, tflop=job.flops / 1e12)
         entry.setdefault("kwargs", dict(job.kwargs))
-        path = out / job.page / f"{job.name}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(entry, indent=1) + "\n")
-        os.replace(tmp, path)
-        written.append(path)
+        written.append(write_json(out / job.page / f"{job.name}.json", entry))
     return written
 
 
@@ -300,14 +285,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         cost = estimate(chosen)
         print(cost)
         if args.out is not None:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
             rows = [
                 dict(zip(("job", "tflop", "steps", "cpu_hours", "gpu_minutes"), r, strict=True))
                 for r in cost.rows
             ]
-            args.out.write_text(
-                json.dumps({"rows": rows, "provenance": provenance()}, indent=1) + "\n"
-            )
+            write_json(args.out, {"rows": rows, "provenance": provenance()})
         return 0
     if args.snapshot is not None:
         for path in snapshot(chosen, args.snapshot):

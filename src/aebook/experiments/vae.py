@@ -23,6 +23,7 @@ import torch
 
 from aebook.models import MODERN, PAPER_FREY, PAPER_MNIST, VAE, VAERecipe
 from aebook.profiles import ChapterSettings
+from aebook.results.records import write_json
 from aebook.train import History, NonFiniteLossError, default_device, fit
 
 RECIPES = {"paper": (PAPER_MNIST, PAPER_FREY), "modern": (MODERN, MODERN)}
@@ -233,15 +234,6 @@ def test_bound(model: VAE, x: torch.Tensor, seed: int) -> tuple[float, float]:
     return float(values.mean()), float(values.std() / math.sqrt(len(values)))
 
 
-def _write_json(path: Path, obj) -> None:
-    import json
-    import os
-
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(obj, indent=1))
-    os.replace(tmp, path)
-
-
 def figure2_job(
     folder: Path,
     *,
@@ -287,7 +279,7 @@ def figure2_job(
             seed=seed,
         )
         chosen = {"lr": lr, "scores": {str(k): v for k, v in scores.items()}}
-        _write_json(step_file, chosen)
+        write_json(step_file, chosen)
 
     epochs = math.ceil(examples / len(train))
     config = recipe.train_config(epochs, len(train), seed=seed, lr=chosen["lr"])
@@ -308,7 +300,7 @@ def figure2_job(
             curve.append(
                 {"examples": seen, "train": history.train["elbo"][-1], "test": bound, "test_se": se}
             )
-            _write_json(curve_file, curve)
+            write_json(curve_file, curve)
         return deadline is not None and time.time() >= deadline
 
     model = make()

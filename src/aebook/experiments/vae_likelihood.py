@@ -14,9 +14,7 @@ single-hidden-layer network for 20 epochs; ``smoke`` only runs the code.
 from __future__ import annotations
 
 import functools
-import json
 import math
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ import torch
 
 from aebook.models import VAE, VAERecipe
 from aebook.profiles import ChapterSettings, select
+from aebook.results.records import write_json
 from aebook.train import History, default_device, fit
 
 
@@ -190,9 +189,7 @@ def likelihood_job(
         "train_bound": history.train["elbo"][-1],
         "train_seconds": sum(history.seconds),
     }
-    tmp = folder / f"curve.json.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps({"train_elbo": history.train["elbo"]}))
-    tmp.replace(folder / "curve.json")
+    write_json(folder / "curve.json", {"train_elbo": history.train["elbo"]})
     return result
 
 

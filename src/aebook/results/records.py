@@ -91,6 +91,14 @@ def _replace(path: Path, text: str) -> None:
         raise
 
 
+def write_json(path: Path | str, obj) -> Path:
+    """Write ``obj`` as JSON to ``path`` atomically (a reader sees the old file or the new)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _replace(path, json.dumps(obj, indent=1) + "\n")
+    return path
+
+
 def read_json(path: Path | str) -> dict:
     """A results file's JSON; an unreadable file is named in the error."""
     path = Path(path)
