@@ -161,3 +161,44 @@ def test_a_callback_can_stop_the_run_and_the_run_continues_later(tmp_path):
     straight_model, straight = run(epochs=5)
     assert whole.train == straight.train
     assert torch.equal(model.weight, straight_model.weight)
+
+
+cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a GPU")
+
+
+class NoiseMeter(SigmoidAutoencoder):
+    """Reports a fresh uniform draw per step: a graph that froze its noise would repeat it."""
+
+    def loss(self, batch):
+        loss = super().loss(batch)["loss"]
+        return {"loss": loss, "noise": torch.rand((), device=batch.device)}
+
+
+@cuda
+def test_a_cuda_graph_replays_the_same_steps_as_eager_training():
+    def train(cuda_graph):
+        torch.manual_seed(123)
+        model = SigmoidAutoencoder(20, 8)
+        cfg = TrainConfig(epochs=5, batch_size=32, lr=1e-2, optimizer="adagrad")
+        history = fit(model, toy_data(), cfg, device="cuda", progress=False, cuda_graph=cuda_graph)
+        return model, history
+
+    (eager_model, eager), (graph_model, graph) = train(False), train(True)
+    assert graph.train["loss"] == pytest.approx(eager.train["loss"], rel=1e-4)
+    assert torch.allclose(graph_model.weight, eager_model.weight, atol=1e-4)
+
+
+@cuda
+def test_a_cuda_graph_draws_new_noise_at_every_replay_and_resumes(tmp_path):
+    def train(epochs):
+        torch.manual_seed(123)
+        cfg = TrainConfig(epochs=epochs, batch_size=32, lr=1e-2)
+        return fit(NoiseMeter(20, 8), toy_data(n=1920), cfg, device="cuda", progress=False,
+                   cuda_graph=True, checkpoint=tmp_path / "run.ckpt")  # fmt: skip
+
+    first = train(3).train["noise"]
+    history = train(6)
+    assert history.train["noise"][:3] == first
+    assert len(set(history.train["noise"])) == 6  # 60 draws per epoch, never the same mean
+    assert all(0.35 < m < 0.65 for m in history.train["noise"])  # 4 s.d. of a mean of 60
+    assert history.train["loss"][-1] < history.train["loss"][0]

@@ -184,3 +184,18 @@ def test_numpy_labels_travel_with_numpy_inputs():
     model = SupervisedClassifier(12, 3, (8,))
     h = fit(model, (x, y), TrainConfig(epochs=1, batch_size=8), progress=False)
     assert h.samples_seen == [40]
+
+
+def test_what_a_cuda_graph_cannot_do_is_refused_before_training():
+    with pytest.raises(TypeError, match="cuda_graph must be True or False"):
+        fit(vae(), data(), CFG, cuda_graph="yes", device="cpu", callback=pytest.fail)
+    with pytest.raises(ValueError, match="cuda_graph=True needs device 'cuda'; got 'cpu'"):
+        fit(vae(), data(), CFG, cuda_graph=True, device="cpu", callback=pytest.fail)
+    if not torch.cuda.is_available():
+        return
+    cosine = TrainConfig(epochs=1, batch_size=16, lr_schedule="cosine")
+    with pytest.raises(ValueError, match="needs lr_schedule 'constant'; got 'cosine'"):
+        fit(vae(), data(), cosine, cuda_graph=True, device="cuda", callback=pytest.fail)
+    bf16 = TrainConfig(epochs=1, batch_size=16, precision="bf16")
+    with pytest.raises(ValueError, match="needs precision 'fp32'; got 'bf16'"):
+        fit(vae(), data(), bf16, cuda_graph=True, device="cuda", callback=pytest.fail)

@@ -26,6 +26,7 @@ import torch
 from torch import Tensor, nn
 
 from aebook import checkpoint as ckpt
+from aebook.graphs import GraphStep
 from aebook.optimizers import BurdaAdam, burda_stage_lr
 
 Batch = Tensor | tuple[Tensor, ...]
@@ -253,6 +254,7 @@ def fit(
     checkpoint_every: float = 0.0,
     progress: bool | None = None,
     callback: Callable[[int, History], bool | None] | None = None,
+    cuda_graph: bool = False,
 ) -> History:
     """Train ``model`` on ``data`` (a tensor, or a tuple of tensors indexed together) and return its history.
 
@@ -273,12 +275,16 @@ def fit(
       when it returns True, ``fit`` writes the checkpoint and returns the history so far (a
       deadline: calling ``fit`` again continues the run).
     - Subnormal floats are flushed to zero while it runs (:func:`flush_denormals`).
+    - ``cuda_graph=True`` (CUDA only) replays each full minibatch's step as one CUDA graph
+      (:class:`aebook.graphs.GraphStep`): the same computation without the per-kernel launch
+      cost that bounds small models on a GPU. It needs a constant step size and fp32.
     """
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config must be a TrainConfig; got {type(config).__name__}")
     if not isinstance(checkpoint_every, int | float) or not checkpoint_every >= 0:
         raise ValueError(f"checkpoint_every must be >= 0 seconds; got {checkpoint_every!r}")
     device = _device(device)
+    _check_graph(cuda_graph, device, config)
     parts = _as_tuple(data)
     valid_parts = _as_tuple(valid, "valid") if valid is not None else None
     if config.early_stopping and valid_parts is None:
@@ -297,7 +303,24 @@ def fit(
             checkpoint_every,
             progress,
             callback,
+            cuda_graph,
         )
+
+
+def _check_graph(cuda_graph, device: torch.device, config: TrainConfig) -> None:
+    """Refuse, before any work, what a captured step cannot do."""
+    if not isinstance(cuda_graph, bool):
+        raise TypeError(f"cuda_graph must be True or False; got {cuda_graph!r}")
+    if not cuda_graph:
+        return
+    if device.type != "cuda":
+        raise ValueError(f"cuda_graph=True needs device 'cuda'; got {str(device)!r}")
+    if config.lr_schedule != "constant":  # the graph holds the step size it was captured with
+        raise ValueError(
+            f"cuda_graph=True needs lr_schedule 'constant'; got {config.lr_schedule!r}"
+        )
+    if config.precision != "fp32":
+        raise ValueError(f"cuda_graph=True needs precision 'fp32'; got {config.precision!r}")
 
 
 def _device(device) -> torch.device:
@@ -352,6 +375,7 @@ def _fit(
     checkpoint_every,
     progress,
     callback,
+    cuda_graph,
 ) -> History:
     model.to(device)
     _dry_run(model, parts, transform, config)
@@ -413,28 +437,35 @@ def _fit(
     check_every = 1 if device.type == "cpu" else 25
     last_write = time.monotonic()
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.precision == "bf16")
+    sums: dict[str, Tensor] = {}  # the epoch's running sums, updated in place (graph-safe)
+
+    def train_step(idx: Tensor) -> None:
+        batch = _unpack(tuple(t[idx] for t in parts))
+        if transform is not None:
+            batch = transform(batch)
+        with autocast:
+            out = model.loss(batch)
+        optimizer.zero_grad(set_to_none=True)
+        out["loss"].backward()
+        if config.grad_clip is not None:
+            nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+        optimizer.step()
+        if schedule is not None:
+            schedule.step()
+        for k, v in out.items():
+            if k not in sums:
+                sums[k] = torch.zeros_like(v.detach())
+            sums[k].add_(v.detach() * len(idx))
+
+    take_step = GraphStep(train_step, config.batch_size) if cuda_graph else train_step
     for epoch in bar:
         began = time.perf_counter()
         model.train()
         order = torch.randperm(n, generator=shuffle_rng).to(device)
-        sums: dict[str, Tensor] = {}
+        for total in sums.values():
+            total.zero_()
         for step, start in enumerate(range(0, n, config.batch_size)):
-            idx = order[start : start + config.batch_size]
-            batch = _unpack(tuple(t[idx] for t in parts))
-            if transform is not None:
-                batch = transform(batch)
-            with autocast:
-                out = model.loss(batch)
-            loss = out["loss"]
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if config.grad_clip is not None:
-                nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
-            optimizer.step()
-            if schedule is not None:
-                schedule.step()
-            for k, v in out.items():
-                sums[k] = sums.get(k, 0.0) + v.detach() * len(idx)
+            take_step(order[start : start + config.batch_size])
             if step % check_every == 0 and not torch.isfinite(sums["loss"]):
                 _stop_non_finite(epoch, step, history, checkpoint)
         if not torch.isfinite(sums["loss"]):

@@ -312,6 +312,7 @@ def figure2_job(
         checkpoint=checkpoint,
         checkpoint_every=checkpoint_every,
         callback=measure,
+        cuda_graph=device.type == "cuda",
     )
     if history.epochs < epochs:
         return {"finished": False, "examples": history.samples_seen[-1]}
