@@ -542,8 +542,11 @@ def _make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimi
     optimizer = OPTIMIZERS[config.optimizer]
     if optimizer is BurdaAdam:
         return optimizer(params, lr=config.lr, weight_decay=config.weight_decay)
-    try:  # one fused kernel per step instead of a dozen elementwise passes (~20 % of a VAE step)
-        return optimizer(params, fused=True, **kwargs)
+    # one fused kernel per step instead of a dozen elementwise passes (~20 % of a VAE step) —
+    # except Adagrad on CUDA, which torch has no fused kernel for (it fails at the first step)
+    fused = not (optimizer is torch.optim.Adagrad and params[0].device.type == "cuda")
+    try:
+        return optimizer(params, fused=fused, **kwargs)
     except RuntimeError:  # a device without the fused kernel for this optimizer
         return optimizer(params, **kwargs)
 
