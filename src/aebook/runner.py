@@ -15,7 +15,9 @@ threads stalls on synchronisation (``benchmarks/train_throughput.py`` measures b
     python -m aebook.runner --workers 9 --max-minutes 9 # a chunk: stop, checkpointed, at 9 min
     python -m aebook.runner --snapshot                  # what every job reached -> results/paper
 
-``scripts/gpu_paper`` runs the whole profile on one GPU in such chunks.
+``scripts/gpu_paper`` runs the whole profile on one GPU in such chunks. There, Figure 2's jobs
+replay their steps as CUDA graphs (``fit(..., cuda_graph=True)``); ``AEBOOK_CUDA_GRAPH=0`` runs
+them eagerly instead.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -312,7 +313,7 @@ def figure2_job(
         checkpoint=checkpoint,
         checkpoint_every=checkpoint_every,
         callback=measure,
-        cuda_graph=device.type == "cuda",
+        cuda_graph=device.type == "cuda" and os.environ.get("AEBOOK_CUDA_GRAPH") != "0",
     )
     if history.epochs < epochs:
         return {"finished": False, "examples": history.samples_seen[-1]}
