@@ -57,11 +57,15 @@ def layout(mode: str, processes: int, seconds: float) -> dict:
     env = {**os.environ, "OMP_NUM_THREADS": "1", "AEBOOK_PROGRESS": "0"}
     start = time.time() + 15 + processes  # after every process has set up and warmed up
     args = [sys.executable, "-c", WORKER, mode, str(start), str(seconds)]
-    running = [subprocess.Popen(args, env=env, stdout=subprocess.PIPE) for _ in range(processes)]
-    outs = [p.communicate()[0] for p in running]
-    if any(p.returncode != 0 for p in running):
-        raise RuntimeError(f"a {mode} training process failed")
-    runs = [json.loads(o.decode().strip().splitlines()[-1]) for o in outs]
+    running = [
+        subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(processes)
+    ]
+    outs = [p.communicate() for p in running]
+    for p, (_, err) in zip(running, outs, strict=True):
+        if p.returncode != 0:
+            raise RuntimeError(f"a {mode} training process failed:\n{err.decode()[-3000:]}")
+    runs = [json.loads(o.decode().strip().splitlines()[-1]) for o, _ in outs]
     per_job = [r["steps"] / r["seconds"] for r in runs]
     return {
         "mode": mode,

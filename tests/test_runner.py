@@ -125,7 +125,12 @@ def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
     resumed = runner.run(jobs[:1], root=tmp_path / "cut")[jobs[0].key]
     assert resumed["curve"] == whole["curve"]
     runner.snapshot(jobs, out, root=tmp_path / "cut")
-    assert json.loads((out / "vae/frey-nz2.json").read_text())["status"] == "finished"
+    finished = json.loads((out / "vae/frey-nz2.json").read_text())
+    assert finished["status"] == "finished"
+    # each session says which stretch of the examples it trained, and where
+    stretches = [(s["examples_from"], s["examples_to"]) for s in finished["sessions"]]
+    assert stretches == [(0, 1_765), (1_765, TINY)]
+    assert all("hardware" in s["provenance"] for s in finished["sessions"])
     with pytest.raises(ValueError, match="max_minutes"):
         runner.run(jobs, root=tmp_path, max_minutes=0)
 
@@ -162,3 +167,22 @@ def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
     assert len(result["candidates"]) == len(cfg.finetune_lrs)
     cached = list((tmp_path / "stacked_denoising_autoencoders/runs/smoke").rglob("*.json"))
     assert len(cached) == len(cfg.finetune_lrs)
+
+
+def test_the_sessions_table_says_where_each_stretch_of_a_job_trained(tmp_path):
+    from aebook.results.runtimes import sessions_table
+
+    def session(start, end, hardware, seconds):
+        return {
+            "examples_from": start, "examples_to": end, "wall_seconds": seconds,
+            "cuda_graph": False, "provenance": {"hardware": hardware, "date": "2026-11-30T01:00"},
+        }  # fmt: skip
+
+    entry = {"job": "vae/frey-nz2", "sessions": [session(0, 1000, "cpu", 10.0),
+                                                 session(1000, 5000, "GPU: H200", 2.0)]}  # fmt: skip
+    (tmp_path / "frey-nz2.json").write_text(json.dumps(entry))
+    table = sessions_table(tmp_path)._repr_markdown_()
+    assert "| vae/frey-nz2 | cpu | 2026-11-30 | 0 → 1e+03 | 10 s | 100 | eager |" in table
+    assert (
+        "| vae/frey-nz2 | GPU: H200 | 2026-11-30 | 1e+03 → 5e+03 | 2 s | 2,000 | eager |" in table
+    )

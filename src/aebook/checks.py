@@ -111,7 +111,13 @@ def check_examples(name: str, x) -> Tensor:
 
 
 def check_unit_interval(name: str, x: Tensor) -> Tensor:
-    """``x`` if every value lies in [0, 1]: Bernoulli targets are probabilities, not 0..255 pixels."""
+    """``x`` if every value lies in [0, 1]: Bernoulli targets are probabilities, not 0..255 pixels.
+
+    Inside a CUDA graph capture the check is skipped (reading a value back to the CPU cannot be
+    captured); the eager steps that precede every capture have checked the same pipeline.
+    """
+    if x.is_cuda and torch.cuda.is_current_stream_capturing():
+        return x
     if x.numel() and not bool(((x >= 0) & (x <= 1)).all()):
         finite = x[torch.isfinite(x)]
         seen = f"[{float(finite.min()):g}, {float(finite.max()):g}]" if finite.numel() else "none"

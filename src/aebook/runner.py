@@ -15,9 +15,9 @@ threads stalls on synchronisation (``benchmarks/train_throughput.py`` measures b
     python -m aebook.runner --workers 9 --max-minutes 9 # a chunk: stop, checkpointed, at 9 min
     python -m aebook.runner --snapshot                  # what every job reached -> results/paper
 
-``scripts/gpu_paper`` runs the whole profile on one GPU in such chunks. There, Figure 2's jobs
-replay their steps as CUDA graphs (``fit(..., cuda_graph=True)``); ``AEBOOK_CUDA_GRAPH=0`` runs
-them eagerly instead.
+``scripts/gpu_paper`` runs the whole profile on one GPU in such chunks. With
+``AEBOOK_CUDA_GRAPH=1`` Figure 2's jobs replay their steps as CUDA graphs
+(``fit(..., cuda_graph=True)``); the script sets it only when the graph tests pass on that GPU.
 """
 
 from __future__ import annotations
@@ -43,8 +43,10 @@ ENV_VAR = "AEBOOK_JOBS"
 #: Sustained throughput assumed for an H200 on these small models (FLOP/s): TF32 tensor cores
 #: reach ~10 % of their 495 TFLOP/s peak on batch-100 products of a few hundred units.
 H200_FLOPS = 50e12
-#: Shortest time of one optimisation step on a GPU once launches are captured in a CUDA graph.
-GPU_STEP_SECONDS = 60e-6
+#: Optimisation steps per second of all jobs together on one H200, measured on 2026-11-30: seven
+#: Figure 2 jobs at once, eager steps, trained 1,480 steps/s in all (185 to 230 each; their
+#: ``sessions`` in results/paper/jobs/vae). Launch-bound: ~100x below what the FLOPs allow.
+GPU_STEPS_PER_SECOND = 1_480
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,23 @@ def load_result(job: Job, root: Path | None = None) -> dict | None:
         raise ValueError(f"{path}: not a valid job result ({err}); delete it to rerun") from err
 
 
+SESSIONS = "sessions.json"
+
+
+def _trained(job: Job, folder: Path) -> int:
+    """Examples the job's checkpoint has trained on (0 when it has none or does not say)."""
+    if job.progress is None or not (folder / "train.ckpt").exists():
+        return 0
+    return int(job.progress(folder).get("trained_examples", 0))
+
+
+def sessions(folder: Path) -> list[dict]:
+    """Where and how far each session trained a job: a run that moves between machines (a CPU
+    here, a GPU chunk there) says which hardware trained which stretch of its examples."""
+    path = folder / SESSIONS
+    return json.loads(path.read_text()) if path.exists() else []
+
+
 def _execute(job: Job, root: Path, threads: int, deadline: float | None) -> dict:
     """Run one job in this process (a worker), write its result when it finished, return it."""
     torch.set_num_threads(threads)
@@ -126,7 +145,17 @@ def _execute(job: Job, root: Path, threads: int, deadline: float | None) -> dict
     folder.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
     cpu_began = time.process_time()
+    before = _trained(job, folder)
     result = job.run(folder, **job.kwargs, **({"deadline": deadline} if deadline else {}))
+    session = {
+        "examples_from": before,
+        "examples_to": _trained(job, folder),
+        "wall_seconds": time.perf_counter() - began,
+        "threads": threads,
+        "cuda_graph": os.environ.get("AEBOOK_CUDA_GRAPH") == "1",
+        "provenance": provenance(),
+    }
+    write_json(folder / SESSIONS, [*sessions(folder), session])
     if result.get("finished") is False:
         return result
     result["job"] = job.key
@@ -195,6 +224,7 @@ def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[P
         else:
             entry = {"status": "not run", "job": job.key, "examples": 0}
         entry.update(target=job.target, steps=job.steps, tflop=job.flops / 1e12)
+        entry["sessions"] = sessions(folder)
         entry.setdefault("kwargs", dict(job.kwargs))
         written.append(write_json(out / job.page / f"{job.name}.json", entry))
     return written
@@ -225,8 +255,8 @@ class Estimate:
         lines.append(
             "CPU: measured seconds per step of each job on this machine, one thread; two workers "
             "halve the wall time on two cores. H200: max(FLOPs at "
-            f"{H200_FLOPS / 1e12:.0f} TFLOP/s, steps × {GPU_STEP_SECONDS * 1e6:.0f} µs), one job "
-            "at a time; stacked jobs share the steps."
+            f"{H200_FLOPS / 1e12:.0f} TFLOP/s, steps at the measured {GPU_STEPS_PER_SECOND:,} "
+            "steps/s of all jobs sharing the GPU)."
         )
         return "\n".join(lines)
 
@@ -240,7 +270,7 @@ def estimate(jobs: Sequence[Job]) -> Estimate:
         if job.calibrate is not None and job.calibrate not in seconds_per_step:
             seconds_per_step[job.calibrate] = job.calibrate()
         step = seconds_per_step.get(job.calibrate, math.nan)
-        gpu_seconds = max(job.flops / H200_FLOPS, job.steps * GPU_STEP_SECONDS)
+        gpu_seconds = max(job.flops / H200_FLOPS, job.steps / GPU_STEPS_PER_SECOND)
         rows.append(
             (job.key, job.flops / 1e12, job.steps, step * job.steps / 3600, gpu_seconds / 60)
         )

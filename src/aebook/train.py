@@ -342,9 +342,11 @@ def _device(device) -> torch.device:
 
 
 @torch.no_grad()
-def _dry_run(model: nn.Module, parts: tuple[Tensor, ...], transform, config: TrainConfig) -> None:
+def _dry_run(
+    model: nn.Module, parts: tuple[Tensor, ...], transform, config: TrainConfig, device
+) -> None:
     """``model.loss`` on two examples in eval mode, with errors that say what to pass."""
-    batch = _unpack(tuple(t[:2] for t in parts))
+    batch = _unpack(tuple(t[:2].to(device) for t in parts))
     was_training = model.training
     model.eval()
     try:
@@ -378,7 +380,7 @@ def _fit(
     cuda_graph,
 ) -> History:
     model.to(device)
-    _dry_run(model, parts, transform, config)
+    _dry_run(model, parts, transform, config, device)
     fingerprint = ckpt.fingerprint(model, config, parts, transform) if checkpoint else None
     parts = tuple(t.to(device) for t in parts)
     if valid_parts is not None:

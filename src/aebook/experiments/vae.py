@@ -287,7 +287,9 @@ def figure2_job(
     checkpoint, curve_file = folder / "train.ckpt", folder / "curve.json"
     curve = json.loads(curve_file.read_text()) if curve_file.exists() else []
     if checkpoint.exists():  # points measured after the last checkpoint are measured again
-        reached = torch.load(checkpoint, weights_only=True)["history"]["samples_seen"][-1]
+        reached = torch.load(checkpoint, map_location="cpu", weights_only=True)["history"][
+            "samples_seen"
+        ][-1]
         curve = [p for p in curve if p["examples"] <= reached]
     else:
         curve = []
@@ -313,7 +315,7 @@ def figure2_job(
         checkpoint=checkpoint,
         checkpoint_every=checkpoint_every,
         callback=measure,
-        cuda_graph=device.type == "cuda" and os.environ.get("AEBOOK_CUDA_GRAPH") != "0",
+        cuda_graph=device.type == "cuda" and os.environ.get("AEBOOK_CUDA_GRAPH") == "1",
     )
     if history.epochs < epochs:
         return {"finished": False, "examples": history.samples_seen[-1]}
@@ -348,7 +350,9 @@ def figure2_progress(folder: Path) -> dict:
     step = json.loads(step_file.read_text()) if step_file.exists() else None
     progress = {"examples": curve[-1]["examples"] if curve else 0, "step": step, "curve": curve}
     if (folder / "train.ckpt").exists():  # the measured speed, for the cost of the rest
-        history = torch.load(folder / "train.ckpt", weights_only=True)["history"]
+        history = torch.load(folder / "train.ckpt", map_location="cpu", weights_only=True)[
+            "history"
+        ]
         progress["train_seconds"] = sum(history["seconds"])
         progress["trained_examples"] = history["samples_seen"][-1]
     return progress
@@ -431,7 +435,9 @@ def paper_runs(dataset: str) -> dict[int, tuple[VAE, History]]:
     for job in jobs:
         n_z = job.kwargs["n_z"]
         model = recipe.build(d, n_z, FIGURE2_LIKELIHOOD[dataset])
-        state = torch.load(jobs_dir() / job.page / job.name / "model.pt", weights_only=True)
+        state = torch.load(
+            jobs_dir() / job.page / job.name / "model.pt", map_location="cpu", weights_only=True
+        )
         model.load_state_dict(state)
         runs[n_z] = (model.eval(), _history(results[job.key]["curve"]))
     return runs

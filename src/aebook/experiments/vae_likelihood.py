@@ -196,7 +196,9 @@ def likelihood_job(
 def read_job_model(binarization: str, cfg: LikelihoodSettings, folder: Path) -> VAE:
     """The trained model a finished likelihood job kept."""
     model = cfg.recipe.build(784, cfg.latent_size)
-    model.load_state_dict(torch.load(Path(folder) / "model.pt", weights_only=True))
+    model.load_state_dict(
+        torch.load(Path(folder) / "model.pt", map_location="cpu", weights_only=True)
+    )
     return model.eval()
 
 

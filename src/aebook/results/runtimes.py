@@ -198,3 +198,27 @@ def estimate_table(payload: dict) -> Table:
         "time. Table 1's fine-tunings are counted at their full 200 epochs (early stopping ends "
         "most sooner), so its row is an upper bound.",
     )
+
+
+def sessions_table(folder: Path | str) -> Table:
+    """Where each paper job trained, from the ``sessions`` of its snapshot in ``folder``
+    (``results/paper/jobs/<page>``): hardware, examples trained, seconds and examples per
+    second. Sessions of one machine that ran at the same time shared it."""
+    rows = []
+    for path in sorted(Path(folder).glob("*.json")):
+        entry = read_json(path)
+        for s in entry.get("sessions", []):
+            seconds = s.get("wall_seconds") or s.get("train_seconds")
+            trained = s["examples_to"] - s["examples_from"]
+            rows.append([
+                entry["job"], s["provenance"]["hardware"], s["provenance"]["date"][:10],
+                f"{s['examples_from']:.3g} → {s['examples_to']:.3g}", _minutes(seconds),
+                f"{trained / seconds:,.0f}", "graph" if s.get("cuda_graph") else "eager",
+            ])  # fmt: skip
+    header = ["job", "hardware", "date", "examples", "time", "examples/s", "steps"]
+    return Table(
+        header,
+        rows or [["—"] * len(header)],
+        note="Sessions recorded by the job runner since 2026-11-30; training done before that "
+        "(on this CPU) is not listed.",
+    )
