@@ -158,3 +158,19 @@ def test_the_site_search_finds_glossary_terms_in_english_and_korean(browser, sit
     )
     found = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "ul.search a")]
     assert any("book/glossary.html" in link for link in found), f"{query!r} found only {found}"
+
+
+@pytest.mark.parametrize("query", ["ELBO", "denoising"])
+def test_the_site_search_lists_chapters_before_the_api_reference(browser, site_url, query):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(f"{site_url}/search.html?q={query}")
+    WebDriverWait(browser, 30).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "#search-results .search-summary")
+    )
+    found = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "ul.search a")]
+    api = [i for i, link in enumerate(found) if "book/api.html" in link]
+    chapters = [i for i, link in enumerate(found) if "book/0" in link]
+    assert chapters, f"{query!r} found no chapter: {found}"
+    assert not api or max(chapters) < min(api), f"{query!r}: API entries among chapters: {found}"
