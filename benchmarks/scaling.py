@@ -30,8 +30,8 @@ from torch.utils.data import DataLoader
 from train_throughput import MNISTImages, epoch_dataloader, epoch_fit
 
 from aebook.data import load_mnist
+from aebook.devices import default_device
 from aebook.models import VAE
-from aebook.train import default_device
 
 REPO = Path(__file__).resolve().parents[1]
 SIZES = (2_500, 5_000, 10_000, 20_000, 40_000)
