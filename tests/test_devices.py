@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from aebook.devices import check_device, default_device, flush_denormals
+from aebook.devices import check_device, default_device, flush_denormals, hardware
 from aebook.models import VAE
 from aebook.train import TrainConfig, fit
 
@@ -41,3 +41,10 @@ def test_subnormals_are_zero_inside_the_context_only():
     supported = torch.set_flush_denormal(False)
     assert inside == (0.0 if supported else float(tiny))
     assert float(tiny * 1.0) > 0.0
+
+
+def test_every_record_describes_the_machine_by_one_function():
+    from aebook.results import provenance
+
+    assert provenance()["hardware"] == hardware()
+    assert "logical CPU cores, GPU: " in hardware()

@@ -1,10 +1,14 @@
-"""Where training runs: the default device, a device checked to exist, and the CPU's handling of
-subnormal floats while :func:`aebook.train.fit` runs."""
+"""Where training runs: the default device, a device checked to exist, the CPU's handling of
+subnormal floats while :func:`aebook.train.fit` runs, and :func:`hardware`, the one description
+of this machine that every record, run time and benchmark stores."""
 
 from __future__ import annotations
 
+import os
+import platform
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import torch
 
@@ -45,3 +49,18 @@ def flush_denormals() -> Iterator[None]:
     finally:
         if supported:
             torch.set_flush_denormal(False)
+
+
+def hardware() -> str:
+    """This machine in one line, e.g. ``"AMD EPYC 9654, 2 logical CPU cores, GPU: none"``: the
+    CPU model (``/proc/cpuinfo``, else what :mod:`platform` says), its logical cores and the GPU."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
+    return f"{cpu}, {os.cpu_count()} logical CPU cores, GPU: {gpu}"
