@@ -28,11 +28,11 @@ from aebook.data.mnist import (
 )
 from aebook.data.movielens import (
     MOVIELENS_100K,
-    Ratings,
     load_movielens_100k,
     load_ratings,
     low_rank_ratings,
 )
+from aebook.data.ratings import Ratings
 from aebook.data.store import (
     CorruptDataError,
     DatasetSource,
