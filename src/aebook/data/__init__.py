@@ -5,7 +5,7 @@ from aebook.data.binarized_mnist import (
     BINARIZED_MNIST_MAT,
     BinarizedMNIST,
     load_binarized_mnist,
-    read_amat,
+    read_binarized_amat,
     read_binarized_mat,
 )
 from aebook.data.factors import (
@@ -53,7 +53,7 @@ __all__ = [
     "Images",
     "frey_faces",
     "load_binarized_mnist",
-    "read_amat",
+    "read_binarized_amat",
     "read_binarized_mat",
     "read_frey_mat",
     "FASHION_MNIST",
