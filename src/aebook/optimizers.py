@@ -1,4 +1,4 @@
-"""Optimisers and schedules of the papers' released code that PyTorch has no exact copy of.
+"""Optimizers and schedules of the papers' released code that PyTorch has no exact copy of.
 
 Burda, Grosse & Salakhutdinov (2015) trained their VAE and IWAE baselines with their own Adam
 (``optimizers.py`` of yburda/iwae), which differs from ``torch.optim.Adam`` in three ways that

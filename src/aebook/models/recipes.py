@@ -1,4 +1,4 @@
-"""Whole training setups of a VAE: architecture, initialisation and optimiser as one printable
+"""Whole training setups of a VAE: architecture, initialization and optimizer as one printable
 record (:class:`VAERecipe`), with Kingma & Welling's settings for MNIST and Frey Face
 (:data:`PAPER_MNIST`, :data:`PAPER_FREY`) and a modern one (:data:`MODERN`)."""
 
@@ -12,7 +12,7 @@ from aebook.train import TrainConfig
 
 @dataclass(frozen=True)
 class VAERecipe:
-    """A whole VAE setup: architecture, initialisation and optimiser, as one printable record.
+    """A whole VAE setup: architecture, initialization and optimizer, as one printable record.
 
     ``prior_weight_decay`` is the weight decay of a N(0, I) prior on the parameters: the MAP
     objective adds log p(θ) = −‖θ‖²/2 once per pass over N examples, which, for a loss averaged
@@ -23,13 +23,13 @@ class VAERecipe:
     activation: str
     optimizer: str
     lr: float
-    init_std: float | None = None  #: std of the N(0, std²) initialisation; None: PyTorch's default
+    init_std: float | None = None  #: std of the N(0, std²) initialization; None: PyTorch's default
     prior_weight_decay: bool = False  #: weight decay 1/N from a N(0, I) prior on the parameters
     batch_size: int = 100  #: M, examples per minibatch
     samples: int = 1  #: L, samples of z per example (the training loss uses L = 1)
 
     def build(self, input_size: int, latent_size: int, likelihood: str = "bernoulli") -> VAE:
-        """A fresh :class:`~aebook.models.vae.VAE` with this recipe's architecture and initialisation."""
+        """A fresh :class:`~aebook.models.vae.VAE` with this recipe's architecture and initialization."""
         return VAE(
             input_size,
             latent_size,
@@ -55,10 +55,10 @@ class VAERecipe:
         return TrainConfig(**settings)
 
 
-#: Kingma & Welling's MNIST setup: 500 tanh units each side, N(0, 0.01²) initialisation, the
+#: Kingma & Welling's MNIST setup: 500 tanh units each side, N(0, 0.01²) initialization, the
 #: N(0, I) parameter prior as weight decay, Adagrad (step chosen from {0.01, 0.02, 0.1}), M = 100.
 PAPER_MNIST = VAERecipe((500,), "tanh", "adagrad", 0.02, init_std=0.01, prior_weight_decay=True)
 #: The same for Frey Face, with 200 hidden units (fewer, against overfitting a small dataset).
 PAPER_FREY = VAERecipe((200,), "tanh", "adagrad", 0.02, init_std=0.01, prior_weight_decay=True)
-#: A modern setup: ReLU, PyTorch's default initialisation, Adam, no weight decay.
+#: A modern setup: ReLU, PyTorch's default initialization, Adam, no weight decay.
 MODERN = VAERecipe((500,), "relu", "adam", 1e-3)
