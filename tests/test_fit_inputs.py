@@ -8,23 +8,11 @@ import math
 import numpy as np
 import pytest
 import torch
+from test_train_faults import CFG, data, vae
 from torch.utils.data import DataLoader, TensorDataset
 
 from aebook.fit_inputs import as_tensors, unpack
-from aebook.models import VAE
 from aebook.train import TrainConfig, fit
-
-
-def data(n=64, d=12, seed=0):
-    return torch.rand(n, d, generator=torch.Generator().manual_seed(seed))
-
-
-def vae(beta=1.0, seed=0):
-    torch.manual_seed(seed)
-    return VAE(12, 2, (8,), beta=beta)
-
-
-CFG = TrainConfig(epochs=1, batch_size=16)
 
 
 def test_tensors_of_one_length_come_back_as_a_tuple_and_unpack_to_the_batch():
