@@ -53,7 +53,7 @@ def flush_denormals() -> Iterator[None]:
 
 def hardware() -> str:
     """This machine in one line, e.g. ``"AMD EPYC 9654, 2 logical CPU cores, GPU: none"``: the
-    CPU model (``/proc/cpuinfo``, else what :mod:`platform` says), its logical cores and the GPU."""
+    CPU model (``/proc/cpuinfo``, else what ``platform`` says), its logical cores and the GPU."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
