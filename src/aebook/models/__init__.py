@@ -32,7 +32,7 @@ from aebook.models.vae import (
     GaussianEncoder,
     LinearGaussianVAE,
 )
-from aebook.models.wae import WAE, GaussianPrior
+from aebook.models.wae import WAE, GaussianPriorAutoencoder
 
 __all__ = [
     "ACTIVATIONS",
@@ -58,7 +58,7 @@ __all__ = [
     "AdversarialAutoencoder",
     "ContractiveAutoencoder",
     "MLPDenoisingAutoencoder",
-    "GaussianPrior",
+    "GaussianPriorAutoencoder",
     "RegularizedAutoencoder",
     "SparseAutoencoder",
     "WAE",

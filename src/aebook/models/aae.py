@@ -35,11 +35,11 @@ from torch.func import functional_call
 from aebook.checks import check_number
 from aebook.models.autoencoders import check_input, first_input, mlp
 from aebook.models.regularized import reconstruction_terms
-from aebook.models.wae import GaussianPrior
+from aebook.models.wae import GaussianPriorAutoencoder
 
 
-class AdversarialAutoencoder(GaussianPrior):
-    """AAE: :class:`aebook.models.wae.GaussianPrior`'s autoencoder and a discriminator
+class AdversarialAutoencoder(GaussianPriorAutoencoder):
+    """AAE: :class:`aebook.models.wae.GaussianPriorAutoencoder`'s autoencoder and a discriminator
     ``latent_size → discriminator_sizes → 1`` (a logit), both with ``activation``; ``options`` are
     the other keywords of the autoencoder (``reconstruction``).
 

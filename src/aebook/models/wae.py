@@ -22,7 +22,7 @@ from aebook.models.regularized import reconstruction_terms
 from aebook.objectives.penalties import IMQ_SCALES, mmd_imq
 
 
-class GaussianPrior(MLPAutoencoder):
+class GaussianPriorAutoencoder(MLPAutoencoder):
     """A deterministic autoencoder, encoder ``input_size → hidden_sizes → latent_size`` (a linear
     code) and the mirror decoder, with the prior N(0, I) on its code: prior samples, and new data
     by decoding them. The base of :class:`WAE` and the AAE
@@ -56,8 +56,8 @@ class GaussianPrior(MLPAutoencoder):
         return torch.sigmoid(out) if self.reconstruction == "cross_entropy" else out
 
 
-class WAE(GaussianPrior):
-    """WAE-MMD: :class:`GaussianPrior`'s autoencoder with ``mmd_weight`` λ on the IMQ-kernel MMD
+class WAE(GaussianPriorAutoencoder):
+    """WAE-MMD: :class:`GaussianPriorAutoencoder`'s autoencoder with ``mmd_weight`` λ on the IMQ-kernel MMD
     between codes and N(0, I) samples; ``options`` are ``activation`` and ``reconstruction``.
     """
 
