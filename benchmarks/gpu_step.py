@@ -86,8 +86,7 @@ def main() -> int:
         parser.error("no GPU visible: this benchmark measures CUDA training")
     if args.processes < 1 or args.seconds <= 0:
         parser.error("--processes >= 1 and --seconds > 0 are required")
-    from aebook.results import provenance
-    from aebook.results.records import write_json
+    from aebook.results.records import provenance, write_json
 
     rows = []
     for mode in ("eager", "graph"):
@@ -111,8 +110,6 @@ def main() -> int:
             "benchmark": "gpu_step",
             "model": "PAPER_MNIST 784-500-20, batch 100, Adagrad, dynamic binarization",
             "seconds_per_layout": args.seconds,
-            "gpu": torch.cuda.get_device_name(),
-            "torch": torch.__version__,
             "rows": rows,
             "provenance": provenance(),
         },

@@ -14,18 +14,14 @@ ratio of the faster ISM variant to DSM, measured in this process on this machine
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 import torch
 
-from aebook.experiments.score_matching import (
-    cost_table_markdown,
-    machine_description,
-    training_step_costs,
-)
-from aebook.results import provenance
+from aebook.devices import hardware
+from aebook.experiments.score_matching import cost_table_markdown, training_step_costs
+from aebook.results.records import provenance, write_json
 
 
 def main() -> int:
@@ -44,7 +40,7 @@ def main() -> int:
     if args.threads is not None:
         torch.set_num_threads(args.threads)
 
-    print(f"machine: {machine_description()}")
+    print(f"machine: {hardware()}, torch {torch.__version__}, {torch.get_num_threads()} thread(s)")
     print(
         f"score network {args.hidden}, batch {args.batch_size}, median of {args.repeats} steps "
         f"after {args.warmup} warm-up steps, CPU"
@@ -60,11 +56,14 @@ def main() -> int:
     )
     print(cost_table_markdown(rows))
     if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"machine": machine_description(), "args": vars(args) | {"json": str(args.json)}}
-        payload |= {"rows": rows, **provenance()}
-        args.json.write_text(json.dumps(payload, indent=2) + "\n")
-        print(f"written to {args.json}")
+        payload = {
+            "benchmark": "ism_vs_dsm",
+            "args": vars(args) | {"json": str(args.json)},
+            "threads": torch.get_num_threads(),
+            "rows": rows,
+            "provenance": provenance(),
+        }
+        print(f"written to {write_json(args.json, payload)}")
     return 0
 
 

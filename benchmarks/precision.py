@@ -21,6 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from aebook.results.records import provenance, write_json
+
 REPO = Path(__file__).resolve().parents[1]
 
 ONE_RUN = """
@@ -76,19 +78,16 @@ def main() -> int:
             f"{med[k]:.2f} |"
         )
     print(f"bf16 − fp32: {diff:+.2f} ± {se:.2f} nats; speed-up {med['fp32'] / med['bf16']:.2f}x")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        json.dumps(
-            {
-                "benchmark": "precision",
-                "runs": runs,
-                "difference": diff,
-                "difference_se": se,
-                "median_epoch_seconds": med,
-            },
-            indent=1,
-        )
-        + "\n"
+    write_json(
+        args.out,
+        {
+            "benchmark": "precision",
+            "runs": runs,
+            "difference": diff,
+            "difference_se": se,
+            "median_epoch_seconds": med,
+            "provenance": provenance(),
+        },
     )
     return 0
 

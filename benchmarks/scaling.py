@@ -17,9 +17,6 @@ The log-log slope of each sweep is printed (1 means linear). Results go to
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import statistics
 import sys
 from pathlib import Path
@@ -30,8 +27,9 @@ from torch.utils.data import DataLoader
 from train_throughput import MNISTImages, epoch_dataloader, epoch_fit
 
 from aebook.data import load_mnist
+from aebook.devices import default_device, hardware
 from aebook.models import VAE
-from aebook.train import default_device
+from aebook.results.records import provenance, write_json
 
 REPO = Path(__file__).resolve().parents[1]
 SIZES = (2_500, 5_000, 10_000, 20_000, 40_000)
@@ -94,17 +92,14 @@ def main() -> int:
     wide = [r for r in by_width if r["h"] >= 200]  # below that, fixed per-batch costs dominate
     width_slope = slope([r["h"] for r in wide], [r["fit_s"] for r in wide])
     print()
-    print(f"device {device}, {os.cpu_count()} CPUs, {torch.get_num_threads()} threads")
+    print(f"device {device}, {hardware()}, {torch.get_num_threads()} threads")
     print("| sweep | points | log-log slope of epoch time |")
     print("|---|---|---|")
     print(f"| dataset size n (h = 400) | {SIZES[0]}…{SIZES[-1]} | {size_slope:.2f} |")
     print(f"| hidden width h (n = {n}) | {wide[0]['h']}…{wide[-1]['h']} | {width_slope:.2f} |")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "benchmark": "scaling",
         "device": str(device),
-        "hardware": f"{platform.machine()}, {os.cpu_count()} CPUs",
-        "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "repeats": args.repeats,
         "by_size": by_size,
@@ -112,8 +107,9 @@ def main() -> int:
         "n_width": n,
         "size_slope": size_slope,
         "width_slope": width_slope,
+        "provenance": provenance(),
     }
-    args.out.write_text(json.dumps(payload, indent=2) + "\n")
+    write_json(args.out, payload)
     return 0
 
 

@@ -27,9 +27,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -41,7 +38,9 @@ from PIL import Image
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from aebook.data import binarize, load_mnist
+from aebook.devices import hardware
 from aebook.models import PAPER_MNIST, VAE
+from aebook.results.records import provenance, write_json
 from aebook.train import TrainConfig, fit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -235,7 +234,7 @@ def main() -> int:
             )
 
     print(
-        f"\ntorch {torch.__version__}, {os.cpu_count()} CPUs, {args.n} MNIST images, "
+        f"\ntorch {torch.__version__}, {hardware()}, {args.n} MNIST images, "
         f"median of {args.repeats} alternating repeats"
     )
     print("| threads | model | pipeline | epoch (s) | × fit | GFLOP/s | share of the limit |")
@@ -247,21 +246,16 @@ def main() -> int:
             f"{100 * row['share_of_limit']:.0f} % |"
         )
     if args.out:  # the performance page of the book reads it
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(
-            json.dumps(
-                {
-                    "benchmark": "train_throughput",
-                    "hardware": f"{platform.machine()}, {os.cpu_count()} CPUs",
-                    "torch": torch.__version__,
-                    "n": args.n,
-                    "repeats": args.repeats,
-                    "pythae": has_pythae,
-                    "rows": rows,
-                },
-                indent=1,
-            )
-            + "\n"
+        write_json(
+            args.out,
+            {
+                "benchmark": "train_throughput",
+                "n": args.n,
+                "repeats": args.repeats,
+                "pythae": has_pythae,
+                "rows": rows,
+                "provenance": provenance(),
+            },
         )
     return 0
 

@@ -14,13 +14,14 @@ Adagrad, dynamic binarization), one epoch of ``--n`` images each:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from aebook.results.records import provenance, write_json
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,20 +75,16 @@ def main() -> int:
         print(f"| {k} | {models[k]} | {statistics.median(seconds[k]):.1f} | {rate[k]:,.0f} |")
     best = max(rate, key=rate.get)
     print(f"fastest: {best} ({rate[best] / rate['1 x 1']:.2f}x one process of one thread)")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        json.dumps(
-            {
-                "benchmark": "workers",
-                "n": args.n,
-                "seconds": seconds,
-                "images_per_second": rate,
-                "cpus": os.cpu_count(),
-                "fastest": best,
-            },
-            indent=1,
-        )
-        + "\n"
+    write_json(
+        args.out,
+        {
+            "benchmark": "workers",
+            "n": args.n,
+            "seconds": seconds,
+            "images_per_second": rate,
+            "fastest": best,
+            "provenance": provenance(),
+        },
     )
     return 0
 

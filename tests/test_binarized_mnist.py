@@ -13,7 +13,7 @@ from aebook.data import (
     DataUnavailableError,
     RemoteFile,
     load_binarized_mnist,
-    read_amat,
+    read_binarized_amat,
     read_binarized_mat,
 )
 
@@ -62,16 +62,16 @@ def test_text_reader_checks_every_character(tmp_path, rng):
     good = amat_bytes(x)
     path = tmp_path / "x.amat"
     path.write_bytes(good)
-    np.testing.assert_array_equal(read_amat(path), x)
+    np.testing.assert_array_equal(read_binarized_amat(path), x)
     path.write_bytes(good[:-10])
     with pytest.raises(CorruptDataError, match="whole number"):
-        read_amat(path)
+        read_binarized_amat(path)
     path.write_bytes(good.replace(b"1", b"2", 1))
     with pytest.raises(CorruptDataError, match="other than 0 and 1"):
-        read_amat(path)
+        read_binarized_amat(path)
     path.write_bytes(good.replace(b" ", b",", 1))
     with pytest.raises(CorruptDataError, match="space-separated"):
-        read_amat(path)
+        read_binarized_amat(path)
 
 
 def test_matlab_reader_checks_variable_shape_and_values(tmp_path, rng):

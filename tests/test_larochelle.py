@@ -19,7 +19,7 @@ from aebook.data.larochelle import (
     generate_split,
     is_lattice_convex,
     load_task,
-    read_amat,
+    read_labelled_amat,
 )
 
 from conftest import sha256, shared_data
@@ -191,7 +191,7 @@ def test_official_files_are_read_when_present(tmp_path):
     _write_amat(tmp_path / names[1], rng.random((30, 784)), rng.integers(0, 2, 30))
     assert larochelle.is_official("rect", root=tmp_path)
     splits = load_task("rect", sizes=SplitSizes(1000, 200, 30), root=tmp_path)
-    x_all, y_all = read_amat(tmp_path / names[0])
+    x_all, y_all = read_labelled_amat(tmp_path / names[0])
     assert torch.equal(splits.train.x, x_all[:1000])
     assert torch.equal(splits.valid.x, x_all[1000:])  # the last 200 rows are the validation set
     assert len(splits.test) == 30
@@ -208,17 +208,17 @@ def test_damaged_amat_files_are_refused(tmp_path):
     rng = np.random.default_rng(0)
     short = _write_amat(tmp_path / "short.amat", rng.random((5, 700)), np.zeros(5))
     with pytest.raises(CorruptDataError, match="785"):
-        read_amat(short)
+        read_labelled_amat(short)
     bright = _write_amat(tmp_path / "bright.amat", 2 * rng.random((5, 784)), np.zeros(5))
     with pytest.raises(CorruptDataError, match=r"outside \[0, 1\]"):
-        read_amat(bright)
+        read_labelled_amat(bright)
     frac = _write_amat(tmp_path / "frac.amat", rng.random((5, 784)), np.full(5, 0.5))
     with pytest.raises(CorruptDataError, match="label"):
-        read_amat(frac)
+        read_labelled_amat(frac)
     text = tmp_path / "text.amat"
     text.write_text("not numbers\n")
     with pytest.raises(CorruptDataError, match="not a table"):
-        read_amat(text)
+        read_labelled_amat(text)
     names = larochelle.OFFICIAL_FILES["rect"]
     _write_amat(tmp_path / names[0], rng.random((300, 784)), np.full(300, 7))
     _write_amat(tmp_path / names[1], rng.random((10, 784)), np.zeros(10))
@@ -248,7 +248,7 @@ def test_non_finite_values_are_refused(tmp_path, value, column):
     with pytest.raises(
         CorruptDataError, match=f"NaN or infinite value.*row 2, column {column + 1}"
     ):
-        read_amat(path)
+        read_labelled_amat(path)
 
 
 @pytest.mark.parametrize("which", ["train", "test"])

@@ -5,7 +5,13 @@ import math
 import pytest
 import torch
 
-from aebook.optimizers import BURDA_STAGE_EPOCHS, BurdaAdam, burda_stage_lr
+from aebook.optimizers import (
+    BURDA_STAGE_EPOCHS,
+    BurdaAdam,
+    burda_stage_lr,
+    make_optimizer,
+    make_schedule,
+)
 from aebook.train import TrainConfig, fit
 
 
@@ -37,13 +43,11 @@ def test_burda_adam_follows_the_released_update_by_hand():
 
 
 def test_the_staged_rate_changes_per_epoch_inside_fit():
-    from aebook.train import _make_optimizer, _make_schedule
-
     model = torch.nn.Linear(3, 1)
     config = TrainConfig(epochs=5, batch_size=10, optimizer="adam-burda", lr=1e-3,
                          lr_schedule="burda-stages")  # fmt: skip
-    optimizer = _make_optimizer(model, config)
-    schedule = _make_schedule(optimizer, config, steps_per_epoch=4)
+    optimizer = make_optimizer(model, config)
+    schedule = make_schedule(optimizer, config, steps_per_epoch=4)
     rates = []
     for _ in range(3 * 4):  # three epochs of four steps
         rates.append(optimizer.param_groups[0]["lr"])

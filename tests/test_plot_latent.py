@@ -1,5 +1,7 @@
-"""The VAE figures: the manifold grid's codes, and that each figure draws what it is given."""
+"""aebook.plot.latent: the manifold grid's codes, codes against the prior, and that each figure
+draws what it is given."""
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -53,11 +55,18 @@ def test_lower_bound_curves_draw_train_and_test_per_run():
     assert len(curves) == 4 and {ln.get_linestyle() for ln in curves} == {"-", "--"}
 
 
-def test_estimate_histograms_report_the_spread():
+def test_codes_against_prior_draws_one_panel_per_model_with_ellipses():
     g = torch.Generator().manual_seed(0)
-    fig = plot.estimate_histograms(
-        {"narrow": torch.randn(500, generator=g), "wide": 10 * torch.randn(500, generator=g)},
-        xlabel="x",
+    codes = {"A": torch.randn(50, 2, generator=g), "B": torch.randn(50, 2, generator=g)}
+    fig = plot.codes_against_prior(
+        codes, labels=torch.arange(50) % 3, stds={"A": torch.full((50, 2), 0.2)}, n_ellipses=5
     )
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert labels[0].startswith("narrow (sd 0.9") or labels[0].startswith("narrow (sd 1.0")
+    a, b = fig.axes[:2]
+    assert (a.get_title(), b.get_title()) == ("A", "B")
+    assert len(a.patches) == 3 + 5 and len(b.patches) == 3  # prior circles, posterior ellipses
+    assert a.get_xlabel() == "$z_1$"
+    with pytest.raises(ValueError, match=r"must have shape \(n, 2\)"):
+        plot.codes_against_prior({"C": torch.randn(5, 3)})
+    with pytest.raises(ValueError, match="empty"):
+        plot.codes_against_prior({})
+    plt.close("all")

@@ -155,9 +155,8 @@ def test_benchmark_files_read_back_and_throughput_table(tmp_path):
     payload = {
         "n": 50_000,
         "repeats": 3,
-        "hardware": "x86_64, 2 CPUs",
-        "torch": "2.13.0",
         "pythae": False,
+        "provenance": {"hardware": "x86_64, 2 CPUs", "torch": "2.13.0"},
         "rows": [
             {**row, "pipeline": "fit", "gflops": 60.0, "share_of_limit": 0.5},
             {

@@ -1,4 +1,4 @@
-"""The job runner: resumable jobs, parallel workers, kept models, the cost estimate."""
+"""The job runner: resumable jobs, parallel workers, kept models."""
 
 from __future__ import annotations
 
@@ -85,18 +85,6 @@ def test_select_names_the_allowed_jobs():
 def test_run_rejects_bad_worker_counts(tmp_path):
     with pytest.raises(ValueError, match="workers must be an int >= 1"):
         runner.run(tiny_jobs(), workers=0, root=tmp_path)
-
-
-def test_estimate_lists_every_paper_job_with_cpu_and_gpu_cost():
-    jobs = runner.paper_jobs()
-    assert [j.key for j in jobs][:2] == ["vae/mnist-nz20", "vae/mnist-nz3"]
-    assert {j.kwargs["examples"] for j in jobs if j.page == "vae"} == {vae.PAPER_EXAMPLES}
-    assert {j.page for j in jobs} == {"vae", "vae_likelihood", "stacked_denoising_autoencoders"}
-    fast = [runner.Job(**{**j.__dict__, "calibrate": lambda: 1e-3}) for j in jobs]
-    table = runner.estimate(fast)
-    assert table.cpu_hours == pytest.approx(sum(j.steps for j in jobs) * 1e-3 / 3600)
-    assert table.gpu_minutes > 0
-    assert "vae/frey-nz20" in str(table) and "total" in str(table)
 
 
 def test_a_damaged_result_names_its_file(tmp_path):

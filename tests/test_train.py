@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+from aebook.devices import flush_denormals
 from aebook.models import SigmoidAutoencoder
 from aebook.train import History, NonFiniteLossError, TrainConfig, evaluate_loss, fit
 
@@ -41,6 +42,38 @@ def test_same_seed_same_history_and_weights():
     assert torch.equal(m1.weight, m2.weight)
     _, h3 = run(seed=6)
     assert h3.train != h1.train
+
+
+def test_fit_is_the_plain_loop_it_describes():
+    """fit against the same training written out by hand: bit for bit on the CPU."""
+    torch.manual_seed(123)
+    model = NoisyAutoencoder(20, 8)
+    copy = NoisyAutoencoder(20, 8)
+    copy.load_state_dict(model.state_dict())
+    cfg = TrainConfig(epochs=3, batch_size=32, lr=1e-2, seed=4)
+    x = toy_data()
+    history = fit(model, x, cfg, device="cpu", progress=False)
+
+    torch.manual_seed(cfg.seed)
+    shuffle = torch.Generator().manual_seed(cfg.seed)
+    optimizer = torch.optim.Adam(copy.parameters(), lr=cfg.lr, fused=True)
+    losses = []
+    with flush_denormals():
+        for _ in range(cfg.epochs):
+            total = torch.zeros(())
+            order = torch.randperm(len(x), generator=shuffle)
+            for start in range(0, len(x), cfg.batch_size):
+                batch = x[order[start : start + cfg.batch_size]]
+                loss = copy.loss(batch)["loss"]
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                total.add_(loss.detach() * len(batch))
+            losses.append(float(total) / len(x))
+    assert history.train["loss"] == losses
+    assert all(
+        torch.equal(a, b) for a, b in zip(model.parameters(), copy.parameters(), strict=True)
+    )
 
 
 def test_history_records_every_metric_per_epoch_and_the_loss_falls():

@@ -119,3 +119,59 @@ def load(path: Path) -> dict:
             "fingerprint); delete it to restart the run"
         )
     return state
+
+
+def run_state(
+    fingerprint: dict,
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    schedule,
+    shuffle_rng: torch.Generator,
+    device: torch.device,
+    history: dict,
+    best_state: dict[str, Tensor] | None,
+    best_value: float,
+) -> dict:
+    """Everything a resumed run needs to continue exactly where this one is."""
+    return {
+        "fingerprint": fingerprint,
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "schedule": schedule.state_dict() if schedule is not None else None,
+        "shuffle_rng": shuffle_rng.get_state(),
+        "torch_rng": torch.get_rng_state(),
+        "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
+        "history": history,
+        "best_state": best_state,
+        "best_value": best_value,
+    }
+
+
+def restore(
+    path: Path,
+    fingerprint: dict,
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    schedule,
+    shuffle_rng: torch.Generator,
+    device: torch.device,
+) -> dict:
+    """Load the run state at ``path`` (written by :func:`run_state`) into the model, optimizer,
+    schedule and random generators, after checking that it belongs to this run; returns it."""
+    state = load(path)
+    differ = differences(state["fingerprint"], fingerprint)
+    if differ:
+        raise ValueError(
+            f"checkpoint {path} belongs to another run; it differs in: "
+            + "; ".join(differ[:8])
+            + ". Delete it to start afresh, or pass another checkpoint path."
+        )
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    if schedule is not None:
+        schedule.load_state_dict(state["schedule"])
+    shuffle_rng.set_state(state["shuffle_rng"])
+    torch.set_rng_state(state["torch_rng"])
+    if device.type == "cuda" and state.get("cuda_rng") is not None:
+        torch.cuda.set_rng_state(state["cuda_rng"], device)
+    return state

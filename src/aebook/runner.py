@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -34,19 +33,12 @@ from pathlib import Path
 
 import torch
 
+from aebook.cost import estimate
 from aebook.data.store import sha256_of
 from aebook.results import provenance
 from aebook.results.records import write_json
 
 ENV_VAR = "AEBOOK_JOBS"
-
-#: Sustained throughput assumed for an H200 on these small models (FLOP/s): TF32 tensor cores
-#: reach ~10 % of their 495 TFLOP/s peak on batch-100 products of a few hundred units.
-H200_FLOPS = 50e12
-#: Optimisation steps per second of all jobs together on one H200, measured on 2026-11-30: seven
-#: Figure 2 jobs at once, eager steps, trained 1,480 steps/s in all (185 to 230 each; their
-#: ``sessions`` in results/paper/jobs/vae). Launch-bound: ~100x below what the FLOPs allow.
-GPU_STEPS_PER_SECOND = 1_480
 
 
 @dataclass(frozen=True)
@@ -230,53 +222,6 @@ def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[P
     return written
 
 
-@dataclass(frozen=True)
-class Estimate:
-    """What a list of jobs costs: CPU-hours here (from measured steps) and GPU-minutes (FLOPs)."""
-
-    rows: list[tuple[str, float, int, float, float]]  # key, TFLOP, steps, CPU h, GPU min
-
-    @property
-    def cpu_hours(self) -> float:
-        return sum(r[3] for r in self.rows)
-
-    @property
-    def gpu_minutes(self) -> float:
-        return sum(r[4] for r in self.rows)
-
-    def __str__(self) -> str:
-        lines = [f"{'job':<28} {'TFLOP':>8} {'steps':>10} {'CPU h (1 thread)':>17} {'H200 min':>9}"]
-        for key, tflop, steps, cpu_h, gpu_min in self.rows:
-            lines.append(f"{key:<28} {tflop:8.1f} {steps:10,d} {cpu_h:17.2f} {gpu_min:9.2f}")
-        lines.append(
-            f"{'total':<28} {sum(r[1] for r in self.rows):8.1f} "
-            f"{sum(r[2] for r in self.rows):10,d} {self.cpu_hours:17.2f} {self.gpu_minutes:9.2f}"
-        )
-        lines.append(
-            "CPU: measured seconds per step of each job on this machine, one thread; two workers "
-            "halve the wall time on two cores. H200: max(FLOPs at "
-            f"{H200_FLOPS / 1e12:.0f} TFLOP/s, steps at the measured {GPU_STEPS_PER_SECOND:,} "
-            "steps/s of all jobs sharing the GPU)."
-        )
-        return "\n".join(lines)
-
-
-def estimate(jobs: Sequence[Job]) -> Estimate:
-    """The cost of ``jobs``; calibrates each distinct job once (a few seconds each)."""
-    torch.set_num_threads(1)
-    seconds_per_step: dict[Callable, float] = {}
-    rows = []
-    for job in jobs:
-        if job.calibrate is not None and job.calibrate not in seconds_per_step:
-            seconds_per_step[job.calibrate] = job.calibrate()
-        step = seconds_per_step.get(job.calibrate, math.nan)
-        gpu_seconds = max(job.flops / H200_FLOPS, job.steps / GPU_STEPS_PER_SECOND)
-        rows.append(
-            (job.key, job.flops / 1e12, job.steps, step * job.steps / 3600, gpu_seconds / 60)
-        )
-    return Estimate(rows)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the paper profile's jobs (resumable).")
     parser.add_argument("jobs", nargs="*", help="job keys or page prefixes (default: all)")
@@ -317,11 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cost = estimate(chosen)
         print(cost)
         if args.out is not None:
-            rows = [
-                dict(zip(("job", "tflop", "steps", "cpu_hours", "gpu_minutes"), r, strict=True))
-                for r in cost.rows
-            ]
-            write_json(args.out, {"rows": rows, "provenance": provenance()})
+            write_json(args.out, {"rows": cost.as_rows(), "provenance": provenance()})
         return 0
     if args.snapshot is not None:
         for path in snapshot(chosen, args.snapshot):

@@ -13,37 +13,22 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from torch import Tensor, nn
 
 from aebook import checkpoint as ckpt
+from aebook.checks import check_choice, check_count, check_number
+from aebook.devices import check_device, default_device, flush_denormals
+from aebook.fit_inputs import Batch, as_tensors, check_graph, check_run, dry_run, unpack
 from aebook.graphs import GraphStep
-from aebook.optimizers import BurdaAdam, burda_stage_lr
-
-Batch = Tensor | tuple[Tensor, ...]
-
-OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
-    "adam": torch.optim.Adam,
-    "adam-burda": BurdaAdam,
-    "adamw": torch.optim.AdamW,
-    "adagrad": torch.optim.Adagrad,
-    "sgd": torch.optim.SGD,
-}
-
-#: ``cosine`` anneals the step size to zero over the run, removing the noise floor of minibatch
-#: gradients at the end (useful when a run must converge to a known optimum, e.g. PCA);
-#: ``burda-stages`` multiplies ``lr`` by Burda et al.'s staged rate over 1e-3
-#: (:func:`aebook.optimizers.burda_stage_lr`: eight stages of 3^i epochs, 1e-3 down to 1e-4).
-LR_SCHEDULES = ("constant", "cosine", "burda-stages")
+from aebook.optimizers import LR_SCHEDULES, OPTIMIZERS, make_optimizer, make_schedule
+from aebook.progress import epoch_bar
 
 #: ``bf16`` runs the forward and backward products in bfloat16 (autocast) with float32 weights,
 #: optimizer state and losses, on CPUs and GPUs that support it; ``fp32`` is plain float32.
@@ -76,49 +61,24 @@ class TrainConfig:
     precision: str = "fp32"
 
     def __post_init__(self):
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(
-                f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}"
-            )
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
         for name in ("epochs", "batch_size", "seed"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool):
                 raise TypeError(f"{name} must be an int; got {value!r}")
-        if self.epochs < 0:
-            raise ValueError(f"epochs must be >= 0, got {self.epochs}")
-        if self.batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1, got {self.batch_size}")
-        _check_number("lr", self.lr, positive=True)
-        _check_number("weight_decay", self.weight_decay)
-        _check_number("momentum", self.momentum)
+        check_count("epochs", self.epochs, minimum=0)
+        check_count("batch_size", self.batch_size)
+        check_number("lr", self.lr, low=0, low_open=True)
+        check_number("weight_decay", self.weight_decay, low=0)
+        check_number("momentum", self.momentum, low=0)
         if self.grad_clip is not None:
-            _check_number("grad_clip", self.grad_clip, positive=True, none="None (no clipping)")
-        if self.precision not in PRECISIONS:
-            raise ValueError(
-                f"precision must be one of {', '.join(PRECISIONS)}; got {self.precision!r}"
-            )
-        if self.lr_schedule not in LR_SCHEDULES:
-            raise ValueError(
-                f"lr_schedule must be one of {', '.join(LR_SCHEDULES)}; got {self.lr_schedule!r}"
-            )
-        if self.early_stopping is not None and (
-            not isinstance(self.early_stopping, int) or self.early_stopping < 1
-        ):
-            raise ValueError(
-                f"early_stopping must be None or an int >= 1, got {self.early_stopping!r}"
-            )
+            check_number("grad_clip", self.grad_clip, low=0, low_open=True)
+        check_choice("precision", self.precision, PRECISIONS)
+        check_choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
+        if self.early_stopping is not None:
+            check_count("early_stopping", self.early_stopping)
         if not isinstance(self.monitor, str):
             raise TypeError(f"monitor must be the name of a loss entry; got {self.monitor!r}")
-
-
-def _check_number(name: str, value, *, positive: bool = False, none: str | None = None) -> None:
-    allowed = "a finite number " + ("> 0" if positive else ">= 0")
-    if none:
-        allowed += f", or {none}"
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise TypeError(f"{name} must be {allowed}; got {value!r}")
-    if not math.isfinite(value) or value < 0 or (positive and value == 0):
-        raise ValueError(f"{name} must be {allowed}; got {value!r}")
 
 
 @dataclass
@@ -144,104 +104,24 @@ class History:
         return cls(**d)
 
 
-def default_device() -> torch.device:
-    """The GPU when there is one, else the CPU."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-def progress_enabled() -> bool:
-    """Progress bars are on unless ``AEBOOK_PROGRESS=0`` (CI and the website build set it)."""
-    return os.environ.get("AEBOOK_PROGRESS", "1") not in {"0", "false", "no", "off"}
-
-
-def _as_tuple(data, name: str = "data") -> tuple[Tensor, ...]:
-    """The tensors of ``data``, checked: same length, not empty, finite, inputs not raw uint8.
-
-    NumPy arrays become tensors (``torch.from_numpy``); a ``TensorDataset`` gives its tensors.
-    A ``DataLoader`` or other dataset is refused: ``fit`` slices tensors that are already in
-    memory, and iterating a loader would train on what one pass of it yields.
-    """
-    from torch.utils.data import DataLoader, Dataset, TensorDataset
-
-    if isinstance(data, TensorDataset):
-        data = data.tensors
-    if isinstance(data, DataLoader | Dataset):
-        raise TypeError(
-            f"{name} must be a tensor or a tuple of tensors of one length (inputs first); got a "
-            f"{type(data).__name__}. fit slices in-memory tensors itself: pass e.g. "
-            "loader.dataset.tensors for a TensorDataset, or torch.stack the examples."
-        )
-    if isinstance(data, Tensor | np.ndarray):
-        data = (data,)
-    if not isinstance(data, tuple | list) or not data:
-        raise TypeError(f"{name} must be a tensor or a tuple of tensors; got {type(data).__name__}")
-    parts = []
-    for t in data:
-        if isinstance(t, np.ndarray):
-            t = torch.from_numpy(t)
-        if not isinstance(t, Tensor):
-            raise TypeError(f"{name} must hold tensors or NumPy arrays; got {type(t).__name__}")
-        if t.dim() == 0:
-            raise ValueError(f"{name} needs a batch dimension; got a scalar tensor")
-        parts.append(t)
-    n = len(parts[0])
-    if any(len(t) != n for t in parts):
-        raise ValueError(
-            f"all tensors in {name} must have the same length; got {[len(t) for t in parts]}"
-        )
-    if n == 0:
-        raise ValueError(f"{name} is empty")
-    x = parts[0]
-    if x.dtype == torch.uint8:
-        raise TypeError(
-            f"the inputs of {name} are uint8 of shape {tuple(x.shape)} (raw pixels?); models take "
-            "float32 in [0, 1]: pass x.float() / 255"
-        )
-    for t in parts:
-        if t.is_floating_point() and not torch.isfinite(t).all():
-            bad = int((~torch.isfinite(t)).flatten(1).any(1).sum()) if t.dim() > 1 else None
-            raise ValueError(f"{name} contains NaN or infinite values ({bad} rows)")
-    return tuple(parts)
-
-
-def _unpack(parts: tuple[Tensor, ...]) -> Batch:
-    return parts[0] if len(parts) == 1 else parts
-
-
 @torch.no_grad()
 def evaluate_loss(model: nn.Module, data: Batch, batch_size: int = 1000) -> dict[str, float]:
     """Average every entry of ``model.loss`` over ``data`` in eval mode (no corruption, no dropout)."""
-    parts = _as_tuple(data)
+    parts = as_tensors(data)
     was_training = model.training
     model.eval()
     totals: dict[str, Tensor] = {}
     n = len(parts[0])
     for start in range(0, n, batch_size):
         chunk = tuple(t[start : start + batch_size] for t in parts)
-        out = model.loss(_unpack(chunk))
+        out = model.loss(unpack(chunk))
         for k, v in out.items():
             totals[k] = totals.get(k, 0.0) + v.detach() * len(chunk[0])
     model.train(was_training)
     return {k: float(v) / n for k, v in totals.items()}
 
 
-@contextmanager
-def flush_denormals() -> Iterator[None]:
-    """Treat subnormal floats (below ~1e-38) as zero while training on the CPU.
-
-    Small initial weights (the VAE paper's N(0, 0.01²)) and Adagrad's tiny squared gradients make
-    subnormal numbers, which x86 CPUs process tens of times more slowly than normal ones: flushing
-    them made a paper VAE's step 20-25 % faster with the same history (``benchmarks/``). The flag
-    is per thread and has no getter; it is switched off again afterwards (PyTorch's default).
-    """
-    supported = torch.set_flush_denormal(True)
-    try:
-        yield
-    finally:
-        if supported:
-            torch.set_flush_denormal(False)
-
-
+@flush_denormals()
 def fit(
     model: nn.Module,
     data: Batch,
@@ -274,113 +154,21 @@ def fit(
     - ``callback(epoch, history)`` runs after each epoch (and after its checkpoint is written);
       when it returns True, ``fit`` writes the checkpoint and returns the history so far (a
       deadline: calling ``fit`` again continues the run).
-    - Subnormal floats are flushed to zero while it runs (:func:`flush_denormals`).
+    - Subnormal floats are flushed to zero while it runs (:func:`aebook.devices.flush_denormals`).
     - ``cuda_graph=True`` (CUDA only) replays each full minibatch's step as one CUDA graph
       (:class:`aebook.graphs.GraphStep`): the same computation without the per-kernel launch
       cost that bounds small models on a GPU. It needs a constant step size and fp32.
     """
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config must be a TrainConfig; got {type(config).__name__}")
-    if not isinstance(checkpoint_every, int | float) or not checkpoint_every >= 0:
-        raise ValueError(f"checkpoint_every must be >= 0 seconds; got {checkpoint_every!r}")
-    device = _device(device)
-    _check_graph(cuda_graph, device, config)
-    parts = _as_tuple(data)
-    valid_parts = _as_tuple(valid, "valid") if valid is not None else None
-    if config.early_stopping and valid_parts is None:
-        raise ValueError("early_stopping needs valid data")
-    if checkpoint is not None and Path(checkpoint).is_dir():
-        raise ValueError(f"checkpoint must be a file path; {checkpoint} is a directory")
-    with flush_denormals():
-        return _fit(
-            model,
-            parts,
-            config,
-            valid_parts,
-            transform,
-            device,
-            checkpoint,
-            checkpoint_every,
-            progress,
-            callback,
-            cuda_graph,
-        )
+    device = default_device() if device is None else check_device(device)
+    check_graph(cuda_graph, device, config)
+    check_run(config, valid, checkpoint, checkpoint_every)
+    parts = as_tensors(data)
+    valid_parts = as_tensors(valid, "valid") if valid is not None else None
 
-
-def _check_graph(cuda_graph, device: torch.device, config: TrainConfig) -> None:
-    """Refuse, before any work, what a captured step cannot do."""
-    if not isinstance(cuda_graph, bool):
-        raise TypeError(f"cuda_graph must be True or False; got {cuda_graph!r}")
-    if not cuda_graph:
-        return
-    if device.type != "cuda":
-        raise ValueError(f"cuda_graph=True needs device 'cuda'; got {str(device)!r}")
-    if config.lr_schedule != "constant":  # the graph holds the step size it was captured with
-        raise ValueError(
-            f"cuda_graph=True needs lr_schedule 'constant'; got {config.lr_schedule!r}"
-        )
-    if config.precision != "fp32":
-        raise ValueError(f"cuda_graph=True needs precision 'fp32'; got {config.precision!r}")
-
-
-def _device(device) -> torch.device:
-    """``device`` as a torch.device, checked to exist here (the default: the GPU if any)."""
-    if device is None:
-        return default_device()
-    try:
-        device = torch.device(device)
-    except (RuntimeError, TypeError) as err:
-        raise ValueError(f"device must be 'cpu', 'cuda' or 'cuda:<n>'; got {device!r}") from err
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            f"device {str(device)!r} is not available: this torch has no CUDA or no GPU is "
-            "visible; use device='cpu' (or None for the best available)"
-        )
-    if device.type not in ("cpu", "cuda"):
-        raise ValueError(f"device must be 'cpu' or 'cuda'; got {str(device)!r}")
-    return device
-
-
-@torch.no_grad()
-def _dry_run(
-    model: nn.Module, parts: tuple[Tensor, ...], transform, config: TrainConfig, device
-) -> None:
-    """``model.loss`` on two examples in eval mode, with errors that say what to pass."""
-    batch = _unpack(tuple(t[:2].to(device) for t in parts))
-    was_training = model.training
-    model.eval()
-    try:
-        out = model.loss(transform(batch) if transform is not None else batch)
-    except (RuntimeError, ValueError, TypeError, IndexError) as err:
-        shapes = ", ".join(f"{tuple(t.shape)} {t.dtype}" for t in parts)
-        raise ValueError(
-            f"{type(model).__name__}.loss fails on the data given to fit ({shapes}): {err}. "
-            "Models take a batch of flattened examples, e.g. images of shape (n, 784) as float32 "
-            "in [0, 1]: pass x.flatten(1)."
-        ) from err
-    finally:
-        model.train(was_training)
-    if not isinstance(out, dict) or "loss" not in out:
-        raise TypeError(f"{type(model).__name__}.loss must return a dict with a 'loss' entry")
-    if config.monitor not in out:
-        raise ValueError(f"monitor must be one of {sorted(out)}; got {config.monitor!r}")
-
-
-def _fit(
-    model,
-    parts,
-    config,
-    valid_parts,
-    transform,
-    device,
-    checkpoint,
-    checkpoint_every,
-    progress,
-    callback,
-    cuda_graph,
-) -> History:
     model.to(device)
-    _dry_run(model, parts, transform, config, device)
+    dry_run(model, parts, transform, config, device)
     fingerprint = ckpt.fingerprint(model, config, parts, transform) if checkpoint else None
     parts = tuple(t.to(device) for t in parts)
     if valid_parts is not None:
@@ -389,60 +177,29 @@ def _fit(
 
     torch.manual_seed(config.seed)
     shuffle_rng = torch.Generator().manual_seed(config.seed)
-    optimizer = _make_optimizer(model, config)
-    steps_per_epoch = math.ceil(n / config.batch_size)
-    schedule = _make_schedule(optimizer, config, steps_per_epoch)
+    optimizer = make_optimizer(model, config)
+    schedule = make_schedule(optimizer, config, math.ceil(n / config.batch_size))
     history = History()
     best_state: dict[str, Tensor] | None = None
     best_value = math.inf
     start_epoch = 0
     checkpoint = Path(checkpoint) if checkpoint is not None else None
+    training = (fingerprint, model, optimizer, schedule, shuffle_rng, device)
 
     if checkpoint is not None and checkpoint.exists():
-        state = ckpt.load(checkpoint)
-        differ = ckpt.differences(state["fingerprint"], fingerprint)
-        if differ:
-            raise ValueError(
-                f"checkpoint {checkpoint} belongs to another run; it differs in: "
-                + "; ".join(differ[:8])
-                + ". Delete it to start afresh, or pass another checkpoint path."
-            )
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        if schedule is not None:
-            schedule.load_state_dict(state["schedule"])
-        shuffle_rng.set_state(state["shuffle_rng"])
-        torch.set_rng_state(state["torch_rng"])
-        if device.type == "cuda" and state.get("cuda_rng") is not None:
-            torch.cuda.set_rng_state(state["cuda_rng"], device)
+        state = ckpt.restore(checkpoint, *training)
         history = History.from_dict(state["history"])
         best_state, best_value = state["best_state"], state["best_value"]
-        start_epoch = history.epochs
-        if history.stopped_early:
-            start_epoch = config.epochs
+        start_epoch = config.epochs if history.stopped_early else history.epochs
 
-    show = progress_enabled() if progress is None else progress
-    if show:  # tqdm.auto picks the notebook widget when it can; it warns when ipywidgets is absent
-        from tqdm.auto import tqdm
-    else:
-        from tqdm import tqdm
-
-    bar = tqdm(
-        range(start_epoch, config.epochs),
-        initial=start_epoch,
-        total=config.epochs,
-        desc=type(model).__name__,
-        unit="epoch",
-        disable=not show,
-        leave=True,
-    )
+    bar = epoch_bar(type(model).__name__, start_epoch, config.epochs, progress)
     check_every = 1 if device.type == "cpu" else 25
     last_write = time.monotonic()
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.precision == "bf16")
     sums: dict[str, Tensor] = {}  # the epoch's running sums, updated in place (graph-safe)
 
     def train_step(idx: Tensor) -> None:
-        batch = _unpack(tuple(t[idx] for t in parts))
+        batch = unpack(tuple(t[idx] for t in parts))
         if transform is not None:
             batch = transform(batch)
         with autocast:
@@ -458,6 +215,9 @@ def _fit(
             if k not in sums:
                 sums[k] = torch.zeros_like(v.detach())
             sums[k].add_(v.detach() * len(idx))
+
+    def save() -> None:
+        ckpt.save(ckpt.run_state(*training, history.as_dict(), best_state, best_value), checkpoint)
 
     take_step = GraphStep(train_step, config.batch_size) if cuda_graph else train_step
     for epoch in bar:
@@ -476,7 +236,7 @@ def _fit(
         for k, v in sums.items():
             history.train.setdefault(k, []).append(float(v) / n)
         if valid_parts is not None:
-            scores = evaluate_loss(model, _unpack(valid_parts))
+            scores = evaluate_loss(model, unpack(valid_parts))
             if not math.isfinite(scores["loss"]):
                 _stop_non_finite(epoch, step, history, checkpoint, "validation ")
             for k, v in scores.items():
@@ -498,15 +258,14 @@ def _fit(
 
         due = time.monotonic() - last_write >= checkpoint_every
         finished = history.stopped_early or epoch == config.epochs - 1
-        state = (fingerprint, model, optimizer, schedule, shuffle_rng, device, history)
         written = checkpoint is not None and (due or finished)
         if written:
             last_write = time.monotonic()
-            ckpt.save(_state(*state, best_state, best_value), checkpoint)
+            save()
         stop = callback(epoch, history) if callback is not None else None
         if stop is True:  # e.g. a deadline: keep this epoch and return what was done
             if checkpoint is not None and not written:
-                ckpt.save(_state(*state, best_state, best_value), checkpoint)
+                save()
             break
         if history.stopped_early:
             break
@@ -514,54 +273,6 @@ def _fit(
     if best_state is not None:
         model.load_state_dict(best_state)
     return history
-
-
-def _state(
-    fingerprint, model, optimizer, schedule, shuffle_rng, device, history, best_state, best_value
-) -> dict:
-    """Everything a resumed run needs to continue exactly where this one is."""
-    return {
-        "fingerprint": fingerprint,
-        "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "schedule": schedule.state_dict() if schedule is not None else None,
-        "shuffle_rng": shuffle_rng.get_state(),
-        "torch_rng": torch.get_rng_state(),
-        "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
-        "history": history.as_dict(),
-        "best_state": best_state,
-        "best_value": best_value,
-    }
-
-
-def _make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
-    kwargs: dict[str, Any] = {"lr": config.lr, "weight_decay": config.weight_decay}
-    if config.optimizer == "sgd":
-        kwargs["momentum"] = config.momentum
-    params = [p for p in model.parameters() if p.requires_grad]
-    if not params:
-        raise ValueError("the model has no trainable parameters")
-    optimizer = OPTIMIZERS[config.optimizer]
-    if optimizer is BurdaAdam:
-        return optimizer(params, lr=config.lr, weight_decay=config.weight_decay)
-    # one fused kernel per step instead of a dozen elementwise passes (~20 % of a VAE step) —
-    # except Adagrad on CUDA, which torch has no fused kernel for (it fails at the first step)
-    fused = not (optimizer is torch.optim.Adagrad and params[0].device.type == "cuda")
-    try:
-        return optimizer(params, fused=fused, **kwargs)
-    except RuntimeError:  # a device without the fused kernel for this optimizer
-        return optimizer(params, **kwargs)
-
-
-def _make_schedule(optimizer, config: TrainConfig, steps_per_epoch: int):
-    if config.lr_schedule == "constant":
-        return None
-    if config.lr_schedule == "burda-stages":  # stepped once per minibatch, like the cosine
-        return torch.optim.lr_scheduler.LambdaLR(
-            optimizer, lambda step: burda_stage_lr(step // steps_per_epoch) / 1e-3
-        )
-    total = max(1, config.epochs * steps_per_epoch)
-    return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
 
 
 def _stop_non_finite(

@@ -5,7 +5,7 @@ from aebook.data.binarized_mnist import (
     BINARIZED_MNIST_MAT,
     BinarizedMNIST,
     load_binarized_mnist,
-    read_amat,
+    read_binarized_amat,
     read_binarized_mat,
 )
 from aebook.data.factors import (
@@ -28,11 +28,11 @@ from aebook.data.mnist import (
 )
 from aebook.data.movielens import (
     MOVIELENS_100K,
-    Ratings,
     load_movielens_100k,
     load_ratings,
     low_rank_ratings,
 )
+from aebook.data.ratings import Ratings
 from aebook.data.store import (
     CorruptDataError,
     DatasetSource,
@@ -53,7 +53,7 @@ __all__ = [
     "Images",
     "frey_faces",
     "load_binarized_mnist",
-    "read_amat",
+    "read_binarized_amat",
     "read_binarized_mat",
     "read_frey_mat",
     "FASHION_MNIST",

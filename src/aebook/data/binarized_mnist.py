@@ -83,7 +83,7 @@ class BinarizedMNIST:
     provenance: dict = field(default_factory=built_by_caller, compare=False)
 
 
-def read_amat(path: Path | str) -> np.ndarray:
+def read_binarized_amat(path: Path | str) -> np.ndarray:
     """Parse a binarized-MNIST text file into uint8 ``(n, 784)``, checking every character."""
     path = Path(path)
     raw = np.frombuffer(path.read_bytes(), dtype=np.uint8)
@@ -130,7 +130,7 @@ def load_binarized_mnist(
         source, reader = mat_source, read_binarized_mat
         paths = fetch(source, root=root, download=False)
     else:
-        source, reader = text_source, read_amat
+        source, reader = text_source, read_binarized_amat
         paths = fetch(source, root=root, download=download)
     arrays = {}
     for split, n in expected.items():

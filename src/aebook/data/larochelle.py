@@ -134,7 +134,7 @@ GENERATED_DIFFERENCES = {
 # --------------------------------------------------------------------------- reading .amat files
 
 
-def read_amat(path: Path | str, n_classes: int | None = None) -> tuple[Tensor, Tensor]:
+def read_labelled_amat(path: Path | str, n_classes: int | None = None) -> tuple[Tensor, Tensor]:
     """Parse one ``.amat`` file: one example per row, 784 pixel values in [0, 1], then the label.
 
     Raises :class:`~aebook.data.store.CorruptDataError` when a row has the wrong length, a value
@@ -189,8 +189,8 @@ def _official(task: str, sizes: SplitSizes, folder: Path) -> Splits | None:
             f"published data, or move {have.name} away (or pass official=False) to generate "
             f"the task."
         )
-    x, y = read_amat(paths[0], N_CLASSES[task])
-    x_test, y_test = read_amat(paths[1], N_CLASSES[task])
+    x, y = read_labelled_amat(paths[0], N_CLASSES[task])
+    x_test, y_test = read_labelled_amat(paths[1], N_CLASSES[task])
     n_valid = PAPER_SIZES[task].n_valid
     if len(x) <= n_valid:
         raise CorruptDataError(f"{paths[0]} holds {len(x)} rows; expected more than {n_valid}")

@@ -26,20 +26,18 @@ import hashlib
 import os
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
-from torch import Tensor
 
 from aebook.checks import check_choice, check_count, check_number
+from aebook.data.ratings import Ratings
 from aebook.data.store import (
     CorruptDataError,
     DatasetSource,
     DataUnavailableError,
     RemoteFile,
-    built_by_caller,
     data_dir,
     fetch,
     file_provenance,
@@ -85,96 +83,14 @@ MOVIELENS_100K_ARCHIVE = DatasetSource(
 )
 
 
-@dataclass(frozen=True)
-class Ratings:
-    """Observed ratings as triples: ``users``, ``items`` (int64, from 0) and ``values`` (float32).
-
-    ``n_users`` and ``n_items`` give the size of the full matrix; ``source`` says where the ratings
-    come from (shown to the reader); ``item_names`` holds one name per item; ``provenance`` is the
-    same for records of results (files and SHA-256, or the recipe and seed of generated ratings,
-    with ``"substitute_for"`` when they stand in for a real dataset).
-    """
-
-    users: Tensor
-    items: Tensor
-    values: Tensor
-    n_users: int
-    n_items: int
-    source: str
-    item_names: tuple[str, ...] = ()
-    provenance: dict = field(default_factory=built_by_caller, compare=False)
-
-    def __post_init__(self):
-        n = len(self.values)
-        if len(self.users) != n or len(self.items) != n:
-            raise ValueError(
-                f"users, items and values must have one entry per rating; got "
-                f"{len(self.users)}, {len(self.items)}, {n}"
-            )
-        if n and not (
-            0 <= int(self.users.min()) <= int(self.users.max()) < self.n_users
-            and 0 <= int(self.items.min()) <= int(self.items.max()) < self.n_items
-        ):
-            raise ValueError(
-                f"user and item indices must lie in 0..n_users - 1 = {self.n_users - 1} and "
-                f"0..n_items - 1 = {self.n_items - 1}"
-            )
-        if n and not bool(torch.isfinite(self.values).all()):
-            raise ValueError("values must be finite ratings; they hold NaN or inf")
-
-    @property
-    def is_substitute(self) -> bool:
-        """Whether these ratings stand in for a real dataset (say so next to every result)."""
-        return "substitute_for" in self.provenance
-
-    def __len__(self) -> int:
-        return len(self.values)
-
-    @property
-    def density(self) -> float:
-        """Fraction of the user x item matrix that is observed."""
-        return len(self) / (self.n_users * self.n_items)
-
-    def subset(self, index: Tensor) -> Ratings:
-        """The ratings at ``index`` (same matrix size, same source)."""
-        return Ratings(
-            self.users[index],
-            self.items[index],
-            self.values[index],
-            self.n_users,
-            self.n_items,
-            self.source,
-            self.item_names,
-            self.provenance,
-        )
-
-    def split(self, fraction: float, seed: int = 0) -> tuple[Ratings, Ratings]:
-        """A random split into ``(1 - fraction, fraction)`` of the ratings, seeded."""
-        check_number("fraction", fraction, low=0, high=1, low_open=True, high_open=True)
-        check_count("seed", seed, minimum=0)
-        order = torch.randperm(len(self), generator=torch.Generator().manual_seed(seed))
-        cut = len(self) - round(fraction * len(self))
-        return self.subset(order[:cut]), self.subset(order[cut:])
-
-    def item_matrix(self) -> tuple[Tensor, Tensor]:
-        """Dense ``(n_items, n_users)`` ratings (0 where unobserved) and the boolean mask of observed.
-
-        Row ``i`` is item i's partially observed vector of ratings, the input of I-AutoRec.
-        """
-        matrix = torch.zeros(self.n_items, self.n_users)
-        mask = torch.zeros(self.n_items, self.n_users, dtype=torch.bool)
-        matrix[self.items, self.users] = self.values
-        mask[self.items, self.users] = True
-        return matrix, mask
-
-
 def _read_table(path: Path, sep: str) -> list[list[str]]:
     text = path.read_bytes().decode("latin-1")  # u.item holds a few Latin-1 titles
     return [line.split(sep) for line in text.splitlines() if line.strip()]
 
 
 def read_movielens_100k(paths: dict[str, Path], source: DatasetSource = MOVIELENS_100K) -> Ratings:
-    """Parse verified copies of ``u.data``, ``u.item`` and ``u.user`` into :class:`Ratings`."""
+    """Parse verified copies of ``u.data``, ``u.item`` and ``u.user`` into
+    :class:`~aebook.data.ratings.Ratings`."""
     try:
         raw = np.loadtxt(paths["u.data"], dtype=np.int64, delimiter="\t", ndmin=2)
     except ValueError as exc:
@@ -260,7 +176,8 @@ def load_movielens_100k(
     source: DatasetSource = MOVIELENS_100K,
     archive: DatasetSource = MOVIELENS_100K_ARCHIVE,
 ) -> Ratings:
-    """MovieLens 100K as :class:`Ratings` (943 users, 1,682 items, 100,000 ratings)."""
+    """MovieLens 100K as :class:`~aebook.data.ratings.Ratings` (943 users, 1,682 items, 100,000
+    ratings)."""
     return read_movielens_100k(
         fetch_movielens_100k(root=root, download=download, source=source, archive=archive), source
     )

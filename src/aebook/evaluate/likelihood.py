@@ -73,18 +73,9 @@ def log_marginal_likelihood(
     return torch.cat(out)
 
 
-def average_log_likelihood(
-    model,
-    x: Tensor,
-    k: int = 5000,
-    *,
-    batch_size: int = 100,
-    chunk: int = 500,
-    generator: torch.Generator | None = None,
-) -> LogLikelihood:
-    """The mean of :func:`log_marginal_likelihood` over ``x``, with its standard error."""
-    values = log_marginal_likelihood(
-        model, x, k, batch_size=batch_size, chunk=chunk, generator=generator
-    ).double()
+def average_log_likelihood(model, x: Tensor, k: int = 5000, **options) -> LogLikelihood:
+    """The mean of :func:`log_marginal_likelihood` over ``x``, with its standard error; ``options``
+    are that function's keywords (``batch_size``, ``chunk``, ``generator``)."""
+    values = log_marginal_likelihood(model, x, k, **options).double()
     sem = float(values.std() / math.sqrt(len(values))) if len(values) > 1 else math.nan
     return LogLikelihood(float(values.mean()), sem, k, len(values))

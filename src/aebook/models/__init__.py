@@ -14,6 +14,7 @@ from aebook.models.autorec import BiasedMF, IAutoRec
 from aebook.models.dae import DenoisingAutoencoder, StackedDenoisingAutoencoder
 from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
 from aebook.models.m2 import M2, SupervisedClassifier
+from aebook.models.recipes import MODERN, PAPER_FREY, PAPER_MNIST, VAERecipe
 from aebook.models.regularized import (
     SPARSITY_PENALTIES,
     ContractiveAutoencoder,
@@ -25,18 +26,13 @@ from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
 from aebook.models.supervised import SupervisedAutoencoder
 from aebook.models.vae import (
     LIKELIHOODS,
-    MODERN,
-    PAPER_FREY,
-    PAPER_MNIST,
-    PAPER_STEP_SIZES,
     VAE,
     BernoulliDecoder,
     GaussianDecoder,
     GaussianEncoder,
     LinearGaussianVAE,
-    VAERecipe,
 )
-from aebook.models.wae import WAE, GaussianPrior
+from aebook.models.wae import WAE, GaussianPriorAutoencoder
 
 __all__ = [
     "ACTIVATIONS",
@@ -62,7 +58,7 @@ __all__ = [
     "AdversarialAutoencoder",
     "ContractiveAutoencoder",
     "MLPDenoisingAutoencoder",
-    "GaussianPrior",
+    "GaussianPriorAutoencoder",
     "RegularizedAutoencoder",
     "SparseAutoencoder",
     "WAE",
@@ -74,6 +70,5 @@ __all__ = [
     "MODERN",
     "PAPER_FREY",
     "PAPER_MNIST",
-    "PAPER_STEP_SIZES",
     "VAERecipe",
 ]

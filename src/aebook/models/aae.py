@@ -25,19 +25,23 @@ in ``tests/test_survey_models.py``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 from torch.func import functional_call
 
-from aebook.models.autoencoders import MLPAutoencoder, check_input, first_input, mlp
+from aebook.checks import check_number
+from aebook.models.autoencoders import check_input, first_input, mlp
 from aebook.models.regularized import reconstruction_terms
-from aebook.models.wae import GaussianPrior
+from aebook.models.wae import GaussianPriorAutoencoder
 
 
-class AdversarialAutoencoder(GaussianPrior, MLPAutoencoder):
-    """AAE with a deterministic encoder ``input_size → hidden_sizes → latent_size``, the mirror
-    decoder, and a discriminator ``latent_size → discriminator_sizes → 1`` (a logit).
+class AdversarialAutoencoder(GaussianPriorAutoencoder):
+    """AAE: :class:`aebook.models.wae.GaussianPriorAutoencoder`'s autoencoder and a discriminator
+    ``latent_size → discriminator_sizes → 1`` (a logit), both with ``activation``; ``options`` are
+    the other keywords of the autoencoder (``reconstruction``).
 
     ``adversarial_weight`` scales the generator term in the encoder's objective.
     """
@@ -46,21 +50,15 @@ class AdversarialAutoencoder(GaussianPrior, MLPAutoencoder):
         self,
         input_size: int,
         latent_size: int,
-        hidden_sizes: tuple[int, ...] = (400,),
+        hidden_sizes: Sequence[int] = (400,),
         *,
         discriminator_sizes: tuple[int, ...] = (256, 256),
-        activation: str = "relu",
-        reconstruction: str = "cross_entropy",
         adversarial_weight: float = 1.0,
+        activation: str = "relu",
+        **options,
     ):
-        super().__init__(
-            (input_size, *hidden_sizes, latent_size),
-            activation=activation,
-            reconstruction=reconstruction,
-        )
-        if adversarial_weight < 0:
-            raise ValueError(f"adversarial_weight must be >= 0; got {adversarial_weight}")
-        self.latent_size = latent_size
+        super().__init__(input_size, latent_size, hidden_sizes, activation=activation, **options)
+        check_number("adversarial_weight", adversarial_weight, low=0)
         self.adversarial_weight = adversarial_weight
         self.discriminator = mlp([latent_size, *discriminator_sizes, 1], activation)
 

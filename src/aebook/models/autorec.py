@@ -27,6 +27,7 @@ import math
 import torch
 from torch import Tensor, nn
 
+from aebook.checks import check_count, check_number
 from aebook.models.autoencoders import ACTIVATIONS
 
 OUTPUT_ACTIVATIONS = ("identity", *ACTIVATIONS)
@@ -74,12 +75,9 @@ class IAutoRec(nn.Module):
         output_activation: str = "identity",
     ):
         super().__init__()
-        if hidden < 1:
-            raise ValueError(f"hidden must be >= 1; got {hidden}")
-        if l2 < 0:
-            raise ValueError(f"l2 must be >= 0; got {l2}")
-        if n_items < 1 or n_users < 1:
-            raise ValueError(f"n_users and n_items must be >= 1; got {n_users}, {n_items}")
+        for name, count in (("n_users", n_users), ("n_items", n_items), ("hidden", hidden)):
+            check_count(name, count)
+        check_number("l2", l2, low=0)
         self.n_users, self.n_items, self.l2 = n_users, n_items, l2
         self.encoder = nn.Linear(n_users, hidden)  # V, μ
         self.decoder = nn.Linear(hidden, n_users)  # W, b

@@ -21,9 +21,10 @@ from torch import Tensor, nn
 
 from aebook.checks import check_count, check_sizes
 from aebook.corruption import Corruption
+from aebook.devices import default_device
 from aebook.models.autoencoders import SigmoidAutoencoder, check_input, first_input
 from aebook.objectives import reconstruction_loss
-from aebook.train import History, TrainConfig, default_device, fit
+from aebook.train import History, TrainConfig, fit
 
 #: The default corruption: masking noise destroying 25 % of the inputs.
 DEFAULT_CORRUPTION = Corruption("masking", 0.25)

@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from aebook.checks import check_choice, check_count, check_number
 from aebook.models.autoencoders import mlp
 from aebook.objectives import RECONSTRUCTION_LOSSES, reconstruction_loss
 
@@ -40,14 +41,9 @@ class SupervisedAutoencoder(nn.Module):
         reconstruction: str = "cross_entropy",
     ):
         super().__init__()
-        if lam < 0:
-            raise ValueError(f"lam must be >= 0; got {lam}")
-        if n_classes < 2:
-            raise ValueError(f"n_classes must be >= 2; got {n_classes}")
-        if reconstruction not in RECONSTRUCTION_LOSSES:
-            raise ValueError(
-                f"reconstruction must be one of {RECONSTRUCTION_LOSSES}; got {reconstruction!r}"
-            )
+        check_number("lam", lam, low=0)
+        check_count("n_classes", n_classes, minimum=2)
+        check_choice("reconstruction", reconstruction, RECONSTRUCTION_LOSSES)
         self.lam = lam
         self.reconstruction = reconstruction
         self.encoder = mlp(sizes, activation)

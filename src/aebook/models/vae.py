@@ -4,8 +4,7 @@ The decoder is Bernoulli (binary or grey-level images, as for MNIST) or Gaussian
 squashed into (0, 1) by a sigmoid (as the paper's appendix C does for Frey Face). ``beta`` weights
 the KL term: ``beta=1`` is the VAE's evidence lower bound, other values give the β-VAE.
 
-:class:`VAERecipe` holds a whole training setup (architecture, initialisation, optimiser), with
-the paper's settings (:data:`PAPER_MNIST`, :data:`PAPER_FREY`) and a modern one (:data:`MODERN`).
+:class:`aebook.models.recipes.VAERecipe` holds a whole training setup around these models.
 :class:`LinearGaussianVAE` is a model whose marginal likelihood and posterior are known in closed
 form, to test estimators against.
 """
@@ -13,7 +12,6 @@ form, to test estimators against.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import torch
 from torch import Tensor, nn
@@ -24,7 +22,6 @@ from aebook.models.autoencoders import ACTIVATIONS, check_input, first_input, ml
 from aebook.objectives import bernoulli_nll, gaussian_nll
 from aebook.objectives.elbo import estimate_elbo, log_importance_weights
 from aebook.objectives.kl import kl_normal_standard
-from aebook.train import TrainConfig
 
 #: The decoders' likelihoods: Bernoulli (binary pixels) and Gaussian (grey levels).
 LIKELIHOODS = ("bernoulli", "gaussian")
@@ -209,62 +206,6 @@ class VAE(nn.Module):
         device = next(self.parameters()).device
         z = torch.randn(n, self.latent_size, generator=generator, device=device)
         return self.decode(z)
-
-
-@dataclass(frozen=True)
-class VAERecipe:
-    """A whole VAE setup: architecture, initialisation and optimiser, as one printable record.
-
-    ``prior_weight_decay`` is the weight decay of a N(0, I) prior on the parameters: the MAP
-    objective adds log p(θ) = −‖θ‖²/2 once per pass over N examples, which, for a loss averaged
-    over examples, is a weight decay of 1/N (see :meth:`train_config`).
-    """
-
-    hidden_sizes: tuple[int, ...]
-    activation: str
-    optimizer: str
-    lr: float
-    init_std: float | None = None  #: std of the N(0, std²) initialisation; None: PyTorch's default
-    prior_weight_decay: bool = False  #: weight decay 1/N from a N(0, I) prior on the parameters
-    batch_size: int = 100  #: M, examples per minibatch
-    samples: int = 1  #: L, samples of z per example (the training loss uses L = 1)
-
-    def build(self, input_size: int, latent_size: int, likelihood: str = "bernoulli") -> VAE:
-        """A fresh :class:`VAE` with this recipe's architecture and initialisation."""
-        return VAE(
-            input_size,
-            latent_size,
-            self.hidden_sizes,
-            activation=self.activation,
-            likelihood=likelihood,
-            init_std=self.init_std,
-        )
-
-    def train_config(self, epochs: int, n_train: int, *, seed: int = 0, **overrides) -> TrainConfig:
-        """The :class:`~aebook.train.TrainConfig` for ``epochs`` passes over ``n_train`` examples."""
-        if n_train < 1:
-            raise ValueError(f"n_train must be >= 1, got {n_train}")
-        settings = dict(
-            epochs=epochs,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            optimizer=self.optimizer,
-            weight_decay=1.0 / n_train if self.prior_weight_decay else 0.0,
-            seed=seed,
-        )
-        settings.update(overrides)
-        return TrainConfig(**settings)
-
-
-#: Kingma & Welling's MNIST setup: 500 tanh units each side, N(0, 0.01²) initialisation, the
-#: N(0, I) parameter prior as weight decay, Adagrad (step chosen from {0.01, 0.02, 0.1}), M = 100.
-PAPER_MNIST = VAERecipe((500,), "tanh", "adagrad", 0.02, init_std=0.01, prior_weight_decay=True)
-#: The same for Frey Face, with 200 hidden units (fewer, against overfitting a small dataset).
-PAPER_FREY = VAERecipe((200,), "tanh", "adagrad", 0.02, init_std=0.01, prior_weight_decay=True)
-#: A modern setup: ReLU, PyTorch's default initialisation, Adam, no weight decay.
-MODERN = VAERecipe((500,), "relu", "adam", 1e-3)
-#: The step sizes the paper chose Adagrad's global step from.
-PAPER_STEP_SIZES = (0.01, 0.02, 0.1)
 
 
 class _LinearGaussianDecoder(nn.Module):

@@ -16,17 +16,33 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
+from aebook.checks import check_number
 from aebook.models.autoencoders import MLPAutoencoder, check_input, first_input
 from aebook.models.regularized import reconstruction_terms
 from aebook.objectives.penalties import IMQ_SCALES, mmd_imq
 
 
-class GaussianPrior:
-    """For autoencoders with a deterministic code of size ``latent_size`` and the prior N(0, I):
-    prior samples, and new data by decoding them (mixed into :class:`WAE` and the AAE)."""
+class GaussianPriorAutoencoder(MLPAutoencoder):
+    """A deterministic autoencoder, encoder ``input_size → hidden_sizes → latent_size`` (a linear
+    code) and the mirror decoder, with the prior N(0, I) on its code: prior samples, and new data
+    by decoding them. The base of :class:`WAE` and the AAE
+    (:class:`aebook.models.aae.AdversarialAutoencoder`), whose ``options`` are its keywords."""
 
-    latent_size: int
-    reconstruction: str
+    def __init__(
+        self,
+        input_size: int,
+        latent_size: int,
+        hidden_sizes: Sequence[int] = (400,),
+        *,
+        activation: str = "relu",
+        reconstruction: str = "cross_entropy",
+    ):
+        super().__init__(
+            (input_size, *hidden_sizes, latent_size),
+            activation=activation,
+            reconstruction=reconstruction,
+        )
+        self.latent_size = latent_size
 
     def prior_sample(self, n: int, generator: torch.Generator | None = None) -> Tensor:
         """``n`` codes from the prior N(0, I), on the model's device."""
@@ -40,30 +56,23 @@ class GaussianPrior:
         return torch.sigmoid(out) if self.reconstruction == "cross_entropy" else out
 
 
-class WAE(GaussianPrior, MLPAutoencoder):
-    """WAE-MMD: encoder ``input_size → hidden_sizes → latent_size`` (a linear code), the mirror
-    decoder, and ``mmd_weight`` λ on the IMQ-kernel MMD between codes and N(0, I) samples.
+class WAE(GaussianPriorAutoencoder):
+    """WAE-MMD: :class:`GaussianPriorAutoencoder`'s autoencoder with ``mmd_weight`` λ on the IMQ-kernel MMD
+    between codes and N(0, I) samples; ``options`` are ``activation`` and ``reconstruction``.
     """
 
     def __init__(
         self,
         input_size: int,
         latent_size: int,
-        hidden_sizes: tuple[int, ...] = (400,),
+        hidden_sizes: Sequence[int] = (400,),
         *,
-        activation: str = "relu",
-        reconstruction: str = "cross_entropy",
         mmd_weight: float = 10.0,
         kernel_scales: Sequence[float] = IMQ_SCALES,
+        **options,
     ):
-        super().__init__(
-            (input_size, *hidden_sizes, latent_size),
-            activation=activation,
-            reconstruction=reconstruction,
-        )
-        if mmd_weight < 0:
-            raise ValueError(f"mmd_weight must be >= 0; got {mmd_weight}")
-        self.latent_size = latent_size
+        super().__init__(input_size, latent_size, hidden_sizes, **options)
+        check_number("mmd_weight", mmd_weight, low=0)
         self.mmd_weight = mmd_weight
         self.kernel_scales = tuple(kernel_scales)
 

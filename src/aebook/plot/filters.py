@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
+
+from aebook.plot.style import as_array
 
 
 def filter_panels(
@@ -28,7 +29,7 @@ def filter_panels(
         raise ValueError("filters is empty")
     arrays = {}
     for label, f in filters.items():
-        arr = f.detach().cpu().numpy() if isinstance(f, torch.Tensor) else np.asarray(f)
+        arr = as_array(f)
         if arr.ndim != 2 or arr.shape[1] != image_shape[0] * image_shape[1]:
             raise ValueError(
                 f"filters[{label!r}] must be (n, {image_shape[0] * image_shape[1]}); "

@@ -6,11 +6,12 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
+
+from aebook.plot.style import as_array
 
 
 def _as_images(images, image_shape) -> np.ndarray:
-    arr = images.detach().cpu().numpy() if isinstance(images, torch.Tensor) else np.asarray(images)
+    arr = as_array(images)
     if arr.ndim == 2:
         if image_shape is None:
             side = math.isqrt(arr.shape[1])

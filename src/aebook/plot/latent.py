@@ -1,4 +1,5 @@
-"""Figures of a VAE's latent space and of its training: decoded manifolds, codes, lower bounds."""
+"""Figures of a latent space: decoded manifolds, codes coloured by label, codes against the
+standard normal prior (VAE, WAE, AAE), and a VAE's lower bound against training examples."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from collections.abc import Callable, Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.patches import Ellipse
 from matplotlib.ticker import NullFormatter
 from scipy.stats import norm
 
 from aebook.plot.scatter import scatter_2d
-from aebook.plot.style import axes
+from aebook.plot.style import as_array, axes
 
 
 def manifold_codes(n: int = 20, margin: float = 0.05) -> torch.Tensor:
@@ -122,40 +124,55 @@ def lower_bound_curves(
     return fig
 
 
-def estimate_histograms(
-    samples: Mapping[str, object],
+def codes_against_prior(
+    panels: Mapping[str, object],
     *,
-    xlabel: str,
+    labels=None,
+    stds: Mapping[str, object] | None = None,
+    n_ellipses: int = 40,
+    limit: float = 4.0,
     title: str | None = None,
-    bins: int = 80,
-    coverage: float = 0.99,
-    ax=None,
+    size: float = 3,
 ):
-    """Overlaid histograms (as densities) of several estimators' samples of one quantity, on
-    shared bins spanning the central ``coverage`` of all samples together (samples outside are
-    left out of the bars, not of the standard deviations in the legend)."""
-    arrays = {
-        k: np.asarray(torch.as_tensor(v).detach().cpu(), dtype=float) for k, v in samples.items()
-    }
-    pooled = np.concatenate(list(arrays.values()))
-    tail = (1 - coverage) / 2
-    lo, hi = np.quantile(pooled, [tail, 1 - tail])
-    edges = np.linspace(lo, hi, bins + 1)
-    fig, ax = axes(ax, figsize=(5.2, 3.4))
-    for i, (label, a) in enumerate(arrays.items()):
-        ax.hist(
-            a,
-            bins=edges,
-            density=True,
-            histtype="stepfilled",
-            alpha=0.45,
-            color=f"C{i % 8}",
-            label=f"{label} (sd {a.std():.3g})",
-        )
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("density")
-    ax.set_yscale("log")
+    """One panel per entry of ``panels`` (name → codes ``(n, 2)``), coloured by ``labels`` (an
+    integer class per point), over the circles where the N(0, I) prior's density falls to
+    1, 2 and 3 standard deviations.
+
+    ``stds`` (name → posterior standard deviations ``(n, 2)``) adds the 1-σ ellipses of the first
+    ``n_ellipses`` posteriors of that panel (a VAE's q(z|x)).
+    """
+    names = list(panels)
+    if not names:
+        raise ValueError("panels is empty")
+    fig, axs = plt.subplots(1, len(names), figsize=(3.4 * len(names), 3.6), squeeze=False)
+    lab = as_array(labels) if labels is not None else None
+    cmap = plt.get_cmap("tab10")
+    for ax, name in zip(axs[0], names, strict=True):
+        pts = as_array(panels[name])
+        if pts.ndim != 2 or pts.shape[1] != 2:
+            raise ValueError(f"codes of {name!r} must have shape (n, 2); got {pts.shape}")
+        colors = cmap(lab % 10) if lab is not None else "C0"
+        ax.scatter(pts[:, 0], pts[:, 1], s=size, c=colors, alpha=0.6, linewidths=0)
+        for r in (1, 2, 3):
+            ax.add_patch(plt.Circle((0, 0), r, fill=False, ls="--", lw=1.0, color="0.2"))
+        if stds is not None and name in stds:
+            sd = as_array(stds[name])
+            for (cx, cy), (sx, sy) in zip(pts[:n_ellipses], sd[:n_ellipses], strict=True):
+                ax.add_patch(
+                    Ellipse((cx, cy), 2 * sx, 2 * sy, fill=False, lw=0.8, color="0.3", alpha=0.8)
+                )
+        ax.set_xlim(-limit, limit)
+        ax.set_ylim(-limit, limit)
+        ax.set_aspect("equal")
+        ax.set_title(name)
+        ax.set_xlabel("$z_1$")
+        ax.set_ylabel("$z_2$")
+    if lab is not None:
+        handles = [
+            plt.Line2D([], [], ls="", marker="o", color=cmap(k % 10), label=str(k))
+            for k in np.unique(lab)
+        ]
+        fig.legend(handles=handles, title="label", loc="outside right center", fontsize=8)
     if title:
-        ax.set_title(title)
-    ax.legend(fontsize=8)
+        fig.suptitle(title)
     return fig

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
+import torch
 
 #: Colour cycle (Okabe-Ito, readable for colour-blind readers and in dark mode).
 COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -36,3 +38,8 @@ def axes(ax=None, *, figsize=(5.0, 3.5)):
         return ax.figure, ax
     fig, ax = plt.subplots(figsize=figsize)
     return fig, ax
+
+
+def as_array(values) -> np.ndarray:
+    """``values`` (a tensor on any device, an array or a sequence) as a NumPy array."""
+    return values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else np.asarray(values)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import torch
 
+from aebook.devices import hardware
 from aebook.profiles import PROFILES, ChapterSettings
 from aebook.results.claims import UNCLASSIFIED, Claim
 
@@ -47,18 +48,18 @@ def results_dir() -> Path | None:
 
 
 def provenance() -> dict[str, str]:
-    """Commit, hardware, software and date, to store next to every recorded number."""
+    """Commit, hardware (:func:`aebook.devices.hardware`), software and date, to store next to
+    every recorded number."""
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=10
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = os.environ.get("AEBOOK_COMMIT", "unknown")
-    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
     return {
         "commit": commit,
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "hardware": f"{platform.machine()}, {os.cpu_count()} CPU cores, GPU: {gpu}",
+        "hardware": hardware(),
         "python": platform.python_version(),
         "torch": torch.__version__,
         "command": os.environ.get("AEBOOK_COMMAND", ""),

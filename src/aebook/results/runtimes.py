@@ -121,10 +121,11 @@ class ThroughputTable:
             for r in p["rows"]
         ]
         pythae = "" if p["pythae"] else " Pythae was not installed, so its trainer is not compared."
+        machine = p["provenance"]
         note = (
             f"{p['n']:,} MNIST images, median of {p['repeats']} alternating repeats, "
-            f"{p['hardware']}, torch {p['torch']}. `limit`: only the step's matrix products, on "
-            f"tensors that stay in cache.{pythae}"
+            f"{machine['hardware']}, torch {machine['torch']}. `limit`: only the step's matrix "
+            f"products, on tensors that stay in cache.{pythae}"
         )
         header = [
             "threads", "model", "pipeline", "epoch (s)", "time ÷ fit's", "GFLOP/s",

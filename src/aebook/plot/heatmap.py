@@ -1,14 +1,13 @@
-"""Figures that compare models: a matrix of values with labelled rows and columns, and labelled
-points in a plane of two measurements (a trade-off)."""
+"""A matrix of values as coloured cells with labelled rows and columns (an information matrix,
+a contingency table of clusters against classes)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-import torch
 
-from aebook.plot.style import axes
+from aebook.plot.style import as_array, axes
 
 
 def heatmap(
@@ -29,7 +28,7 @@ def heatmap(
 ):
     """``matrix`` ``(rows, cols)`` as coloured cells (an information matrix, a contingency table of
     clusters against classes), each written out with ``fmt`` when ``annotate``."""
-    m = matrix.detach().cpu().numpy() if isinstance(matrix, torch.Tensor) else np.asarray(matrix)
+    m = as_array(matrix)
     if m.shape != (len(row_labels), len(col_labels)):
         raise ValueError(
             f"matrix has shape {m.shape} but there are {len(row_labels)} row labels and "
@@ -53,31 +52,6 @@ def heatmap(
                 color="black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white",
             )
     fig.colorbar(im, ax=ax, label=colorbar_label)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    return fig
-
-
-def labelled_points(
-    x: Sequence[float],
-    y: Sequence[float],
-    labels: Sequence[str],
-    *,
-    xlabel: str,
-    ylabel: str,
-    title: str | None = None,
-    connect: bool = True,
-    ax=None,
-):
-    """Points ``(x_i, y_i)`` each with its text label, joined in order when ``connect``."""
-    if not len(x) == len(y) == len(labels):
-        raise ValueError(f"x, y and labels differ in length: {len(x)}, {len(y)}, {len(labels)}")
-    fig, ax = axes(ax)
-    ax.plot(x, y, "o-" if connect else "o")
-    for xi, yi, text in zip(x, y, labels, strict=True):
-        ax.annotate(text, (xi, yi), textcoords="offset points", xytext=(5, 5), fontsize=9)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
