@@ -7,11 +7,14 @@ import torch
 
 from aebook.evaluate.codes import (
     active_units,
+    encode,
     encode_all,
     hoyer_sparsity,
     kl_decomposition,
     relative_contraction,
 )
+from aebook.models import train_autoencoder
+from aebook.train import TrainConfig
 
 
 def test_hoyer_sparsity_is_one_for_one_hot_and_zero_for_flat_codes():
@@ -77,3 +80,12 @@ def test_mutual_information_is_zero_for_one_shared_posterior_and_log_n_for_separ
     assert separate.mutual_information == pytest.approx(math.log(n), abs=1e-3)
     with pytest.raises(ValueError, match="mean and log_var"):
         kl_decomposition(torch.zeros(3, 2), torch.zeros(3, 3))
+
+
+def test_train_autoencoder_and_encode():
+    x = torch.rand(64, 12)
+    model, history = train_autoencoder((12, 8, 3), x, TrainConfig(epochs=2, batch_size=16))
+    assert not model.training and history.epochs == 2
+    codes = encode(model, x, batch_size=10)
+    assert codes.shape == (64, 3)
+    assert torch.allclose(codes, model.encode(x), atol=1e-6)

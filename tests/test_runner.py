@@ -151,14 +151,11 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
 
 
 def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
-    from aebook.experiments import denoising
     from aebook.experiments import stacked_denoising_autoencoders as sda
 
-    cfg = denoising.SETTINGS["smoke"]
+    cfg = sda.SETTINGS["smoke"]
     jobs = sda.paper_jobs("smoke")
-    n_candidates = sum(
-        len(denoising.candidates(cfg, t, m)) for t in cfg.tasks for m in ("saa", "sda")
-    )
+    n_candidates = sum(len(sda.candidates(cfg, t, m)) for t in cfg.tasks for m in ("saa", "sda"))
     assert len(jobs) * len(cfg.finetune_lrs) == n_candidates  # one pretraining per job
     paper = sda.paper_jobs()
     assert paper[0].key.startswith("stacked_denoising_autoencoders/basic-saa")

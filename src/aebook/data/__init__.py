@@ -22,6 +22,7 @@ from aebook.data.mnist import (
     MNIST,
     LabelledImages,
     Splits,
+    balanced_subset,
     binarize,
     load_mnist,
     read_idx,
@@ -41,10 +42,11 @@ from aebook.data.store import (
     data_dir,
     fetch,
 )
-from aebook.data.toy2d import GaussianMixture, Ring, two_gaussians
+from aebook.data.toy2d import GaussianMixture, Ring, circle_data, swiss_roll, two_gaussians
 from aebook.data.transforms import rotate
 
 __all__ = [
+    "balanced_subset",
     "BINARIZED_MNIST",
     "BINARIZED_MNIST_MAT",
     "BinarizedMNIST",
@@ -58,6 +60,8 @@ __all__ = [
     "read_frey_mat",
     "FASHION_MNIST",
     "GaussianMixture",
+    "circle_data",
+    "swiss_roll",
     "Ring",
     "two_gaussians",
     "MNIST",

@@ -30,8 +30,20 @@ from aebook.evaluate.reconstruction import (
     principal_angles,
     reconstruction_error,
 )
+from aebook.evaluate.statistics import (
+    PairedDifference,
+    Proportion,
+    mcnemar,
+    paired_difference,
+    proportion,
+)
 
 __all__ = [
+    "PairedDifference",
+    "Proportion",
+    "mcnemar",
+    "paired_difference",
+    "proportion",
     "auroc",
     "clustering_accuracy",
     "clustering_scores",

@@ -127,3 +127,16 @@ def kl_decomposition(
         mutual_information=float((own - log_marginal).mean()),
         marginal_kl=float((log_marginal - log_prior).mean()),
     )
+
+
+@torch.no_grad()
+def encode(model, x: Tensor, batch_size: int = 5000) -> Tensor:
+    """``model.encode`` of ``x`` in batches, in eval mode, on the CPU."""
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    out = torch.cat(
+        [model.encode(x[i : i + batch_size].to(device)).cpu() for i in range(0, len(x), batch_size)]
+    )
+    model.train(was_training)
+    return out

@@ -2,8 +2,7 @@
 
 The paper has no experiments of its own; the chapter checks each of its identities on a computer
 and measures where they lead. This module holds the settings per profile and the measurements the
-chapter makes more than once: paired Monte Carlo differences, score errors against exact scores,
-the share of samples in each mode (with an exact binomial interval), and the time of one training
+chapter makes more than once: score errors against exact scores and the time of one training
 step of implicit and denoising score matching (``benchmarks/ism_vs_dsm.py`` runs the same code).
 
 Criteria were set from runs on a 2-core CPU (smoke and standard), with margin; the measured
@@ -14,7 +13,6 @@ are sampled on the CPU, so its sampling section is sized to stay within minutes 
 
 from __future__ import annotations
 
-import math
 import os
 import platform
 import statistics
@@ -22,7 +20,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import scipy.stats
 import torch
 from torch import Tensor
 
@@ -178,30 +175,6 @@ SETTINGS = {
 }
 
 
-# ---- Monte Carlo with common random numbers --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PairedDifference:
-    """mean(a − b) over the same samples, with its standard error; ``z`` = mean / standard error."""
-
-    mean: float
-    stderr: float
-    n: int
-
-    @property
-    def z(self) -> float:
-        return abs(self.mean) / self.stderr if self.stderr > 0 else math.inf * abs(self.mean)
-
-
-def paired_difference(a: Tensor, b: Tensor) -> PairedDifference:
-    """Compare two per-sample quantities computed on the same samples (common random numbers)."""
-    if a.shape != b.shape or a.ndim != 1 or len(a) < 2:
-        raise ValueError(f"a and b must be 1-D of the same length >= 2; got {a.shape}, {b.shape}")
-    diff = a.double() - b.double()
-    return PairedDifference(float(diff.mean()), float(diff.std() / math.sqrt(len(diff))), len(diff))
-
-
 # ---- Score errors on 2-D densities -------------------------------------------------------------
 
 
@@ -263,35 +236,6 @@ def train_score_net(
     model = ScoreNet(data.shape[1], hidden, activation="tanh", sigma=sigma, scale=scale)
     fit(model, data, config, device=device)
     return model.cpu().eval()
-
-
-# ---- Mixture weights -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Proportion:
-    """``k`` of ``n`` samples, the fraction and its exact (Clopper-Pearson) 95 % interval."""
-
-    k: int
-    n: int
-    low: float
-    high: float
-
-    @property
-    def value(self) -> float:
-        return self.k / self.n
-
-    def __str__(self) -> str:
-        return f"{self.value:.3f} [{self.low:.3f}, {self.high:.3f}] (n = {self.n})"
-
-
-def proportion(hits: Tensor) -> Proportion:
-    """The fraction of True entries of the boolean tensor ``hits``, with its 95 % interval."""
-    k, n = int(hits.sum()), hits.numel()
-    if n == 0:
-        raise ValueError("hits is empty")
-    ci = scipy.stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
-    return Proportion(k, n, float(ci.low), float(ci.high))
 
 
 # ---- The cost of implicit against denoising score matching -----------------------------------

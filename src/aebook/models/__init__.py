@@ -9,10 +9,12 @@ from aebook.models.autoencoders import (
     SigmoidAutoencoder,
     first_input,
     mlp,
+    train_autoencoder,
 )
 from aebook.models.autorec import BiasedMF, IAutoRec
 from aebook.models.dae import DenoisingAutoencoder, StackedDenoisingAutoencoder
 from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
+from aebook.models.families import FAMILIES, GENERATIVE, FamilyHyper, build_family
 from aebook.models.m2 import M2, SupervisedClassifier
 from aebook.models.regularized import (
     SPARSITY_PENALTIES,
@@ -40,6 +42,10 @@ from aebook.models.wae import WAE, GaussianPrior
 
 __all__ = [
     "ACTIVATIONS",
+    "FAMILIES",
+    "GENERATIVE",
+    "FamilyHyper",
+    "build_family",
     "Autoencoder",
     "DenoisingAutoencoder",
     "StackedDenoisingAutoencoder",
@@ -48,6 +54,7 @@ __all__ = [
     "SigmoidAutoencoder",
     "first_input",
     "mlp",
+    "train_autoencoder",
     "BiasedMF",
     "IAutoRec",
     "SupervisedAutoencoder",
