@@ -46,7 +46,7 @@ def test_no_lower_module_imports_the_pages():
     upward = [
         str(path.relative_to(src))
         for path in src.rglob("*.py")
-        if path.parent.name != "experiments"
+        if "experiments" not in path.relative_to(src).parts
         and path.name not in ("runner.py", "__main__.py")
         and re.search(r"^\s*(from|import) aebook\.experiments", path.read_text(), re.M)
     ]

@@ -11,12 +11,11 @@ from aebook.data.larochelle import PAPER_SIZES, TASKS
 from aebook.experiments import settings
 from aebook.experiments.stacked_denoising_autoencoders import (
     PAPER_TABLE1,
-    candidates,
     candidates_table,
     paper_verdict,
-    run_task,
     table1,
 )
+from aebook.experiments.stacked_denoising_autoencoders.runs import candidates, run_task
 from aebook.profiles import PROFILES
 from aebook.train import TrainConfig
 

@@ -10,10 +10,9 @@ import pytest
 import torch
 
 from aebook.data.toy2d import GaussianMixture, Ring, swiss_roll, two_gaussians
-from aebook.evaluate import proportion
+from aebook.evaluate import field_errors, proportion
 from aebook.experiments.score_matching import (
     cost_table_markdown,
-    field_errors,
     train_score_net,
     training_step_costs,
 )

@@ -30,6 +30,7 @@ from aebook.evaluate.reconstruction import (
     principal_angles,
     reconstruction_error,
 )
+from aebook.evaluate.scores import FieldErrors, field_errors
 from aebook.evaluate.statistics import (
     PairedDifference,
     Proportion,
@@ -39,6 +40,8 @@ from aebook.evaluate.statistics import (
 )
 
 __all__ = [
+    "FieldErrors",
+    "field_errors",
     "PairedDifference",
     "Proportion",
     "mcnemar",

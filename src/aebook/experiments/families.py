@@ -210,19 +210,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
-#: Column headings of the comparison table, with how each number is formatted.
-COLUMNS: dict[str, tuple[str, str]] = {
-    "squared_error": ("test squared error", "{:.2f}"),
-    "cross_entropy": ("test cross-entropy (nats)", "{:.1f}"),
-    "masked_error": ("error from masked input", "{:.2f}"),
-    "sparsity": ("Hoyer sparsity", "{:.2f}"),
-    "active_units": ("active units", "{:.0f}"),
-    "contraction": ("relative contraction", "{:.3f}"),
-    "frechet": ("Fréchet distance (MNIST-MLP features)", "{:.2f}"),
-    "seconds": ("training time (s)", "{:.0f}"),
-}
-
-
 @dataclass
 class RecordedComparison:
     """The comparison table of a recorded run (``results/<profile>/families.json``).

@@ -1,0 +1,162 @@
+"""Table 1 in the ``paper`` profile: the model-selection grid as jobs of :mod:`aebook.runner`.
+
+One job is one pretraining and the fine-tunings on top of it (the candidates that differ only in
+their fine-tuning learning rate). Each finished candidate is written to the cache that
+:func:`~aebook.experiments.stacked_denoising_autoencoders.runs.run_task` reads
+(``<jobs>/stacked_denoising_autoencoders/runs``), so the page selects on the validation set from
+the jobs' results without training again. The order: every task with the paper's own ν first
+(the candidates nearest the paper's selection), then the rest.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import math
+import time
+from pathlib import Path
+
+import torch
+
+from aebook.data.larochelle import N_CLASSES, load_task
+from aebook.experiments import settings
+from aebook.experiments.stacked_denoising_autoencoders.runs import (
+    PAPER_TABLE1,
+    candidates,
+    finetune_candidate,
+    load_run,
+    pretrain_candidate,
+    save_run,
+)
+from aebook.models import StackedDenoisingAutoencoder
+from aebook.train import TrainConfig
+
+PAGE = "stacked_denoising_autoencoders"
+
+
+def runs_dir(folder: Path) -> Path:
+    """The candidate cache shared by the jobs of this page (``run_task``'s ``cache_dir``)."""
+    return Path(folder).parent / "runs"
+
+
+def table1_job(
+    folder: Path,
+    *,
+    task: str,
+    model: str,
+    hidden: tuple[int, ...],
+    pretrain_epochs: int,
+    pretrain_lr: float,
+    nu: float,
+    profile: str = "paper",
+    deadline: float | None = None,
+) -> dict:
+    """Pretrain one stack and fine-tune it with every fine-tuning rate of the grid; each finished
+    candidate is cached, so a stopped job continues at the next candidate."""
+    cfg = settings(PAGE, profile)
+    key = (tuple(hidden), pretrain_epochs, pretrain_lr, nu)
+    mine = [
+        c
+        for c in candidates(cfg, task, model)
+        if (c.hidden, c.pretrain_epochs, c.pretrain_lr, c.nu) == key
+    ]
+    if not mine:
+        raise ValueError(f"no candidate of the {profile} grid has {key} for {task}/{model}")
+    cache = runs_dir(folder) / profile / task
+    cache.mkdir(parents=True, exist_ok=True)
+    splits, pretrained, done = None, None, []
+    for cand in mine:
+        path = cache / f"{cand.key()}.json"
+        if not path.exists():
+            if deadline is not None and time.time() >= deadline:
+                return {"finished": False, "examples": len(done)}
+            if splits is None:
+                splits = load_task(task, sizes=cfg.sizes(task), seed=cfg.seed)
+                pretrained = pretrain_candidate(splits, cand, cfg, N_CLASSES[task], None, False)
+            run = finetune_candidate(copy.deepcopy(pretrained), splits, cand, cfg, None, False)
+            save_run(path, run)
+        run = load_run(path)
+        done.append(
+            {
+                "candidate": cand.key(),
+                "valid_error": run.valid_error,
+                "test_error": run.test.percent,
+            }
+        )
+    best = min(done, key=lambda r: r["valid_error"])
+    return {
+        "summary": f"{task} {model} {key}: best validation error {best['valid_error']:.2f} %",
+        "task": task,
+        "model": model,
+        "candidates": done,
+    }
+
+
+def _macs(task: str, hidden: tuple[int, ...]) -> tuple[int, int]:
+    """Multiply-adds per example of one pretraining pass over all layers (encoder and tied
+    decoder) and of one fine-tuning pass (the stack and the softmax)."""
+    sizes = [784, *hidden]  # every task has 28 × 28 inputs
+    pre = sum(2 * a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    fine = (
+        sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+        + hidden[-1] * N_CLASSES[task]
+    )
+    return pre, fine
+
+
+@functools.cache  # one measurement per layer size serves all its jobs
+def _calibrate(hidden: tuple[int, ...], steps: int = 20) -> float:
+    """Seconds of one fine-tuning step (minibatch 20) of a stack of ``hidden`` here."""
+    torch.manual_seed(0)
+    model = StackedDenoisingAutoencoder(784, hidden, 10)
+    x, y = torch.rand(20 * steps, 784), torch.randint(0, 10, (20 * steps,))
+    config = TrainConfig(epochs=1, batch_size=20, optimizer="sgd", lr=0.01)
+    model.finetune((x[:100], y[:100]), config, device="cpu", progress=False)
+    began = time.perf_counter()
+    model.finetune((x, y), config, device="cpu", progress=False)
+    return (time.perf_counter() - began) / steps
+
+
+def paper_jobs(profile: str = "paper") -> list:
+    """Every pretraining of Table 1's grid as a job: the tasks' paper ν (and SAA-3) first."""
+    from aebook.runner import Job
+
+    cfg = settings(PAGE, profile)
+    first, rest = [], []
+    for task in cfg.tasks:
+        n = cfg.sizes(task).n_train
+        for model in ("saa", "sda"):
+            seen = set()
+            for cand in candidates(cfg, task, model):
+                key = (cand.hidden, cand.pretrain_epochs, cand.pretrain_lr, cand.nu)
+                if key in seen:
+                    continue
+                seen.add(key)
+                pre, fine = _macs(task, cand.hidden)
+                n_fine = len(cfg.finetune_lrs)
+                flops = 6.0 * n * (pre * cand.pretrain_epochs + fine * cfg.finetune.epochs * n_fine)
+                per_step = 6.0 * cfg.finetune.batch_size * fine
+                name = (
+                    f"{task}-{model}-h{cand.hidden[0]}-pe{cand.pretrain_epochs}"
+                    f"-plr{cand.pretrain_lr}-nu{cand.nu}"
+                )
+                job = Job(
+                    page=PAGE,
+                    name=name,
+                    run=table1_job,
+                    kwargs={
+                        "task": task,
+                        "model": model,
+                        "hidden": list(cand.hidden),
+                        "pretrain_epochs": cand.pretrain_epochs,
+                        "pretrain_lr": cand.pretrain_lr,
+                        "nu": cand.nu,
+                        "profile": profile,
+                    },  # fmt: skip
+                    flops=flops,
+                    steps=math.ceil(flops / per_step),  # in fine-tuning steps (an upper bound)
+                    calibrate=functools.partial(_calibrate, cand.hidden),
+                )
+                paper_nu = PAPER_TABLE1[task]["nu"]
+                (first if model == "saa" or cand.nu == paper_nu else rest).append(job)
+    return first + rest
