@@ -6,9 +6,10 @@ import math
 import pytest
 import torch
 
-from aebook.evaluate.frechet import FeatureClassifier, FrechetScorer
+from aebook.evaluate.frechet import FrechetScorer
 from aebook.experiments import settings
 from aebook.experiments.families import COLUMNS, RecordedComparison, gaps, measure_family
+from aebook.models import MLPClassifier
 from aebook.models.families import FAMILIES, GENERATIVE, FamilyHyper, build_family
 from aebook.profiles import PROFILES
 from aebook.results.table import ComparisonTable
@@ -30,7 +31,7 @@ def test_every_family_builds_trains_and_is_measured(name):
     x = torch.rand(64, 30)
     model = build_family(name, FamilyHyper(), input_size=30, hidden_sizes=(16,), code_size=4)
     history = fit(model, x, TrainConfig(epochs=1, batch_size=32), device="cpu", progress=False)
-    scorer = FrechetScorer(FeatureClassifier(30, (12, 8), 2).eval(), torch.rand(40, 30))
+    scorer = FrechetScorer(MLPClassifier(30, 2, (12, 8)).eval(), torch.rand(40, 30))
     row = measure_family(model, x, history=history, scorer=scorer, n_generated=40, n_jacobian=8)
     assert set(row) == set(COLUMNS)
     assert math.isnan(row["frechet"]) != (name in GENERATIVE)

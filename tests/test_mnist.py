@@ -11,7 +11,6 @@ from aebook.data import (
     LabelledImages,
     RemoteFile,
     Splits,
-    balanced_subset,
     binarize,
     load_mnist,
     read_idx,
@@ -157,15 +156,3 @@ def test_a_dataset_built_in_memory_says_so():
     x = torch.zeros(2, 4)
     part = LabelledImages(x, torch.zeros(2, dtype=torch.long), (2, 2))
     assert Splits(part, part, part).provenance["kind"] == "in memory"
-
-
-def test_balanced_subset_draws_the_same_number_of_each_class():
-    labels = torch.arange(10).repeat(30)
-    idx = balanced_subset(labels, 50, seed=3)
-    assert torch.equal(torch.bincount(labels[idx]), torch.full((10,), 5))
-    assert torch.equal(idx, balanced_subset(labels, 50, seed=3))
-    assert not torch.equal(idx, balanced_subset(labels, 50, seed=4))
-    with pytest.raises(ValueError, match="multiple"):
-        balanced_subset(labels, 55)
-    with pytest.raises(ValueError, match="fewer"):
-        balanced_subset(labels, 400)

@@ -16,13 +16,13 @@ from aebook.data.factors import (
     render,
 )
 from aebook.data.frey import FREY_FACE, FREY_SHAPE, Images, frey_faces, read_frey_mat
+from aebook.data.labels import UNLABELLED, balanced_subset, mix_labelled
 from aebook.data.larochelle import TASKS, SplitSizes, load_task
 from aebook.data.mnist import (
     FASHION_MNIST,
     MNIST,
     LabelledImages,
     Splits,
-    balanced_subset,
     binarize,
     load_mnist,
     read_idx,
@@ -46,7 +46,9 @@ from aebook.data.toy2d import GaussianMixture, Ring, circle_data, swiss_roll, tw
 from aebook.data.transforms import rotate
 
 __all__ = [
+    "UNLABELLED",
     "balanced_subset",
+    "mix_labelled",
     "BINARIZED_MNIST",
     "BINARIZED_MNIST_MAT",
     "BinarizedMNIST",

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from torch import Tensor
 
 from aebook.data.store import (
     CorruptDataError,
@@ -190,17 +189,3 @@ def binarize(x: torch.Tensor, generator: torch.Generator | None = None) -> torch
     a new binary sample of each image every epoch.
     """
     return torch.bernoulli(x, generator=generator)
-
-
-def balanced_subset(labels: Tensor, n: int, *, n_classes: int = 10, seed: int = 0) -> Tensor:
-    """Indices of ``n`` examples, ``n / n_classes`` of each class, drawn with ``seed`` (sorted)."""
-    if n < n_classes or n % n_classes:
-        raise ValueError(f"n must be a positive multiple of n_classes ({n_classes}); got {n}")
-    g = torch.Generator().manual_seed(seed)
-    chosen = []
-    for k in range(n_classes):
-        members = torch.nonzero(labels.cpu() == k).flatten()
-        if len(members) < n // n_classes:
-            raise ValueError(f"class {k} has {len(members)} examples, fewer than {n // n_classes}")
-        chosen.append(members[torch.randperm(len(members), generator=g)[: n // n_classes]])
-    return torch.cat(chosen).sort().values

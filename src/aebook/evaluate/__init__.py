@@ -14,7 +14,6 @@ from aebook.evaluate.disentanglement import MIGResult, mutual_information_gap
 from aebook.evaluate.embedding import continuity, trustworthiness
 from aebook.evaluate.filters import correlation_area
 from aebook.evaluate.frechet import (
-    FeatureClassifier,
     FrechetScorer,
     frechet_distance,
     train_feature_classifier,
@@ -64,7 +63,6 @@ __all__ = [
     "predict",
     "principal_angles",
     "reconstruction_error",
-    "FeatureClassifier",
     "FrechetScorer",
     "KLDecomposition",
     "MIGResult",

@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from torch import Tensor
 
-from aebook.data.mnist import balanced_subset
+from aebook.data.labels import balanced_subset
 from aebook.evaluate.classification import ErrorRate, classification_error
 from aebook.profiles import ChapterSettings
 from aebook.results.table import Table

@@ -15,7 +15,7 @@ from aebook.models.autorec import BiasedMF, IAutoRec
 from aebook.models.dae import DenoisingAutoencoder, StackedDenoisingAutoencoder
 from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
 from aebook.models.families import FAMILIES, GENERATIVE, FamilyHyper, build_family
-from aebook.models.m2 import M2, SupervisedClassifier
+from aebook.models.m2 import M2
 from aebook.models.regularized import (
     SPARSITY_PENALTIES,
     ContractiveAutoencoder,
@@ -24,7 +24,7 @@ from aebook.models.regularized import (
     SparseAutoencoder,
 )
 from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
-from aebook.models.supervised import SupervisedAutoencoder
+from aebook.models.supervised import MLPClassifier, SupervisedAutoencoder
 from aebook.models.vae import (
     LIKELIHOODS,
     MODERN,
@@ -60,7 +60,7 @@ __all__ = [
     "SupervisedAutoencoder",
     "LIKELIHOODS",
     "M2",
-    "SupervisedClassifier",
+    "MLPClassifier",
     "VAE",
     "BernoulliDecoder",
     "GaussianDecoder",
