@@ -7,6 +7,7 @@ import torch
 
 from aebook.evaluate.codes import (
     active_units,
+    active_units_burda,
     encode,
     encode_all,
     hoyer_sparsity,
@@ -89,3 +90,12 @@ def test_train_autoencoder_and_encode():
     codes = encode(model, x, batch_size=10)
     assert codes.shape == (64, 3)
     assert torch.allclose(codes, model.encode(x), atol=1e-6)
+
+
+def test_burda_active_units_use_an_absolute_threshold():
+    codes = torch.randn(500, 3, generator=torch.Generator().manual_seed(0)) * torch.tensor(
+        [1.0, 0.05, 0.3]
+    )
+    assert active_units_burda(codes) == 2  # variances 1, 0.0025, 0.09 against 0.01
+    assert active_units(codes) == 2  # against 1 % of the largest, 0.0025 also fails
+    assert active_units_burda(codes * 0.05) == 0 and active_units(codes * 0.05) == 2

@@ -6,6 +6,7 @@ from aebook.evaluate.clustering import clustering_accuracy, clustering_scores, n
 from aebook.evaluate.codes import (
     KLDecomposition,
     active_units,
+    active_units_burda,
     hoyer_sparsity,
     kl_decomposition,
     relative_contraction,
@@ -67,6 +68,7 @@ __all__ = [
     "KLDecomposition",
     "MIGResult",
     "active_units",
+    "active_units_burda",
     "frechet_distance",
     "hoyer_sparsity",
     "kl_decomposition",

@@ -39,6 +39,15 @@ def encode_all(encode: Callable[[Tensor], Tensor], x: Tensor, batch_size: int = 
     return torch.cat([encode(x[i : i + batch_size]) for i in range(0, len(x), batch_size)])
 
 
+def active_units_burda(codes: Tensor, threshold: float = 0.01) -> int:
+    """Units whose variance over the rows of ``codes`` exceeds ``threshold`` itself: the active
+    units of Burda et al. (2016), for a VAE's posterior means. Unlike :func:`active_units`, which
+    compares each variance with the largest one, this is an absolute scale: it counts the latent
+    dimensions the prior's unit scale lets through."""
+    check_examples("codes", codes)
+    return int((codes.var(0) > threshold).sum())
+
+
 def hoyer_sparsity(codes: Tensor) -> float:
     """Mean over rows of ``(√k - ‖h‖₁/‖h‖₂) / (√k - 1)`` for codes ``(n, k)``, in [0, 1].
 
