@@ -5,11 +5,11 @@ import math
 import pytest
 import torch
 
+from aebook.evaluate.batches import in_batches
 from aebook.evaluate.codes import (
     active_units,
     active_units_burda,
     encode,
-    encode_all,
     hoyer_sparsity,
     kl_decomposition,
     relative_contraction,
@@ -46,7 +46,7 @@ def test_relative_contraction_of_a_linear_map():
     def encode(v):
         return v @ a.T
 
-    codes = encode_all(encode, x)
+    codes = in_batches(encode, x)
     # ‖A‖_F / sqrt(Σ_j Var(h_j)) and Σ_j Var(h_j) = ‖A‖²_F for white inputs: the ratio is ~1
     assert relative_contraction(encode, x[:50], codes) == pytest.approx(1.0, rel=0.05)
     # scaling the code does not change it

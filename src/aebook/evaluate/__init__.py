@@ -1,6 +1,7 @@
 """Measurements of trained models: reconstruction, subspaces, and (later) likelihoods and errors."""
 
 from aebook.evaluate.anomaly import auroc
+from aebook.evaluate.batches import in_batches
 from aebook.evaluate.classification import ErrorRate, classification_error, predict
 from aebook.evaluate.clustering import clustering_accuracy, clustering_scores, nmi
 from aebook.evaluate.codes import (
@@ -40,6 +41,7 @@ from aebook.evaluate.statistics import (
 )
 
 __all__ = [
+    "in_batches",
     "FieldErrors",
     "field_errors",
     "PairedDifference",

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from aebook.evaluate.batches import in_batches
 from aebook.models.supervised import MLPClassifier
 from aebook.train import TrainConfig, fit
 
@@ -47,10 +48,7 @@ def feature_statistics(
     """Mean ``(f,)`` and covariance ``(f, f)`` of ``net``'s features over the rows of ``x``."""
     if len(x) < 2:
         raise ValueError(f"x needs at least 2 rows to estimate a covariance; got {len(x)}")
-    device = next(net.parameters()).device
-    feats = torch.cat(
-        [net.features(x[i : i + batch_size].to(device)) for i in range(0, len(x), batch_size)]
-    )
+    feats = in_batches(net.features, x, batch_size, device=next(net.parameters()).device)
     feats = feats.double().cpu().numpy()
     return feats.mean(0), np.cov(feats, rowvar=False)
 

@@ -17,7 +17,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from aebook.corruption import masking
-from aebook.evaluate.codes import active_units, encode_all, hoyer_sparsity, relative_contraction
+from aebook.evaluate.batches import in_batches
+from aebook.evaluate.codes import active_units, hoyer_sparsity, relative_contraction
 from aebook.evaluate.frechet import FrechetScorer
 from aebook.evaluate.reconstruction import reconstruction_error
 from aebook.models.families import FAMILIES, FamilyHyper
@@ -142,12 +143,11 @@ SETTINGS = {
 @torch.no_grad()
 def _cross_entropy(model: nn.Module, x: Tensor, batch_size: int = 2000) -> float:
     """Mean over rows of the Bernoulli cross-entropy of ``model.reconstruct(x)``, in nats."""
-    total = 0.0
-    for start in range(0, len(x), batch_size):
-        chunk = x[start : start + batch_size]
-        p = model.reconstruct(chunk)
-        total += float(F.binary_cross_entropy(p, chunk, reduction="sum"))
-    return total / len(x)
+
+    def summed(chunk: Tensor) -> Tensor:
+        return F.binary_cross_entropy(model.reconstruct(chunk), chunk, reduction="sum")[None]
+
+    return sum(float(s) for s in in_batches(summed, x, batch_size)) / len(x)
 
 
 def measure_family(
@@ -175,7 +175,7 @@ def measure_family(
     """
     model.eval()
     g = torch.Generator(device=x_test.device).manual_seed(seed)
-    codes = encode_all(model.encode, x_test)
+    codes = in_batches(model.encode, x_test)
     masked = masking(x_test, noise, g)
     row = {
         "squared_error": reconstruction_error(model.reconstruct, x_test),

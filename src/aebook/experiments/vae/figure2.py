@@ -14,6 +14,7 @@ from pathlib import Path
 
 import torch
 
+from aebook.evaluate.batches import in_batches
 from aebook.models import PAPER_FREY, PAPER_MNIST, VAE, VAERecipe
 from aebook.results.records import write_json
 from aebook.train import History, NonFiniteLossError, default_device, fit
@@ -87,7 +88,7 @@ def test_bound(model: VAE, x: torch.Tensor, seed: int) -> tuple[float, float]:
     a generator of its own so that measuring never moves the training's random stream."""
     model.eval()
     g = torch.Generator(device=x.device).manual_seed(seed)
-    values = torch.cat([model.elbo(chunk, generator=g) for chunk in x.split(1000)])
+    values = in_batches(lambda chunk: model.elbo(chunk, generator=g), x, 1000)
     model.train()
     return float(values.mean()), float(values.std() / math.sqrt(len(values)))
 
