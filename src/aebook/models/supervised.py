@@ -79,7 +79,7 @@ class SupervisedAutoencoder(nn.Module):
 
 class MLPClassifier(nn.Module):
     """An MLP classifier ``input_size → hidden_sizes → n_classes`` trained by cross-entropy; its
-    ``error`` is the fraction of the batch it misclassifies. :meth:`features` is the last hidden
+    ``error`` is the fraction of the batch it misclassifies. ``features(x)`` is the last hidden
     layer after its activation (the feature space of :mod:`aebook.evaluate.frechet`). M2's
     classifier q(y | x) trained on the labelled examples alone is one (the M2 page's baseline)."""
 

@@ -25,9 +25,9 @@ def _plain(value):
     return json.loads(json.dumps(value))
 
 
-#: The ``paper`` profile's settings of a page, by page name: the ledger compares a run's settings
-#: with them. The pages own their settings, so the caller passes the lookup
-#: (:func:`aebook.experiments.paper_settings`); the ledger never imports the pages.
+# The ``paper`` profile's settings of a page, by page name: the ledger compares a run's settings
+# with them. The pages own their settings, so the caller passes the lookup
+# (aebook.experiments.paper_settings); the ledger never imports the pages.
 PaperSettings = Callable[[str], object]
 
 
