@@ -29,7 +29,7 @@ ONE_RUN = """
 import json, sys, time, torch
 torch.set_num_threads(1)
 from aebook.data import binarize, load_mnist
-from aebook.experiments.vae import test_bound
+from aebook.experiments.vae.figure2 import test_bound
 from aebook.models import PAPER_MNIST
 from aebook.train import TrainConfig, fit
 precision, examples = sys.argv[1], int(sys.argv[2])

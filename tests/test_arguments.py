@@ -196,9 +196,10 @@ def test_check_batch_refuses_non_tensors():
 
 
 def test_evaluation_checks_its_counts_before_any_work():
+    from aebook.evaluate import in_batches
     from aebook.evaluate.anomaly import negative_elbo_scores
     from aebook.evaluate.classification import classification_error, predict
-    from aebook.evaluate.codes import active_units, encode_all
+    from aebook.evaluate.codes import active_units
     from aebook.evaluate.likelihood import log_marginal_likelihood
 
     vae = VAE(6, 2, (4,))
@@ -214,7 +215,7 @@ def test_evaluation_checks_its_counts_before_any_work():
     with pytest.raises(TypeError, match="samples must be an integer"):
         negative_elbo_scores(vae, x, samples=1.5)
     with pytest.raises(ValueError, match="batch_size must be >= 1"):
-        encode_all(vae.encode, x, batch_size=0)
+        in_batches(vae.encode, x, batch_size=0)
     with pytest.raises(ValueError, match=r"threshold must be a finite number in \[0, 1\]"):
         active_units(torch.rand(5, 3), threshold=math.nan)
     with pytest.raises(ValueError, match="predictions must hold at least one example"):

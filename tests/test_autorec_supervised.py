@@ -6,9 +6,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from aebook.data.labels import UNLABELLED
 from aebook.data.movielens import low_rank_ratings
 from aebook.models.autorec import BiasedMF, IAutoRec, rmse
-from aebook.models.supervised import UNLABELLED, SupervisedAutoencoder, mix_labelled
+from aebook.models.supervised import SupervisedAutoencoder
 from aebook.objectives import bernoulli_nll
 from aebook.train import TrainConfig, fit
 
@@ -173,16 +174,3 @@ def test_supervised_autoencoder_checks_its_arguments():
         SupervisedAutoencoder((8, 3), 4, reconstruction="l1")
     with pytest.raises(ValueError, match="n_classes"):
         SupervisedAutoencoder((8, 3), 1)
-
-
-def test_mix_labelled_repeats_the_labels_to_the_wanted_share():
-    xu = torch.zeros(900, 3)
-    xl, yl = torch.ones(10, 3), torch.arange(10)
-    x, y = mix_labelled(xu, xl, yl, labelled_share=0.1)
-    assert len(x) == 1000 and int((y == UNLABELLED).sum()) == 900
-    assert torch.equal(torch.bincount(y[y >= 0]), torch.full((10,), 10))
-    assert torch.equal(x[y >= 0], torch.ones(100, 3))
-    with pytest.raises(ValueError, match="labelled_share"):
-        mix_labelled(xu, xl, yl, labelled_share=1.0)
-    with pytest.raises(ValueError, match="class indices"):
-        mix_labelled(xu, xl, -yl - 1)

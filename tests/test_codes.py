@@ -5,13 +5,17 @@ import math
 import pytest
 import torch
 
+from aebook.evaluate.batches import in_batches
 from aebook.evaluate.codes import (
     active_units,
-    encode_all,
+    active_units_burda,
+    encode,
     hoyer_sparsity,
     kl_decomposition,
     relative_contraction,
 )
+from aebook.models import train_autoencoder
+from aebook.train import TrainConfig
 
 
 def test_hoyer_sparsity_is_one_for_one_hot_and_zero_for_flat_codes():
@@ -42,7 +46,7 @@ def test_relative_contraction_of_a_linear_map():
     def encode(v):
         return v @ a.T
 
-    codes = encode_all(encode, x)
+    codes = in_batches(encode, x)
     # ‖A‖_F / sqrt(Σ_j Var(h_j)) and Σ_j Var(h_j) = ‖A‖²_F for white inputs: the ratio is ~1
     assert relative_contraction(encode, x[:50], codes) == pytest.approx(1.0, rel=0.05)
     # scaling the code does not change it
@@ -77,3 +81,21 @@ def test_mutual_information_is_zero_for_one_shared_posterior_and_log_n_for_separ
     assert separate.mutual_information == pytest.approx(math.log(n), abs=1e-3)
     with pytest.raises(ValueError, match="mean and log_var"):
         kl_decomposition(torch.zeros(3, 2), torch.zeros(3, 3))
+
+
+def test_train_autoencoder_and_encode():
+    x = torch.rand(64, 12)
+    model, history = train_autoencoder((12, 8, 3), x, TrainConfig(epochs=2, batch_size=16))
+    assert not model.training and history.epochs == 2
+    codes = encode(model, x, batch_size=10)
+    assert codes.shape == (64, 3)
+    assert torch.allclose(codes, model.encode(x), atol=1e-6)
+
+
+def test_burda_active_units_use_an_absolute_threshold():
+    codes = torch.randn(500, 3, generator=torch.Generator().manual_seed(0)) * torch.tensor(
+        [1.0, 0.05, 0.3]
+    )
+    assert active_units_burda(codes) == 2  # variances 1, 0.0025, 0.09 against 0.01
+    assert active_units(codes) == 2  # against 1 % of the largest, 0.0025 also fails
+    assert active_units_burda(codes * 0.05) == 0 and active_units(codes * 0.05) == 2

@@ -4,13 +4,13 @@ import pytest
 
 from aebook import runner
 from aebook.cost import estimate
-from aebook.experiments import vae
+from aebook.experiments.vae import figure2
 
 
 def test_estimate_lists_every_paper_job_with_cpu_and_gpu_cost():
     jobs = runner.paper_jobs()
     assert [j.key for j in jobs][:2] == ["vae/mnist-nz20", "vae/mnist-nz3"]
-    assert {j.kwargs["examples"] for j in jobs if j.page == "vae"} == {vae.PAPER_EXAMPLES}
+    assert {j.kwargs["examples"] for j in jobs if j.page == "vae"} == {figure2.PAPER_EXAMPLES}
     assert {j.page for j in jobs} == {"vae", "vae_likelihood", "stacked_denoising_autoencoders"}
     fast = [runner.Job(**{**j.__dict__, "calibrate": lambda: 1e-3}) for j in jobs]
     table = estimate(fast)

@@ -1,7 +1,6 @@
-"""Denoising autoencoders, their stacks, and the filter measure of chapter 1."""
+"""Denoising autoencoders, their stacks, and the filter measure of chapter 1 (the models)."""
 
 import math
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -10,23 +9,9 @@ import torch.nn.functional as F
 
 import aebook.models.dae as dae_module
 from aebook.corruption import Corruption
-from aebook.data import LabelledImages, Splits
-from aebook.data.larochelle import PAPER_SIZES, TASKS
 from aebook.evaluate import correlation_area
-from aebook.experiments.denoising import (
-    PAPER_TABLE1,
-    CandidatesTable,
-    Table1,
-    candidates,
-    circle_data,
-    mcnemar,
-    paper_verdict,
-    run_task,
-    toward_manifold,
-)
 from aebook.models import DenoisingAutoencoder, SigmoidAutoencoder, StackedDenoisingAutoencoder
 from aebook.objectives import bernoulli_nll
-from aebook.profiles import PROFILES, settings
 from aebook.train import TrainConfig, evaluate_loss, fit
 
 
@@ -238,118 +223,3 @@ def test_correlation_area_ignores_scale_sign_and_mean_and_checks_its_arguments()
         correlation_area(np.ones((2, 100)), (28, 28))
     with pytest.raises(ValueError, match="level"):
         correlation_area(f, (28, 28), level=1.5)
-
-
-# --------------------------------------------------------------------------- chapter 1 experiments
-
-
-def test_paper_table1_intervals_match_50000_test_examples():
-    """The ± of every entry of the paper's Table 1 is 1.96 sqrt(p (1 - p) / 50,000), rounded."""
-    for task, row in PAPER_TABLE1.items():
-        for model in ("saa", "sda"):
-            p, half = row[model]
-            expected = 100 * 1.96 * math.sqrt(p / 100 * (1 - p / 100) / 50_000)
-            assert abs(expected - half) <= 0.006, (task, model, expected, half)
-    assert {row["nu"] for row in PAPER_TABLE1.values()} == {0.10, 0.25, 0.40}
-
-
-def test_paper_verdicts():
-    assert paper_verdict("basic") == "ahead" and paper_verdict("bg-rand") == "ahead"
-    assert paper_verdict("rot") == "tie" and paper_verdict("convex") == "tie"
-
-
-def test_mcnemar_counts_only_the_discordant_examples():
-    labels = torch.zeros(100, dtype=torch.long)
-    a = labels.clone()
-    b = labels.clone()
-    a[:20] = 1  # a errs on 20 examples ...
-    b[:5] = 1  # ... b on 5 of the same: 15 discordant, all in b's favour
-    assert mcnemar(a, b, labels) == pytest.approx(0.5**15)
-    assert mcnemar(b, a, labels) == pytest.approx(1.0)
-    assert mcnemar(a, a, labels) == 1.0
-    b[50:60] = 1  # now 15 against 10 in b's favour
-    expected = sum(math.comb(25, k) for k in range(15, 26)) / 2**25
-    assert mcnemar(a, b, labels) == pytest.approx(expected)
-
-
-def test_every_profile_has_settings_and_standard_runs_the_three_tasks():
-    for profile in PROFILES:
-        cfg = settings("denoising", profile)
-        assert set(cfg.tasks) <= set(TASKS)
-        assert set(cfg.max_error) <= set(cfg.tasks)  # bounds only where one can fail
-        for task in cfg.tasks:
-            assert cfg.sizes(task).n_test <= PAPER_SIZES[task].n_test
-    standard = settings("denoising", "standard")
-    assert standard.tasks == ("basic", "rot", "bg-rand") and standard.compare_models
-    assert standard.sizes("basic") == PAPER_SIZES["basic"]
-    # fixed before the first standard run (issue 13: restored after a loosening)
-    assert standard.max_error == {"basic": 5.0, "rot": 20.0, "bg-rand": 16.0}
-    paper = settings("denoising", "paper")
-    assert paper.tasks == TASKS and paper.noise_levels == (0.10, 0.25, 0.40)
-
-
-def test_the_grid_differs_between_saa_and_sda_only_in_the_masking_level():
-    cfg = settings("denoising", "paper")
-    saa, sda = candidates(cfg, "basic", "saa"), candidates(cfg, "basic", "sda")
-    assert {c.nu for c in saa} == {0.0} and {c.nu for c in sda} == {0.10, 0.25, 0.40}
-    strip = {replace(c, nu=0.0) for c in sda}
-    assert strip == set(saa) and len(sda) == 3 * len(saa)
-    standard = settings("denoising", "standard")
-    assert {c.nu for c in candidates(standard, "bg-rand", "sda")} == {0.40}
-    with pytest.raises(ValueError, match="model must be one of saa, sda"):
-        candidates(cfg, "basic", "dbn")
-
-
-def _tiny_settings():
-    return replace(
-        settings("denoising", "smoke"),
-        hidden_sizes=((16, 16),),
-        pretrain_epochs=(1,),
-        finetune_lrs=(0.05, 0.2),
-        finetune=TrainConfig(
-            epochs=4, batch_size=20, early_stopping=2, monitor="error", optimizer="sgd"
-        ),
-    )
-
-
-def _tiny_splits():
-    g = torch.Generator().manual_seed(0)
-
-    def part(n):
-        y = torch.randint(2, (n,), generator=g)
-        x = (torch.rand(n, 30, generator=g) < 0.2 + 0.6 * y[:, None]).float()
-        return LabelledImages(x, y, (5, 6))
-
-    return Splits(part(120), part(40), part(60))
-
-
-def test_run_task_selects_on_validation_and_resumes_from_its_cache(tmp_path):
-    cfg, splits = _tiny_settings(), _tiny_splits()
-    result = run_task("rect", cfg, device="cpu", splits=splits, cache_dir=tmp_path)
-    assert result.n_candidates == {"saa": 2, "sda": 2}
-    assert result.saa.candidate.nu == 0.0 and result.sda.candidate.nu == 0.10
-    assert result.saa.test.n == 60 and len(result.sda.predictions) == 60
-    assert result.sda.test.percent < 25
-    cached = sorted(p.name for p in (tmp_path / "smoke" / "rect").iterdir())
-    assert len(cached) == 4
-    again = run_task("rect", cfg, device="cpu", splits=splits, cache_dir=tmp_path)
-    assert again.sda.test == result.sda.test and again.sda.candidate == result.sda.candidate
-    assert torch.equal(again.saa.predictions, result.saa.predictions)
-    assert [len(result.runs[m]) for m in ("saa", "sda")] == [2, 2]
-    assert result.sda in result.runs["sda"]
-    assert min(r.valid_error for r in result.runs["sda"]) == result.sda.valid_error
-    assert CandidatesTable({"rect": result})._repr_markdown_().count("✓") == 2
-    table = Table1({"rect": result}, cfg)._repr_markdown_()
-    assert table.count("paper only") == len(TASKS) - 1
-    assert "| rect | 2.41 ± 0.13 | 1.99 ± 0.12 |" in table
-
-
-def test_circle_data_and_the_share_of_arrows_towards_it():
-    points = circle_data(500, 0.0, torch.Generator().manual_seed(0))
-    assert torch.allclose(points.norm(dim=1), torch.ones(500), atol=1e-5)
-    grid = torch.cartesian_prod(torch.linspace(-2, 2, 9), torch.linspace(-2, 2, 9))
-    grid = grid[grid.norm(dim=1) > 0]
-    radial = grid / grid.norm(dim=1, keepdim=True)
-    onto = radial  # the nearest point of the circle
-    assert toward_manifold(grid, grid + 0.5 * (onto - grid)) == 1.0
-    assert toward_manifold(grid, grid - 0.5 * (onto - grid)) == 0.0

@@ -62,11 +62,11 @@ def test_an_unknown_monitor_fails_before_the_first_epoch():
 
 
 def test_numpy_labels_travel_with_numpy_inputs():
-    from aebook.models.m2 import SupervisedClassifier  # a model with (x, y) batches
+    from aebook.models import MLPClassifier  # a model with (x, y) batches
 
     x = np.random.default_rng(0).random((40, 12), dtype=np.float32)
     y = np.arange(40) % 3
-    model = SupervisedClassifier(12, 3, (8,))
+    model = MLPClassifier(12, 3, (8,))
     h = fit(model, (x, y), TrainConfig(epochs=1, batch_size=8), progress=False)
     assert h.samples_seen == [40]
 

@@ -6,12 +6,12 @@ import scipy.linalg
 import torch
 
 from aebook.evaluate.frechet import (
-    FeatureClassifier,
     FrechetScorer,
     feature_statistics,
     frechet_distance,
     train_feature_classifier,
 )
+from aebook.models import MLPClassifier
 from aebook.train import TrainConfig
 
 
@@ -60,7 +60,7 @@ def test_scorer_ranks_sets_by_closeness_to_the_reference():
     net = train_feature_classifier(
         x, y, TrainConfig(epochs=5, batch_size=50, lr=3e-3), hidden_sizes=(16, 8), device="cpu"
     )
-    assert isinstance(net, FeatureClassifier) and not net.training
+    assert isinstance(net, MLPClassifier) and not net.training
     scorer = FrechetScorer(net, _blobs(1000, 1)[0])
     same = scorer(_blobs(1000, 2)[0])
     only_class_0 = scorer(x[y == 0][:500])

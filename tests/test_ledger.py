@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from aebook.profiles import settings
+from aebook.experiments import paper_settings, settings
 from aebook.results import LEDGER, Ours, Record, Uncertainty, assess, judge, summary_line
 from aebook.results.papers import SOURCES
 
@@ -97,7 +97,7 @@ def test_every_cited_paper_is_in_the_bibliography():
 def test_every_measured_number_names_settings_the_paper_profile_has():
     for n in LEDGER:
         if n.depends_on:
-            cfg = settings(n.chapter, "paper")
+            cfg = settings(n.page, "paper")
             fields = {f.name for f in dataclasses.fields(cfg)}
             assert set(n.depends_on) <= fields, n.key
 
@@ -124,15 +124,17 @@ def test_a_run_in_the_papers_settings_is_judged_and_a_shorter_one_is_not():
     official = {"mnist": {"file": "train-images-idx3-ubyte.gz", "sha256": "440f"}}
     values = {"test log p(x), dynamic": -86.80, "standard error of log p(x), dynamic": 0.05}
     same = _record("vae_likelihood", "paper", paper_cfg, values, official)
-    ours, verdict = assess(number, same)
+    ours, verdict = assess(number, same, paper_settings)
     assert verdict.status == "reproduced" and ours.se == 0.05
     short = _record(
         "vae_likelihood", "paper", {**paper_cfg, "dynamic_epochs": 20}, values, official
     )
-    verdict = assess(number, short)[1]
+    verdict = assess(number, short, paper_settings)[1]
     assert verdict.status == "not comparable" and "dynamic_epochs 20 (paper 3280)" in verdict.reason
     generated = {"mnist": {"substitute": "random images"}}
-    verdict = assess(number, _record("vae_likelihood", "paper", paper_cfg, values, generated))[1]
+    verdict = assess(
+        number, _record("vae_likelihood", "paper", paper_cfg, values, generated), paper_settings
+    )[1]
     assert verdict.status == "not comparable" and "substitute" in verdict.reason
     assert assess(number, None)[1].status == "not run"
 
@@ -142,10 +144,11 @@ def test_a_budget_reached_is_read_from_the_record():
     cfg = json.loads(json.dumps(dataclasses.asdict(settings("vae", "paper"))))
     key = "MNIST valid bound, N_z = 20"
     full = _record("vae", "paper", cfg, {key: -100.0}, {"mnist": {"sha256": "440f"}})
-    assert "budget" not in assess(number, full)[1].reason
+    assert "budget" not in assess(number, full, paper_settings)[1].reason
     stopped = _record("vae", "paper", cfg, {key: -100.0, f"budget: {number.key}": 1e7})
     assert (
-        "budget 1e+07 of the paper's 1e+08 training examples" in assess(number, stopped)[1].reason
+        "budget 1e+07 of the paper's 1e+08 training examples"
+        in assess(number, stopped, paper_settings)[1].reason
     )
 
 
@@ -153,7 +156,7 @@ def test_todays_standard_records_reproduce_nothing(monkeypatch):
     from aebook.results import load_records
 
     records = load_records(REPO / "results")
-    line = summary_line(records, "standard")
+    line = summary_line(records, "standard", paper_settings)
     assert line.startswith("standard: paper numbers: 0 reproduced, ")
     assert line.endswith(f"(of {sum(not n.reference for n in LEDGER)})")
 
@@ -200,3 +203,11 @@ def test_the_loaders_provenance_decides_whether_data_are_the_papers(tmp_path):
     assert "substitute for MovieLens 100K" in _data_departure("ml", substitute)
     assert "no checksum" in _data_departure("mnist", built_by_caller())
     assert "not recorded" in _data_departure("mnist", None)
+
+
+def test_judging_a_settings_dependent_number_asks_for_the_paper_settings():
+    number = next(n for n in LEDGER if n.key == "burda2015/table1/VAE-1layer-k1/dynamic")
+    values = {"test log p(x), dynamic": -86.8, "standard error of log p(x), dynamic": 0.05}
+    run = _record("vae_likelihood", "paper", {}, values)
+    with pytest.raises(ValueError, match="pass paper_settings=aebook.experiments.paper_settings"):
+        assess(number, run)

@@ -6,13 +6,11 @@ import math
 import pytest
 import torch
 
+from aebook.data.labels import UNLABELLED, balanced_subset, mix_labelled
 from aebook.evaluate import classification_error, predict
 from aebook.models.m2 import (
     M2,
-    UNLABELLED,
     paper_alpha,
-    semi_supervised_data,
-    semi_supervised_split,
 )
 from aebook.train import TrainConfig, fit
 
@@ -73,26 +71,6 @@ def test_loss_weighs_bounds_and_classification_as_documented():
     assert model.loss((x[~lab], y[~lab]))["cross_entropy"] == 0
 
 
-def test_label_split_is_balanced_disjoint_and_seeded():
-    y = torch.arange(10).repeat(30)
-    labelled, unlabelled = semi_supervised_split(y, 20, seed=3)
-    assert torch.bincount(y[labelled], minlength=10).tolist() == [2] * 10
-    assert len(set(labelled.tolist()) | set(unlabelled.tolist())) == 300
-    assert not set(labelled.tolist()) & set(unlabelled.tolist())
-    assert torch.equal(semi_supervised_split(y, 20, seed=3)[0], labelled)
-    with pytest.raises(ValueError, match="multiple"):
-        semi_supervised_split(y, 25)
-
-
-def test_training_data_repeats_the_labels_to_half_of_it():
-    x = torch.arange(10.0)[:, None]
-    y = torch.arange(10) % 2
-    xs, ys = semi_supervised_data(x, y, torch.tensor([0, 1]), torch.arange(2, 10))
-    assert len(xs) == 16 and (ys == UNLABELLED).sum() == 8
-    assert set(xs[ys != UNLABELLED, 0].tolist()) == {0.0, 1.0}
-    assert ys[ys != UNLABELLED].tolist() == [0, 1] * 4
-
-
 def test_paper_alpha_and_arguments():
     assert paper_alpha(50_000, 100) == pytest.approx(50.0)
     with pytest.raises(ValueError, match="n_labelled"):
@@ -112,8 +90,13 @@ def test_learns_two_classes_from_four_labels():
     probs[y_all == 1, 10:] = 0.9
     x_all = torch.bernoulli(probs, generator=g)
     train, test = slice(0, 400), slice(400, 600)
-    labelled, unlabelled = semi_supervised_split(y_all[train], 4, n_classes=2, seed=0)
-    xs, ys = semi_supervised_data(x_all[train], y_all[train], labelled, unlabelled)
+    labelled = balanced_subset(y_all[train], 4, n_classes=2, seed=0)
+    unlabelled = torch.ones(400, dtype=torch.bool)
+    unlabelled[labelled] = False
+    x_train, y_train = x_all[train], y_all[train]
+    xs, ys = mix_labelled(
+        x_train[unlabelled], x_train[labelled], y_train[labelled], labelled_share=0.5
+    )
     torch.manual_seed(0)
     model = M2(20, n_classes=2, latent_size=2, hidden_sizes=(16,), alpha=paper_alpha(400, 4))
     fit(model, (xs, ys), TrainConfig(epochs=15, batch_size=50, lr=3e-3), device="cpu")

@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from aebook.profiles import PROFILES, ChapterSettings, active_profile, select, settings
+from aebook.experiments import settings
+from aebook.profiles import ChapterSettings, active_profile, select
 from aebook.results import Claim, check, claims_table, record
 
 
@@ -30,21 +31,6 @@ def test_unknown_profile_lists_the_choices(monkeypatch):
     monkeypatch.setenv("AEBOOK_PROFILE", "fast")
     with pytest.raises(ValueError, match="smoke, standard, paper.*'fast'"):
         active_profile()
-
-
-def test_unknown_chapter_lists_the_choices():
-    with pytest.raises(ValueError, match="chapter must be one of .*foundations"):
-        settings("nope")
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_every_registered_chapter_has_every_profile(profile):
-    from aebook.profiles import CHAPTERS
-
-    for chapter in CHAPTERS:
-        cfg = settings(chapter, profile)
-        assert cfg.profile == profile
-        assert "| setting | value |" in cfg._repr_markdown_()
 
 
 def test_claims_hold_or_fail_as_stated():
@@ -185,3 +171,25 @@ def test_a_record_name_cannot_leave_the_results_folder(name, tmp_path, monkeypat
     with pytest.raises(ValueError, match="chapter must be a page name"):
         record(name, [], None)
     assert not any(tmp_path.iterdir())
+
+
+def test_recorded_page_reads_back_what_record_wrote(tmp_path, monkeypatch):
+    from aebook.results import Claim, record, recorded
+
+    cfg = settings("clustering", "smoke")
+    missing = recorded("clustering", "smoke", tmp_path)
+    assert missing.record is None and "No recorded `smoke` run" in missing._repr_markdown_()
+    monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
+    claims = [
+        Claim.at_least("finding", "gain", 2.5, 0.0, unit="points", statement="> 0"),
+        Claim.at_most("guard", "rmse", 1.5, 1.0),
+    ]
+    record("clustering", claims, cfg, measurements={"pixels: NMI": 0.5})
+    shown = recorded("clustering", "smoke", tmp_path)
+    assert shown.measurements == {"pixels: NMI": 0.5}
+    text = shown._repr_markdown_()
+    assert "profile `smoke`" in text
+    assert "| pixels: NMI | 0.5 |" in text
+    assert "| finding | gain | 2.5 points | ≥ 0 points | ✓ holds |" in text
+    assert "| guard | rmse | 1.5 | ≤ 1 | ✗ misses |" in text
+    assert "no paper number is judged" in text  # smoke: the ledger judges nothing

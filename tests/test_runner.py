@@ -9,7 +9,7 @@ import torch
 
 from aebook import runner
 from aebook.data.store import sha256_of
-from aebook.experiments import vae
+from aebook.experiments.vae import figure2
 from aebook.models import VAE
 
 TINY = 2 * 1_765  # two epochs of the Frey training faces
@@ -20,7 +20,7 @@ def tiny_jobs(n_zs=(2, 5)):
         runner.Job(
             page="vae",
             name=f"frey-nz{n_z}",
-            run=vae.figure2_job,
+            run=figure2.figure2_job,
             kwargs={"dataset": "frey", "n_z": n_z, "examples": TINY, "step_selection_steps": 3},
             flops=1e12,
             steps=36,
@@ -53,7 +53,7 @@ def test_an_interrupted_job_resumes_to_the_same_curve(tmp_path, monkeypatch):
     class Killed(Exception):
         pass
 
-    real_fit = vae.fit
+    real_fit = figure2.fit
 
     def killed_after_first_epoch(*args, callback=None, **kwargs):
         if callback is None:  # the step-size choice
@@ -65,10 +65,10 @@ def test_an_interrupted_job_resumes_to_the_same_curve(tmp_path, monkeypatch):
 
         return real_fit(*args, callback=then_kill, **{**kwargs, "checkpoint_every": 0})
 
-    monkeypatch.setattr(vae, "fit", killed_after_first_epoch)
+    monkeypatch.setattr(figure2, "fit", killed_after_first_epoch)
     with pytest.raises(Killed):
         runner.run([job], root=tmp_path / "cut")
-    monkeypatch.setattr(vae, "fit", real_fit)
+    monkeypatch.setattr(figure2, "fit", real_fit)
     assert not runner.result_path(job, tmp_path / "cut").exists()
     resumed = runner.run([job], root=tmp_path / "cut")[job.key]
     assert resumed["curve"] == whole["curve"]
@@ -98,7 +98,7 @@ def test_a_damaged_result_names_its_file(tmp_path):
 
 def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
     jobs = [
-        runner.Job(**{**j.__dict__, "progress": vae.figure2_progress, "target": TINY})
+        runner.Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
         for j in tiny_jobs()
     ]
     whole = runner.run(jobs[:1], root=tmp_path / "whole")[jobs[0].key]
@@ -139,14 +139,12 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
 
 
 def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
-    from aebook.experiments import denoising
     from aebook.experiments import stacked_denoising_autoencoders as sda
+    from aebook.experiments.stacked_denoising_autoencoders.runs import candidates
 
-    cfg = denoising.SETTINGS["smoke"]
+    cfg = sda.SETTINGS["smoke"]
     jobs = sda.paper_jobs("smoke")
-    n_candidates = sum(
-        len(denoising.candidates(cfg, t, m)) for t in cfg.tasks for m in ("saa", "sda")
-    )
+    n_candidates = sum(len(candidates(cfg, t, m)) for t in cfg.tasks for m in ("saa", "sda"))
     assert len(jobs) * len(cfg.finetune_lrs) == n_candidates  # one pretraining per job
     paper = sda.paper_jobs()
     assert paper[0].key.startswith("stacked_denoising_autoencoders/basic-saa")

@@ -20,7 +20,7 @@ import torch
 
 from aebook.corruption import gaussian
 from aebook.data.toy2d import GaussianMixture, two_gaussians
-from aebook.experiments.score_matching import paired_difference
+from aebook.evaluate import paired_difference
 from aebook.models import DAEEnergyModel, ScoreNet, TiedGaussianDAE
 from aebook.objectives import (
     ParzenDensity,

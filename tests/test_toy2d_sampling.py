@@ -9,12 +9,10 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 
-from aebook.data.toy2d import GaussianMixture, Ring, two_gaussians
+from aebook.data.toy2d import GaussianMixture, Ring, swiss_roll, two_gaussians
+from aebook.evaluate import field_errors, proportion
 from aebook.experiments.score_matching import (
     cost_table_markdown,
-    field_errors,
-    paired_difference,
-    proportion,
     train_score_net,
     training_step_costs,
 )
@@ -215,19 +213,6 @@ def test_train_score_net_fits_the_smoothed_score():
 # ---- measurements and figures ----------------------------------------------------------------
 
 
-def test_proportion_and_paired_difference():
-    share = proportion(torch.tensor([True] * 80 + [False] * 20))
-    assert share.value == 0.8 and share.low < 0.8 < share.high and share.n == 100
-    assert "0.800" in str(share)
-    with pytest.raises(ValueError, match="hits is empty"):
-        proportion(torch.zeros(0, dtype=torch.bool))
-    a = torch.randn(1000, generator=torch.Generator().manual_seed(0), dtype=F64)
-    d = paired_difference(a + 1.0, a)
-    assert d.mean == pytest.approx(1.0) and d.stderr == pytest.approx(0.0, abs=1e-9)
-    with pytest.raises(ValueError, match="same length"):
-        paired_difference(a, a[:10])
-
-
 def test_training_step_costs_rows_and_table():
     rows = training_step_costs([2, 3], hidden=(8,), batch_size=4, repeats=1, warmup=0,
                                traces=("jacrev", "autograd"))  # fmt: skip
@@ -259,3 +244,10 @@ def test_field_figures():
     with pytest.raises(ValueError, match=r"must have shape \(n, 2\)"):
         sample_panels({"bad": torch.zeros(3, 3)}, xlim=(0, 1), ylim=(0, 1))
     plt.close("all")
+
+
+def test_swiss_roll_is_seeded():
+    x, t = swiss_roll(100, 0.0, seed=1)
+    assert x.shape == (100, 3) and t.shape == (100,)
+    assert torch.equal(x, swiss_roll(100, 0.0, seed=1)[0])
+    assert torch.allclose(x[:, 0], t * torch.cos(t), atol=1e-5)  # scikit-learn's parametrisation

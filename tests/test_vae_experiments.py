@@ -5,7 +5,8 @@ import math
 import pytest
 import torch
 
-from aebook.experiments.vae import SETTINGS, recipes, select_step_size, train_latent_sizes
+from aebook.experiments.vae import SETTINGS, recipes, train_latent_sizes
+from aebook.experiments.vae.figure2 import select_step_size
 from aebook.models import PAPER_MNIST, VAERecipe
 
 

@@ -3,7 +3,7 @@
 Modules: ``data`` (datasets as tensors), ``models`` (autoencoder families), ``objectives``
 (likelihoods and losses), ``train`` (the one training loop), ``evaluate`` (measurements),
 ``plot`` (figures), ``profiles`` (how long chapters train), ``results`` (checked claims),
-``experiments`` (each chapter's settings).
+``experiments`` (one module per page, named after its notebook: its settings and its code).
 """
 
 __version__ = "0.1.0"

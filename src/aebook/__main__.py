@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from aebook.experiments import paper_settings
 from aebook.results import load_records, summary_line
 from aebook.results.scoreboard import JUDGED
 
@@ -22,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     if not profiles:
         print("no recorded standard or paper runs under results/")
     for profile in profiles:
-        print(summary_line(records, profile))
+        print(summary_line(records, profile, paper_settings))
     return 0
 
 

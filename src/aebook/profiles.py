@@ -8,15 +8,15 @@ standard   a laptop or Colab (default)  figures look like the paper's; numbers n
 paper      one GPU                      the paper's own settings; numbers go to results/
 =========  ===========================  ===================================================
 
-A chapter keeps its settings in a frozen dataclass (a subclass of :class:`ChapterSettings`) with
-one instance per profile, in its module under ``aebook.experiments``. The notebook makes one
-call, ``cfg = settings("foundations")``, and displaying ``cfg`` shows the reader a table.
+A page keeps its settings in a frozen dataclass (a subclass of :class:`ChapterSettings`) with one
+instance per profile, in its own module ``aebook.experiments.<page>``. The notebook makes one
+call, ``cfg = aebook.experiments.settings("<page>")``, and displaying ``cfg`` shows the reader a
+table.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,18 +30,6 @@ DESCRIPTIONS = {
     "smoke": "CI on a 2-core CPU: the code paths run, with loose sanity checks",
     "standard": "a laptop or Colab: figures like the paper's, numbers near them",
     "paper": "one GPU: the paper's own settings, numbers comparable to the paper's",
-}
-
-#: chapter name -> module whose ``SETTINGS`` maps each profile to that chapter's settings.
-CHAPTERS = {
-    "foundations": "aebook.experiments.foundations",
-    "score_matching": "aebook.experiments.score_matching",
-    "denoising": "aebook.experiments.denoising",
-    "survey_applications": "aebook.experiments.survey_applications",
-    "survey_models": "aebook.experiments.survey_models",
-    "vae": "aebook.experiments.vae",
-    "vae_likelihood": "aebook.experiments.vae_likelihood",
-    "m2": "aebook.experiments.m2",
 }
 
 
@@ -94,11 +82,3 @@ def select(table: Mapping[str, S], profile: str | None = None) -> S:
     if missing:
         raise ValueError(f"the settings table lacks the profile(s) {missing}")
     return dataclasses.replace(table[name], profile=name)
-
-
-def settings(chapter: str, profile: str | None = None) -> ChapterSettings:
-    """All of one chapter's settings for the active profile (the one call a notebook makes)."""
-    if chapter not in CHAPTERS:
-        raise ValueError(f"chapter must be one of {sorted(CHAPTERS)}; got {chapter!r}")
-    module = importlib.import_module(CHAPTERS[chapter])
-    return select(module.SETTINGS, profile)

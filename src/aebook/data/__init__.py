@@ -16,6 +16,7 @@ from aebook.data.factors import (
     render,
 )
 from aebook.data.frey import FREY_FACE, FREY_SHAPE, Images, frey_faces, read_frey_mat
+from aebook.data.labels import UNLABELLED, balanced_subset, mix_labelled
 from aebook.data.larochelle import TASKS, SplitSizes, load_task
 from aebook.data.mnist import (
     FASHION_MNIST,
@@ -41,10 +42,13 @@ from aebook.data.store import (
     data_dir,
     fetch,
 )
-from aebook.data.toy2d import GaussianMixture, Ring, two_gaussians
+from aebook.data.toy2d import GaussianMixture, Ring, circle_data, swiss_roll, two_gaussians
 from aebook.data.transforms import rotate
 
 __all__ = [
+    "UNLABELLED",
+    "balanced_subset",
+    "mix_labelled",
     "BINARIZED_MNIST",
     "BINARIZED_MNIST_MAT",
     "BinarizedMNIST",
@@ -58,6 +62,8 @@ __all__ = [
     "read_frey_mat",
     "FASHION_MNIST",
     "GaussianMixture",
+    "circle_data",
+    "swiss_roll",
     "Ring",
     "two_gaussians",
     "MNIST",

@@ -171,3 +171,18 @@ class Ring:
 def two_gaussians(dtype: torch.dtype = torch.float32) -> GaussianMixture:
     """0.8 N((5, 5), I) + 0.2 N((−5, −5), I): the unequal two-mode density of the chapter."""
     return GaussianMixture([[5.0, 5.0], [-5.0, -5.0]], 1.0, [0.8, 0.2], dtype=dtype)
+
+
+def circle_data(n: int, noise: float, generator: torch.Generator) -> Tensor:
+    """``n`` points near the unit circle: uniform angle, radius 1 + N(0, noise²). Shape (n, 2)."""
+    angle = torch.rand(n, generator=generator) * 2 * math.pi
+    radius = 1 + noise * torch.randn(n, generator=generator)
+    return torch.stack([radius * torch.cos(angle), radius * torch.sin(angle)], 1)
+
+
+def swiss_roll(n: int, noise: float, seed: int = 0) -> tuple[Tensor, Tensor]:
+    """scikit-learn's swiss roll: points ``(n, 3)`` and their position ``t`` along the roll."""
+    from sklearn.datasets import make_swiss_roll
+
+    x, t = make_swiss_roll(n, noise=noise, random_state=seed)
+    return torch.from_numpy(x.astype("float32")), torch.from_numpy(t.astype("float32"))

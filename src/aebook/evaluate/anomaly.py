@@ -19,6 +19,7 @@ from sklearn.metrics import roc_auc_score
 from torch import Tensor
 
 from aebook.checks import check_count, check_examples
+from aebook.evaluate.batches import in_batches
 
 
 def _numpy(values, name: str) -> np.ndarray:
@@ -62,13 +63,7 @@ def squared_error_scores(
     reconstruct: Callable[[Tensor], Tensor], x: Tensor, batch_size: int = 2000
 ) -> Tensor:
     """Per-example ||x - reconstruct(x)||² (summed over inputs), shape ``(n,)``."""
-    check_examples("x", x)
-    check_count("batch_size", batch_size)
-    parts = [
-        (chunk - reconstruct(chunk)).pow(2).sum(-1)
-        for chunk in (x[i : i + batch_size] for i in range(0, len(x), batch_size))
-    ]
-    return torch.cat(parts)
+    return in_batches(lambda chunk: (chunk - reconstruct(chunk)).pow(2).sum(-1), x, batch_size)
 
 
 @torch.no_grad()
@@ -89,12 +84,11 @@ def negative_elbo_scores(
     check_examples("x", x)
     was_training = vae.training
     vae.eval()
-    out = []
+
+    def mean_negative_elbo(chunk: Tensor) -> Tensor:
+        return sum(-vae.elbo_terms(chunk, generator)["elbo"] for _ in range(samples)) / samples
+
     try:
-        for i in range(0, len(x), batch_size):
-            chunk = x[i : i + batch_size]
-            total = sum(-vae.elbo_terms(chunk, generator)["elbo"] for _ in range(samples))
-            out.append(total / samples)
+        return in_batches(mean_negative_elbo, x, batch_size)
     finally:
         vae.train(was_training)
-    return torch.cat(out)

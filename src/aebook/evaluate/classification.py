@@ -9,6 +9,7 @@ import torch
 from torch import Tensor
 
 from aebook.checks import check_count, check_examples
+from aebook.evaluate.batches import in_batches
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,6 @@ def predict(model, x: Tensor, batch_size: int = 2000) -> Tensor:
     was_training = model.training
     model.eval()
     try:
-        return torch.cat(
-            [model(x[i : i + batch_size]).argmax(1) for i in range(0, len(x), batch_size)]
-        )
+        return in_batches(lambda b: model(b).argmax(1), x, batch_size)
     finally:
         model.train(was_training)

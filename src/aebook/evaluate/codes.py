@@ -26,17 +26,19 @@ import torch
 from torch import Tensor
 from torch.distributions import Normal
 
-from aebook.checks import check_count, check_examples, check_number
+from aebook.checks import check_examples, check_number
+from aebook.evaluate.batches import in_batches
 from aebook.objectives.kl import kl_normal_standard
 from aebook.objectives.penalties import jacobian_frobenius
 
 
-@torch.no_grad()
-def encode_all(encode: Callable[[Tensor], Tensor], x: Tensor, batch_size: int = 2000) -> Tensor:
-    """``encode`` applied to ``x`` in batches, without gradients."""
-    check_examples("x", x)
-    check_count("batch_size", batch_size)
-    return torch.cat([encode(x[i : i + batch_size]) for i in range(0, len(x), batch_size)])
+def active_units_burda(codes: Tensor, threshold: float = 0.01) -> int:
+    """Units whose variance over the rows of ``codes`` exceeds ``threshold`` itself: the active
+    units of Burda et al. (2016), for a VAE's posterior means. Unlike :func:`active_units`, which
+    compares each variance with the largest one, this is an absolute scale: it counts the latent
+    dimensions the prior's unit scale lets through."""
+    check_examples("codes", codes)
+    return int((codes.var(0) > threshold).sum())
 
 
 def hoyer_sparsity(codes: Tensor) -> float:
@@ -116,14 +118,26 @@ def kl_decomposition(
     z = (mean + std * eps).reshape(-1, mean.shape[1])  # sample s of example i at s·N + i
     own = posteriors.log_prob(z.view(n_samples, n, -1)).sum(-1).reshape(-1)
     log_prior = prior.log_prob(z).sum(-1)
-    log_marginal = torch.cat(
-        [
+    log_marginal = in_batches(
+        lambda chunk: (
             torch.logsumexp(posteriors.log_prob(chunk[:, None, :]).sum(-1), dim=1) - math.log(n)
-            for chunk in z.split(batch_size)
-        ]
+        ),
+        z,
+        batch_size,
     )
     return KLDecomposition(
         average_kl=float(kl_normal_standard(mean, log_var).mean()),
         mutual_information=float((own - log_marginal).mean()),
         marginal_kl=float((log_marginal - log_prior).mean()),
     )
+
+
+def encode(model, x: Tensor, batch_size: int = 5000) -> Tensor:
+    """``model.encode`` of ``x`` in batches, in eval mode, on the model's device; returned on
+    ``x``'s."""
+    was_training = model.training
+    model.eval()
+    try:
+        return in_batches(model.encode, x, batch_size, device=next(model.parameters()).device)
+    finally:
+        model.train(was_training)

@@ -6,9 +6,10 @@ report the Fréchet (2-Wasserstein) distance between the two Gaussians,
 
     FD = ‖μ₁ - μ₂‖² + Tr(Σ₁ + Σ₂ - 2 (Σ₁ Σ₂)^{1/2}).
 
-But the network is :class:`FeatureClassifier`, a small MLP that this package trains on MNIST
-digits, and its features are the last hidden layer. Its numbers are comparable with each other
-(same classifier, same reference set, same number of samples), not with FIDs in the literature.
+But the network is an :class:`~aebook.models.supervised.MLPClassifier`, a small MLP that this
+package trains on MNIST digits, and its features are the last hidden layer. Its numbers are
+comparable with each other (same classifier, same reference set, same number of samples), not with
+FIDs in the literature.
 """
 
 from __future__ import annotations
@@ -17,45 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 
-from aebook.models.autoencoders import ACTIVATIONS, mlp
+from aebook.evaluate.batches import in_batches
+from aebook.models.supervised import MLPClassifier
 from aebook.train import TrainConfig, fit
-
-
-class FeatureClassifier(nn.Module):
-    """An MLP classifier ``input_size → hidden_sizes → n_classes``; its last hidden layer (after
-    the activation) is the feature space of the Fréchet distance."""
-
-    def __init__(
-        self,
-        input_size: int = 784,
-        hidden_sizes: tuple[int, ...] = (256, 128),
-        n_classes: int = 10,
-        activation: str = "relu",
-    ):
-        super().__init__()
-        if not hidden_sizes:
-            raise ValueError("hidden_sizes must name at least one hidden layer (the features)")
-        self.body = nn.Sequential(
-            mlp([input_size, *hidden_sizes], activation), ACTIVATIONS[activation]()
-        )
-        self.head = nn.Linear(hidden_sizes[-1], n_classes)
-
-    def features(self, x: Tensor) -> Tensor:
-        return self.body(x)
-
-    def forward(self, x: Tensor) -> Tensor:
-        return self.head(self.body(x))
-
-    def loss(self, batch) -> dict[str, Tensor]:
-        x, y = batch
-        logits = self(x)
-        return {
-            "loss": F.cross_entropy(logits, y),
-            "error": 100.0 * (logits.argmax(1) != y).float().mean(),
-        }
 
 
 def train_feature_classifier(
@@ -65,25 +32,23 @@ def train_feature_classifier(
     *,
     hidden_sizes: tuple[int, ...] = (256, 128),
     device=None,
-) -> FeatureClassifier:
-    """Train a :class:`FeatureClassifier` on images ``x`` ``(n, d)`` and labels ``y``; eval mode."""
+) -> MLPClassifier:
+    """Train an :class:`~aebook.models.supervised.MLPClassifier` on images ``x`` ``(n, d)`` and
+    labels ``y``; eval mode."""
     torch.manual_seed(config.seed)
-    net = FeatureClassifier(x.shape[1], hidden_sizes, int(y.max()) + 1)
+    net = MLPClassifier(x.shape[1], int(y.max()) + 1, hidden_sizes, activation="relu")
     fit(net, (x, y), config, device=device)
     return net.eval()
 
 
 @torch.no_grad()
 def feature_statistics(
-    net: FeatureClassifier, x: Tensor, batch_size: int = 2000
+    net: MLPClassifier, x: Tensor, batch_size: int = 2000
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean ``(f,)`` and covariance ``(f, f)`` of ``net``'s features over the rows of ``x``."""
     if len(x) < 2:
         raise ValueError(f"x needs at least 2 rows to estimate a covariance; got {len(x)}")
-    device = next(net.parameters()).device
-    feats = torch.cat(
-        [net.features(x[i : i + batch_size].to(device)) for i in range(0, len(x), batch_size)]
-    )
+    feats = in_batches(net.features, x, batch_size, device=next(net.parameters()).device)
     feats = feats.double().cpu().numpy()
     return feats.mean(0), np.cov(feats, rowvar=False)
 
@@ -123,7 +88,7 @@ def _trace_sqrt(cov_a: np.ndarray, cov_b: np.ndarray) -> float:
 class FrechetScorer:
     """The Fréchet distance of image sets to a fixed reference set, in ``net``'s features."""
 
-    net: FeatureClassifier
+    net: MLPClassifier
     reference: Tensor
 
     def __post_init__(self):

@@ -11,17 +11,16 @@ import torch
 from sklearn.decomposition import PCA
 from torch import Tensor
 
+from aebook.evaluate.batches import in_batches
+
 
 @torch.no_grad()
 def reconstruction_error(
     reconstruct: Callable[[Tensor], Tensor], x: Tensor, batch_size: int = 2000
 ) -> float:
     """Mean over examples of ||x - reconstruct(x)||^2 (summed over the d inputs)."""
-    total = 0.0
-    for start in range(0, len(x), batch_size):
-        chunk = x[start : start + batch_size]
-        total += float((chunk - reconstruct(chunk)).pow(2).sum())
-    return total / len(x)
+    sums = in_batches(lambda chunk: (chunk - reconstruct(chunk)).pow(2).sum()[None], x, batch_size)
+    return sum(float(s) for s in sums) / len(x)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ onto PCA's; the bounds below are what each profile's budget reaches with margin 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aebook.profiles import ChapterSettings
 from aebook.train import TrainConfig
@@ -29,11 +29,23 @@ class FoundationsSettings(ChapterSettings):
 _LINEAR = dict(batch_size=100, lr=3e-3, optimizer="adam", lr_schedule="cosine")
 _NONLINEAR = dict(batch_size=100, lr=2e-3, optimizer="adam", lr_schedule="cosine")
 
+_STANDARD = FoundationsSettings(
+    n_train=50_000,
+    n_test=10_000,
+    code_size=16,
+    linear=TrainConfig(epochs=60, **_LINEAR),
+    nonlinear_sizes=(784, 512, 256),
+    nonlinear=TrainConfig(epochs=30, **_NONLINEAR),
+    max_angle_deg=2.0,
+    max_error_gap=0.002,
+    max_nonlinear_ratio=0.6,
+)
+
 SETTINGS = {
-    "smoke": FoundationsSettings(
+    "smoke": replace(
+        _STANDARD,
         n_train=10_000,
         n_test=2_000,
-        code_size=16,
         linear=TrainConfig(epochs=40, **_LINEAR),
         nonlinear_sizes=(784, 256),
         nonlinear=TrainConfig(epochs=8, **_NONLINEAR),
@@ -41,21 +53,9 @@ SETTINGS = {
         max_error_gap=0.01,
         max_nonlinear_ratio=0.85,
     ),
-    "standard": FoundationsSettings(
-        n_train=50_000,
-        n_test=10_000,
-        code_size=16,
-        linear=TrainConfig(epochs=60, **_LINEAR),
-        nonlinear_sizes=(784, 512, 256),
-        nonlinear=TrainConfig(epochs=30, **_NONLINEAR),
-        max_angle_deg=2.0,
-        max_error_gap=0.002,
-        max_nonlinear_ratio=0.6,
-    ),
-    "paper": FoundationsSettings(
-        n_train=50_000,
-        n_test=10_000,
-        code_size=16,
+    "standard": _STANDARD,
+    "paper": replace(
+        _STANDARD,
         linear=TrainConfig(epochs=150, **_LINEAR),
         nonlinear_sizes=(784, 1000, 500, 250),
         nonlinear=TrainConfig(epochs=100, **_NONLINEAR),

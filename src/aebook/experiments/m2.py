@@ -16,7 +16,7 @@ ledger (:mod:`aebook.results.papers`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aebook.profiles import ChapterSettings
 
@@ -59,18 +59,34 @@ PAPER_DEPARTURES = (
 )
 
 
+_STANDARD = M2Settings(
+    n_train=50_000,
+    n_labelled=100,
+    latent_size=50,
+    hidden_sizes=(500,),
+    activation="softplus",
+    alpha_scale=0.1,
+    epochs=6,
+    batch_size=100,
+    lr=1e-3,
+    seeds=(0,),
+    n_test=10_000,
+    baseline_epochs=200,
+    max_error=30.0,
+    min_gain=0.0,
+    m1_hidden_sizes=(600, 600),
+    m1_epochs=10,
+    m1m2_epochs=10,
+    m1m2_max_error=15.0,
+    m1m2_min_gain=3.0,
+)
+
 SETTINGS = {
-    "smoke": M2Settings(
+    "smoke": replace(
+        _STANDARD,
         n_train=3_000,
-        n_labelled=100,
-        latent_size=50,
         hidden_sizes=(200,),
-        activation="softplus",
-        alpha_scale=0.1,
         epochs=1,
-        batch_size=100,
-        lr=1e-3,
-        seeds=(0,),
         n_test=1_000,
         baseline_epochs=100,
         max_error=80.0,
@@ -81,40 +97,12 @@ SETTINGS = {
         m1m2_max_error=80.0,
         m1m2_min_gain=None,
     ),
-    "standard": M2Settings(
-        n_train=50_000,
-        n_labelled=100,
-        latent_size=50,
-        hidden_sizes=(500,),
-        activation="softplus",
-        alpha_scale=0.1,
-        epochs=6,
-        batch_size=100,
-        lr=1e-3,
-        seeds=(0,),
-        n_test=10_000,
-        baseline_epochs=200,
-        max_error=30.0,
-        min_gain=0.0,
-        m1_hidden_sizes=(600, 600),
-        m1_epochs=10,
-        m1m2_epochs=10,
-        m1m2_max_error=15.0,
-        m1m2_min_gain=3.0,
-    ),
-    "paper": M2Settings(
-        n_train=50_000,
-        n_labelled=100,
-        latent_size=50,
-        hidden_sizes=(500,),
-        activation="softplus",
-        alpha_scale=0.1,
+    "standard": _STANDARD,
+    "paper": replace(
+        _STANDARD,
         epochs=3_000,  # passes, as the released code
-        batch_size=100,
         lr=3e-4,
         seeds=(0, 1, 2, 3, 4),
-        n_test=10_000,
-        baseline_epochs=200,
         max_error=15.0,
         min_gain=5.0,
         m1_hidden_sizes=(500, 500),

@@ -1,10 +1,10 @@
 """Chapter 2 (Vincent 2011, score matching and denoising autoencoders): settings and measurements.
 
 The paper has no experiments of its own; the chapter checks each of its identities on a computer
-and measures where they lead. This module holds the settings per profile and the measurements the
-chapter makes more than once: paired Monte Carlo differences, score errors against exact scores,
-the share of samples in each mode (with an exact binomial interval), and the time of one training
-step of implicit and denoising score matching (``benchmarks/ism_vs_dsm.py`` runs the same code).
+and measures where they lead. This module holds the settings per profile, the training of a score
+network, and the time of one training step of implicit and denoising score matching
+(``benchmarks/ism_vs_dsm.py`` runs the same code); the score errors are
+:func:`aebook.evaluate.scores.field_errors`.
 
 Criteria were set from runs on a 2-core CPU (smoke and standard), with margin; the measured
 score-field errors, mixture weights and MNIST numbers are listed in the chapter's closing note.
@@ -14,15 +14,13 @@ are sampled on the CPU, so its sampling section is sized to stay within minutes 
 
 from __future__ import annotations
 
-import math
 import os
 import platform
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-import scipy.stats
 import torch
 from torch import Tensor
 
@@ -75,26 +73,55 @@ _FIELD = dict(batch_size=256, lr=3e-3, optimizer="adam", lr_schedule="cosine")
 _NCSN = dict(batch_size=256, lr=2e-3, optimizer="adam", lr_schedule="cosine")
 _MNIST = dict(batch_size=100, lr=3e-3, optimizer="adam")
 
+_STANDARD = ScoreMatchingSettings(
+    n_mc=200_000,
+    n_parzen=1_000,
+    mc_z=4.0,
+    field_sigmas=(0.05, 0.1, 0.3, 1.0, 2.0),
+    n_toy=20_000,
+    field_hidden=(128, 128),
+    field_train=TrainConfig(epochs=30, **_FIELD),
+    n_eval=10_000,
+    min_variance_ratio=20.0,
+    cost_dims=(2, 8, 32, 128, 256),
+    cost_repeats=10,
+    n_samples=10_000,
+    langevin_step=0.1,
+    langevin_steps=1_000,
+    ladder=(20.0, 0.5, 10),
+    annealed_step=0.05,
+    steps_per_level=200,
+    ncsn_hidden=(128, 128),
+    n_ncsn=50_000,
+    ncsn_train=TrainConfig(epochs=30, **_NCSN),
+    weight_tol=0.02,
+    learned_weight_tol=0.04,
+    plain_tol=0.12,
+    mnist_train=50_000,
+    mnist_test=10_000,
+    mnist_hidden=512,
+    mnist_sigma=0.3,
+    mnist_fit=TrainConfig(epochs=10, **_MNIST),
+    sgd_steps=200,
+    min_cosine=0.85,
+    min_energy_ranking=0.99,
+)
+
 SETTINGS = {
-    "smoke": ScoreMatchingSettings(
+    "smoke": replace(
+        _STANDARD,
         n_mc=20_000,
         n_parzen=200,
-        mc_z=4.0,
         field_sigmas=(0.05, 0.3, 2.0),
         n_toy=10_000,
-        field_hidden=(128, 128),
         field_train=TrainConfig(epochs=6, batch_size=128, lr=1e-2, lr_schedule="cosine"),
         n_eval=4_000,
         min_variance_ratio=5.0,
         cost_dims=(2, 8, 32, 128),
         cost_repeats=4,
         n_samples=2_000,
-        langevin_step=0.1,
         langevin_steps=500,
-        ladder=(20.0, 0.5, 10),
-        annealed_step=0.05,
         steps_per_level=100,
-        ncsn_hidden=(128, 128),
         n_ncsn=20_000,
         ncsn_train=TrainConfig(epochs=12, **_NCSN),
         weight_tol=0.05,
@@ -103,148 +130,38 @@ SETTINGS = {
         mnist_train=10_000,
         mnist_test=2_000,
         mnist_hidden=256,
-        mnist_sigma=0.3,
         mnist_fit=TrainConfig(epochs=2, **_MNIST),
         sgd_steps=50,
         min_cosine=0.6,
         min_energy_ranking=0.95,
     ),
-    "standard": ScoreMatchingSettings(
-        n_mc=200_000,
-        n_parzen=1_000,
-        mc_z=4.0,
-        field_sigmas=(0.05, 0.1, 0.3, 1.0, 2.0),
-        n_toy=20_000,
-        field_hidden=(128, 128),
-        field_train=TrainConfig(epochs=30, **_FIELD),
-        n_eval=10_000,
-        min_variance_ratio=20.0,
-        cost_dims=(2, 8, 32, 128, 256),
-        cost_repeats=10,
-        n_samples=10_000,
-        langevin_step=0.1,
-        langevin_steps=1_000,
-        ladder=(20.0, 0.5, 10),
-        annealed_step=0.05,
-        steps_per_level=200,
-        ncsn_hidden=(128, 128),
-        n_ncsn=50_000,
-        ncsn_train=TrainConfig(epochs=30, **_NCSN),
-        weight_tol=0.02,
-        learned_weight_tol=0.04,
-        plain_tol=0.12,
-        mnist_train=50_000,
-        mnist_test=10_000,
-        mnist_hidden=512,
-        mnist_sigma=0.3,
-        mnist_fit=TrainConfig(epochs=10, **_MNIST),
-        sgd_steps=200,
-        min_cosine=0.85,
-        min_energy_ranking=0.99,
-    ),
-    "paper": ScoreMatchingSettings(
+    "standard": _STANDARD,
+    "paper": replace(
+        _STANDARD,
         n_mc=1_000_000,
         n_parzen=2_000,
-        mc_z=4.0,
         field_sigmas=(0.02, 0.05, 0.1, 0.3, 1.0, 2.0),
         n_toy=100_000,
         field_hidden=(256, 256),
         field_train=TrainConfig(epochs=100, **_FIELD),
         n_eval=50_000,
-        min_variance_ratio=20.0,
         cost_dims=(2, 8, 32, 128, 256, 512),
         cost_repeats=20,
         n_samples=20_000,
-        langevin_step=0.1,
         langevin_steps=3_000,
         ladder=(20.0, 0.5, 20),
-        annealed_step=0.05,
         steps_per_level=300,
         ncsn_hidden=(256, 256),
         n_ncsn=200_000,
         ncsn_train=TrainConfig(epochs=60, **_NCSN),
         weight_tol=0.01,
         learned_weight_tol=0.02,
-        plain_tol=0.12,
-        mnist_train=50_000,
-        mnist_test=10_000,
         mnist_hidden=1000,
-        mnist_sigma=0.3,
         mnist_fit=TrainConfig(epochs=50, **_MNIST),
         sgd_steps=500,
         min_cosine=0.9,
-        min_energy_ranking=0.99,
     ),
 }
-
-
-# ---- Monte Carlo with common random numbers --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PairedDifference:
-    """mean(a − b) over the same samples, with its standard error; ``z`` = mean / standard error."""
-
-    mean: float
-    stderr: float
-    n: int
-
-    @property
-    def z(self) -> float:
-        return abs(self.mean) / self.stderr if self.stderr > 0 else math.inf * abs(self.mean)
-
-
-def paired_difference(a: Tensor, b: Tensor) -> PairedDifference:
-    """Compare two per-sample quantities computed on the same samples (common random numbers)."""
-    if a.shape != b.shape or a.ndim != 1 or len(a) < 2:
-        raise ValueError(f"a and b must be 1-D of the same length >= 2; got {a.shape}, {b.shape}")
-    diff = a.double() - b.double()
-    return PairedDifference(float(diff.mean()), float(diff.std() / math.sqrt(len(diff))), len(diff))
-
-
-# ---- Score errors on 2-D densities -------------------------------------------------------------
-
-
-def mean_squared_distance(a: Tensor, b: Tensor) -> float:
-    """E‖a − b‖² over rows: the mean squared error between two vector fields at the same points."""
-    return float((a - b).pow(2).sum(-1).mean())
-
-
-@dataclass(frozen=True)
-class FieldErrors:
-    """How far a score learned at level σ is from the truth, each an average of ‖·‖² over points.
-
-    - ``estimation``: learned vs. exact score of q_σ, at points of q_σ (what DSM aims at);
-    - ``total``: learned vs. exact score of the clean q, at points of q (what one wants);
-    - ``bias``: exact score of q_σ vs. exact score of q, at points of q (no learning involved);
-    - ``target_noise``: E‖(x − x̃)/σ² − ∂log q_σ(x̃)/∂x̃‖², the variance of the DSM target around the
-      score it averages to (d/σ² minus a term that stays bounded);
-    - ``signal``: E‖∂ log q_σ(x̃)/∂x̃‖² at points of q_σ, for scale.
-    """
-
-    sigma: float
-    estimation: float
-    total: float
-    bias: float
-    target_noise: float
-    signal: float
-
-
-@torch.no_grad()
-def field_errors(score_fn, density, sigma: float, n: int, generator=None) -> FieldErrors:
-    """Measure :class:`FieldErrors` for ``score_fn`` trained at ``sigma`` on ``density``."""
-    smooth = density.smoothed(sigma)
-    x = density.sample(n, generator)
-    x_tilde = x + sigma * torch.randn(x.shape, generator=generator, dtype=x.dtype)
-    s_tilde = smooth.score(x_tilde)
-    return FieldErrors(
-        sigma=sigma,
-        estimation=mean_squared_distance(score_fn(x_tilde), s_tilde),
-        total=mean_squared_distance(score_fn(x), density.score(x)),
-        bias=mean_squared_distance(smooth.score(x), density.score(x)),
-        target_noise=mean_squared_distance((x - x_tilde) / sigma**2, s_tilde),
-        signal=float(s_tilde.pow(2).sum(-1).mean()),
-    )
 
 
 def train_score_net(
@@ -263,35 +180,6 @@ def train_score_net(
     model = ScoreNet(data.shape[1], hidden, activation="tanh", sigma=sigma, scale=scale)
     fit(model, data, config, device=device)
     return model.cpu().eval()
-
-
-# ---- Mixture weights -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Proportion:
-    """``k`` of ``n`` samples, the fraction and its exact (Clopper-Pearson) 95 % interval."""
-
-    k: int
-    n: int
-    low: float
-    high: float
-
-    @property
-    def value(self) -> float:
-        return self.k / self.n
-
-    def __str__(self) -> str:
-        return f"{self.value:.3f} [{self.low:.3f}, {self.high:.3f}] (n = {self.n})"
-
-
-def proportion(hits: Tensor) -> Proportion:
-    """The fraction of True entries of the boolean tensor ``hits``, with its 95 % interval."""
-    k, n = int(hits.sum()), hits.numel()
-    if n == 0:
-        raise ValueError("hits is empty")
-    ci = scipy.stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
-    return Proportion(k, n, float(ci.low), float(ci.high))
 
 
 # ---- The cost of implicit against denoising score matching -----------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
@@ -58,10 +58,29 @@ PAPER_DEPARTURES = (
 )
 
 
+_STANDARD = LikelihoodSettings(
+    recipe=VAERecipe((500,), "relu", "adam", 1e-3),
+    latent_size=50,
+    lr_schedule="cosine",
+    dynamic_n_train=60_000,
+    dynamic_epochs=20,
+    static_n_train=50_000,
+    static_epochs=20,
+    early_stopping=3,
+    n_test=2_000,
+    k=1_000,
+    k_curve=(1, 10, 100, 1_000),
+    k_curve_n_test=500,
+    linear_k=5_000,
+    linear_tolerance=0.05,
+    min_dynamic_ll=-96.0,
+    min_static_ll=-98.0,
+)
+
 SETTINGS = {
-    "smoke": LikelihoodSettings(
+    "smoke": replace(
+        _STANDARD,
         recipe=VAERecipe((200,), "relu", "adam", 1e-3),
-        latent_size=50,
         lr_schedule="constant",
         dynamic_n_train=3_000,
         dynamic_epochs=2,
@@ -72,47 +91,23 @@ SETTINGS = {
         k=100,
         k_curve=(1, 10, 100),
         k_curve_n_test=100,
-        linear_k=5_000,
-        linear_tolerance=0.05,
         min_dynamic_ll=-260.0,
         min_static_ll=-300.0,
     ),
-    "standard": LikelihoodSettings(
-        recipe=VAERecipe((500,), "relu", "adam", 1e-3),
-        latent_size=50,
-        lr_schedule="cosine",
-        dynamic_n_train=60_000,
-        dynamic_epochs=20,
-        static_n_train=50_000,
-        static_epochs=20,
-        early_stopping=3,
-        n_test=2_000,
-        k=1_000,
-        k_curve=(1, 10, 100, 1_000),
-        k_curve_n_test=500,
-        linear_k=5_000,
-        linear_tolerance=0.05,
-        min_dynamic_ll=-96.0,
-        min_static_ll=-98.0,
-    ),
-    "paper": LikelihoodSettings(
+    "standard": _STANDARD,
+    "paper": replace(
+        _STANDARD,
         # the code's Adam (aebook.optimizers.BurdaAdam) and its eight stages of 3^i epochs
         recipe=VAERecipe((200, 200), "tanh", "adam-burda", 1e-3, batch_size=20),
-        latent_size=50,
         lr_schedule="burda-stages",
         dynamic_n_train=59_600,  # the code keeps 400 of the 60,000 for validation
         dynamic_epochs=3_280,
-        static_n_train=50_000,
         static_epochs=3_280,
         early_stopping=None,
         n_test=10_000,
         k=5_000,
         k_curve=(1, 10, 100, 1_000, 5_000),
         k_curve_n_test=1_000,
-        linear_k=5_000,
-        linear_tolerance=0.05,
-        min_dynamic_ll=-96.0,
-        min_static_ll=-98.0,
     ),
 }
 

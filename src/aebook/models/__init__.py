@@ -9,11 +9,13 @@ from aebook.models.autoencoders import (
     SigmoidAutoencoder,
     first_input,
     mlp,
+    train_autoencoder,
 )
 from aebook.models.autorec import BiasedMF, IAutoRec
 from aebook.models.dae import DenoisingAutoencoder, StackedDenoisingAutoencoder
 from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
-from aebook.models.m2 import M2, SupervisedClassifier
+from aebook.models.families import FAMILIES, GENERATIVE, FamilyHyper, build_family
+from aebook.models.m2 import M2
 from aebook.models.recipes import MODERN, PAPER_FREY, PAPER_MNIST, VAERecipe
 from aebook.models.regularized import (
     SPARSITY_PENALTIES,
@@ -23,7 +25,7 @@ from aebook.models.regularized import (
     SparseAutoencoder,
 )
 from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
-from aebook.models.supervised import SupervisedAutoencoder
+from aebook.models.supervised import MLPClassifier, SupervisedAutoencoder
 from aebook.models.vae import (
     LIKELIHOODS,
     VAE,
@@ -36,6 +38,10 @@ from aebook.models.wae import WAE, GaussianPriorAutoencoder
 
 __all__ = [
     "ACTIVATIONS",
+    "FAMILIES",
+    "GENERATIVE",
+    "FamilyHyper",
+    "build_family",
     "Autoencoder",
     "DenoisingAutoencoder",
     "StackedDenoisingAutoencoder",
@@ -44,12 +50,13 @@ __all__ = [
     "SigmoidAutoencoder",
     "first_input",
     "mlp",
+    "train_autoencoder",
     "BiasedMF",
     "IAutoRec",
     "SupervisedAutoencoder",
     "LIKELIHOODS",
     "M2",
-    "SupervisedClassifier",
+    "MLPClassifier",
     "VAE",
     "BernoulliDecoder",
     "GaussianDecoder",

@@ -8,12 +8,14 @@ output`` (the reconstruction itself for squared error, Bernoulli logits for cros
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import torch
 from torch import Tensor, nn
 
 from aebook.checks import check_batch, check_choice, check_count, check_sizes
 from aebook.objectives import RECONSTRUCTION_LOSSES, reconstruction_loss
+from aebook.train import History, TrainConfig, fit
 
 ACTIVATIONS: dict[str, type[nn.Module]] = {
     "relu": nn.ReLU,
@@ -164,3 +166,20 @@ class MLPAutoencoder(Autoencoder):
 
     def decode(self, code: Tensor) -> Tensor:
         return self.decoder(code)
+
+
+def train_autoencoder(
+    sizes: Sequence[int],
+    x: Tensor,
+    config: TrainConfig,
+    *,
+    reconstruction: str = "cross_entropy",
+    activation: str = "relu",
+    seed: int = 0,
+) -> tuple[MLPAutoencoder, History]:
+    """A seeded :class:`MLPAutoencoder` with encoder ``sizes`` trained
+    on ``x``, in eval mode."""
+    torch.manual_seed(seed)
+    model = MLPAutoencoder(tuple(sizes), activation=activation, reconstruction=reconstruction)
+    history = fit(model, x, config)
+    return model.eval(), history

@@ -18,13 +18,13 @@ and averages over the batch:
     (labelled_weight · Σ_labelled L + Σ_unlabelled U + alpha · Σ_labelled CE) / batch size.
 
 The training data repeat the few labelled examples until they fill half of every minibatch
-(:func:`semi_supervised_data`), so each labelled image appears r = N_u / N_l times per pass over
-the unlabelled ones. ``labelled_weight = 1 / r`` gives each labelled image's bound the weight it
-has in J^α (once per pass). ``alpha`` is the weight of the cross-entropy per labelled *row*; the
-paper's α multiplies an average over the N_l labelled images, so its weight per labelled image is
-α / N_l = 0.1 N / N_l (:func:`paper_alpha`). Applying that weight to every repetition, as common
-reimplementations do, puts r times more weight on the labels than J^α does; within a budget of a
-few epochs it learns far faster (see ``aebook.experiments.m2``).
+(:func:`aebook.data.labels.mix_labelled` with ``labelled_share=0.5``), so each labelled image
+appears r = N_u / N_l times per pass over the unlabelled ones. ``labelled_weight = 1 / r`` gives
+each labelled image's bound the weight it has in J^α (once per pass). ``alpha`` is the weight of the
+cross-entropy per labelled *row*; the paper's α multiplies an average over the N_l labelled images,
+so its weight per labelled image is α / N_l = 0.1 N / N_l (:func:`paper_alpha`). Applying that
+weight to every repetition, as common reimplementations do, puts r times more weight on the labels
+than J^α does; within a budget of a few epochs it learns far faster (see ``aebook.experiments.m2``).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from aebook.data.labels import UNLABELLED
 from aebook.models.autoencoders import mlp
 from aebook.models.vae import (
     BernoulliDecoder,
@@ -43,8 +44,6 @@ from aebook.models.vae import (
     check_likelihood,
 )
 from aebook.objectives.kl import kl_normal_standard
-
-UNLABELLED = -1
 
 
 def paper_alpha(n_total: int, n_labelled: int, scale: float = 0.1) -> float:
@@ -167,68 +166,3 @@ class M2(nn.Module):
         z_rep = z.repeat_interleave(k, 0)
         classes = torch.arange(k, device=x.device).repeat(len(x))
         return self.decoder.mean(torch.cat([z_rep, self._one_hot(classes, z_rep)], 1))
-
-
-def semi_supervised_split(
-    y: Tensor, n_labelled: int, n_classes: int = 10, seed: int = 0
-) -> tuple[Tensor, Tensor]:
-    """Indices of ``n_labelled`` examples balanced over the classes (as in the paper) and of the
-    rest, chosen with ``seed``: ``(labelled, unlabelled)``."""
-    if n_labelled % n_classes:
-        raise ValueError(
-            f"n_labelled must be a multiple of n_classes ({n_classes}); got {n_labelled}"
-        )
-    g = torch.Generator().manual_seed(seed)
-    per_class = n_labelled // n_classes
-    chosen = []
-    for k in range(n_classes):
-        members = torch.nonzero(y.cpu() == k).flatten()
-        if len(members) < per_class:
-            raise ValueError(f"class {k} has {len(members)} examples, fewer than {per_class}")
-        chosen.append(members[torch.randperm(len(members), generator=g)[:per_class]])
-    labelled = torch.cat(chosen).sort().values
-    mask = torch.ones(len(y), dtype=torch.bool)
-    mask[labelled] = False
-    return labelled, torch.nonzero(mask).flatten()
-
-
-def semi_supervised_data(
-    x: Tensor, y: Tensor, labelled: Tensor, unlabelled: Tensor
-) -> tuple[Tensor, Tensor]:
-    """One training set ``(x, y)`` for :func:`aebook.train.fit`: every unlabelled example once with
-    y = −1, and the labelled examples repeated to the same number, so that in expectation half of
-    every minibatch is labelled (with 100 labels and 49,900 unlabelled images, each labelled
-    image appears 499 times per epoch)."""
-    if len(labelled) == 0 or len(unlabelled) == 0:
-        raise ValueError("need at least one labelled and one unlabelled example")
-    repeats = math.ceil(len(unlabelled) / len(labelled))
-    lab = labelled.repeat(repeats)[: len(unlabelled)]
-    xs = torch.cat([x[unlabelled], x[lab]])
-    ys = torch.cat([torch.full((len(unlabelled),), UNLABELLED, dtype=y.dtype), y[lab].cpu()])
-    return xs, ys.to(y.device)
-
-
-class SupervisedClassifier(nn.Module):
-    """M2's classifier network q(y | x) trained alone on the labelled examples: the baseline that
-    shows what the unlabelled images add."""
-
-    def __init__(
-        self,
-        input_size: int,
-        n_classes: int = 10,
-        hidden_sizes: tuple[int, ...] = (500,),
-        activation: str = "softplus",
-    ):
-        super().__init__()
-        self.net = mlp([input_size, *hidden_sizes, n_classes], activation)
-
-    def forward(self, x: Tensor) -> Tensor:
-        return self.net(x)
-
-    def loss(self, batch) -> dict[str, Tensor]:
-        x, y = batch
-        logits = self(x)
-        return {
-            "loss": F.cross_entropy(logits, y),
-            "error": (logits.argmax(1) != y).float().mean(),
-        }

@@ -24,11 +24,11 @@ from aebook.results.runtimes import (
     runtimes,
 )
 from aebook.results.scoreboard import Scoreboard, recorded, scoreboard
-from aebook.results.table import Table
+from aebook.results.table import ComparisonTable, Table
 
 __all__ = [
-    "LEDGER", "Claim", "Ours", "PaperNumber", "Record", "RuntimeTable", "Scoreboard", "Table",
-    "ThroughputTable", "Uncertainty", "Verdict", "assess", "check", "claims_table", "judge",
-    "ledger_table", "load_benchmark", "load_records", "provenance", "record",
+    "LEDGER", "Claim", "ComparisonTable", "Ours", "PaperNumber", "Record", "RuntimeTable",
+    "Scoreboard", "Table", "ThroughputTable", "Uncertainty", "Verdict", "assess", "check",
+    "claims_table", "judge", "ledger_table", "load_benchmark", "load_records", "provenance", "record",
     "record_runtime", "recorded", "results_dir", "runtimes", "scoreboard", "summary_line",
 ]  # fmt: skip

@@ -12,9 +12,8 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from aebook.profiles import settings as chapter_settings
 from aebook.results.papers import LEDGER, PaperNumber
 from aebook.results.records import Record
 from aebook.results.rule import VERDICTS, Ours, Verdict, judge
@@ -26,12 +25,20 @@ def _plain(value):
     return json.loads(json.dumps(value))
 
 
-def paper_settings(number: PaperNumber) -> Mapping:
+# The ``paper`` profile's settings of a page, by page name: the ledger compares a run's settings
+# with them. The pages own their settings, so the caller passes the lookup
+# (aebook.experiments.paper_settings); the ledger never imports the pages.
+PaperSettings = Callable[[str], object]
+
+
+def _paper(number: PaperNumber, paper_settings: PaperSettings | None) -> Mapping:
     """The ``paper`` profile's settings of the page that measures ``number``."""
-    cfg = chapter_settings(number.chapter, "paper")
-    if number.section:
-        cfg = getattr(cfg, number.section)
-    return _plain(dataclasses.asdict(cfg))
+    if paper_settings is None:
+        raise ValueError(
+            f"judging {number.key} compares settings with the paper profile's: pass "
+            "paper_settings=aebook.experiments.paper_settings"
+        )
+    return _plain(dataclasses.asdict(paper_settings(number.page)))
 
 
 def _differ(name: str, ours, paper) -> str:
@@ -59,13 +66,15 @@ def _data_departure(name: str, provenance: Mapping | None) -> str | None:
     return f"{name}: no checksum of the data recorded"
 
 
-def departures(number: PaperNumber, record: Record) -> list[str]:
+def departures(
+    number: PaperNumber, record: Record, paper_settings: PaperSettings | None = None
+) -> list[str]:
     """How ``record``'s run differs from the paper's for ``number`` (empty: comparable)."""
     if number.incomparable:
         return [number.incomparable]
     found = []
     if number.depends_on:
-        paper = paper_settings(number)
+        paper = _paper(number, paper_settings)
         ours = _plain(dict(record.settings))
         differ = [f for f in number.depends_on if ours.get(f) != paper[f]]
         if differ:
@@ -87,8 +96,11 @@ def departures(number: PaperNumber, record: Record) -> list[str]:
     return found
 
 
-def assess(number: PaperNumber, record: Record | None) -> tuple[Ours | None, Verdict]:
-    """Our value for ``number`` in ``record`` (None when not measured) and the rule's verdict."""
+def assess(
+    number: PaperNumber, record: Record | None, paper_settings: PaperSettings | None = None
+) -> tuple[Ours | None, Verdict]:
+    """Our value for ``number`` in ``record`` (None when not measured) and the rule's verdict;
+    ``paper_settings`` is needed where ``number`` depends on settings (``depends_on``)."""
     if record is None or number.measurement not in record.measurements:
         if number.incomparable:
             return None, Verdict("not comparable", number.incomparable)
@@ -97,7 +109,7 @@ def assess(number: PaperNumber, record: Record | None) -> tuple[Ours | None, Ver
     ours = number.error.ours(value, record.settings, record.measurements)
     verdict = judge(
         number.value, number.uncertainty, ours, unit=number.unit,
-        departures=departures(number, record),
+        departures=departures(number, record, paper_settings),
     )  # fmt: skip
     return ours, verdict
 
@@ -106,19 +118,23 @@ def _records_by_page(records: Sequence[Record], profile: str) -> dict[str, Recor
     return {r.chapter: r for r in records if r.profile == profile}
 
 
-def summary(records: Sequence[Record], profile: str) -> Counter:
+def summary(
+    records: Sequence[Record], profile: str, paper_settings: PaperSettings | None = None
+) -> Counter:
     """Verdicts of the four papers' numbers (not the quoted references) in ``profile``."""
     by_page = _records_by_page(records, profile)
     counts = Counter({v: 0 for v in VERDICTS})
     for number in LEDGER:
         if not number.reference:
-            counts[assess(number, by_page.get(number.page))[1].status] += 1
+            counts[assess(number, by_page.get(number.page), paper_settings)[1].status] += 1
     return counts
 
 
-def summary_line(records: Sequence[Record], profile: str) -> str:
+def summary_line(
+    records: Sequence[Record], profile: str, paper_settings: PaperSettings | None = None
+) -> str:
     """``<profile>: paper numbers: R reproduced, M missed, N not comparable, K not run (of T)``."""
-    c = summary(records, profile)
+    c = summary(records, profile, paper_settings)
     return (
         f"{profile}: paper numbers: {c['reproduced']} reproduced, {c['missed']} missed, "
         f"{c['not comparable']} not comparable, {c['not run']} not run (of {sum(c.values())})"
@@ -139,7 +155,11 @@ def _ours_cell(ours: Ours | None, unit: str) -> str:
 
 
 def ledger_table(
-    record: Record, numbers: Sequence[PaperNumber] | None = None, *, title: str | None = None
+    record: Record,
+    paper_settings: PaperSettings | None = None,
+    numbers: Sequence[PaperNumber] | None = None,
+    *,
+    title: str | None = None,
 ) -> Table:
     """The paper numbers measured by ``record``'s page, judged against it (smoke: none judged)."""
     numbers = [n for n in (LEDGER if numbers is None else numbers) if n.page == record.chapter]
@@ -152,7 +172,7 @@ def ledger_table(
         )
     rows = []
     for n in numbers:
-        ours, verdict = assess(n, record)
+        ours, verdict = assess(n, record, paper_settings)
         rows.append([n.quantity, _paper_cell(n), n.source, _ours_cell(ours, n.unit), str(verdict)])
     note = (
         f"`{record.profile}` run, commit `{record.commit[:7]}`. Ours ± one standard error. A "

@@ -75,9 +75,7 @@ class PaperNumber:
     setting: str  #: the paper's setting, in words
     source: str
     checked: str  #: how the value was checked, in words
-    page: str = ""  #: the record (page) that measures it; "" when no page attempts it
-    chapter: str = ""  #: settings key of that page (``aebook.profiles.CHAPTERS``)
-    section: str = ""  #: attribute of the chapter's settings, for pages that share one
+    page: str = ""  #: the page that measures it (notebook, settings, record); "" when none does
     measurement: str = ""  #: key of our value in the record's measurements
     error: Binomial | StandardError | NotRecorded = NotRecorded("not recorded")
     depends_on: tuple[str, ...] = ()  #: settings that must equal the ``paper`` profile's
@@ -134,8 +132,7 @@ def _table1() -> list[PaperNumber]:
                     ),
                     source="paper",
                     checked="Table 1 of the ICML paper; the ± is the 95 % interval it states",
-                    page="denoising-table1",
-                    chapter="denoising",
+                    page="stacked_denoising_autoencoders",
                     measurement=f"{task}: {tag} test error (%)",
                     error=Binomial("n_test"),
                     depends_on=_TABLE1_SETTINGS,
@@ -180,7 +177,6 @@ def _figure2() -> list[PaperNumber]:
                         "tolerance; not read yet (no copy of the figure could be read here)"
                     ),
                     page="vae",
-                    chapter="vae",
                     measurement=f"{name} valid bound, N_z = {n_z}",  # valid = the test images
                     error=NotRecorded("our bound's standard error is not recorded"),
                     depends_on=("recipe", "mnist_n_test" if name == "MNIST" else "frey_n_test"),
@@ -214,7 +210,6 @@ _BURDA = [
             "released code (yburda/iwae: experiments.py, optimizers.py, datasets.py)"
         ),
         page="vae_likelihood",
-        chapter="vae_likelihood",
         measurement="test log p(x), dynamic",
         error=StandardError("standard error of log p(x), dynamic", "importance-sampling s.e."),
         depends_on=(*_LIKELIHOOD_SETTINGS, "dynamic_n_train", "dynamic_epochs"),
@@ -235,7 +230,6 @@ _BURDA = [
             "binarization gives test log-likelihoods about 2 nats below the dynamic ones"
         ),
         page="vae_likelihood",
-        chapter="vae_likelihood",
         measurement="test log p(x), static",
         error=StandardError("standard error of log p(x), static", "importance-sampling s.e."),
         depends_on=(*_LIKELIHOOD_SETTINGS, "static_n_train", "static_epochs", "early_stopping"),
@@ -261,7 +255,6 @@ _M2 = [
         source="paper",
         checked=checked,
         page="m2",
-        chapter="m2",
         measurement=f"{model} test error (%)",
         error=Binomial("n_test"),
         depends_on=_M2_SETTINGS,
@@ -303,7 +296,6 @@ _REFERENCES = [
         source="secondary",
         checked="read in Pythae's reproducibility table and its script vae.py",
         page="vae_likelihood",
-        chapter="vae_likelihood",
         measurement="test log p(x), static",
         incomparable="another network (784-400-40) and 200 importance samples, not k = 5,000",
         reference=True,
@@ -319,7 +311,7 @@ _REFERENCES = [
         setting="all 70,000 MNIST images",
         source="unverified",
         checked="quoted by the book from DEC's Table 2; not re-checked here",
-        page="survey_applications_clustering",
+        page="clustering",
         measurement="pixels: accuracy (%)",
         incomparable="we cluster the 10,000 test images, they all 70,000",
         reference=True,
@@ -367,7 +359,7 @@ _REFERENCES = [
         setting="MovieLens 1M, 90 % / 10 % split of the ratings",
         source="unverified",
         checked="quoted by the book; not re-checked here",
-        page="survey_applications_recommendation",
+        page="recommendation",
         measurement=f"test RMSE, {model}",
         incomparable="we use MovieLens 100K, they MovieLens 1M",
         reference=True,

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from aebook.results.claims import KINDS, UNCLASSIFIED
-from aebook.results.ledger import assess, ledger_table, summary_line
+from aebook.results.ledger import PaperSettings, assess, ledger_table, summary_line
 from aebook.results.papers import LEDGER
 from aebook.results.records import Record, load_records, results_dir
 from aebook.results.rule import VERDICTS
@@ -21,15 +21,15 @@ from aebook.results.table import Table
 #: The book's parts, by the pages (records) that belong to each; the title names the paper.
 PARTS = {
     "Foundations": ("foundations",),
-    "Vincent et al. 2008 — denoising autoencoders": ("denoising", "denoising-table1"),
+    "Vincent et al. 2008 — denoising autoencoders": (
+        "denoising_autoencoders", "stacked_denoising_autoencoders",
+    ),
     "Vincent 2011 — score matching": ("score_matching",),
     "Kingma & Welling 2013 — VAE (with Burda et al. 2015)": ("vae", "vae_likelihood"),
     "Kingma et al. 2014 — M2": ("m2",),
     "Bank et al. 2020 — the survey": (
-        "survey_models_families", "survey_models_beta_vae", "survey_models_posteriors",
-        "survey_applications_anomaly", "survey_applications_classification",
-        "survey_applications_clustering", "survey_applications_dimensionality_reduction",
-        "survey_applications_recommendation",
+        "families", "beta_vae", "posteriors", "anomaly_detection", "classification",
+        "clustering", "dimensionality_reduction", "recommendation",
     ),
 }  # fmt: skip
 
@@ -38,14 +38,8 @@ JUDGED = ("standard", "paper")  #: profiles whose records the ledger judges (nev
 
 @cache
 def _notebooks(book: Path) -> dict[str, Path]:
-    """Page name → notebook, found by the page's ``record("<name>"`` call."""
-    found = {}
-    for nb in sorted(book.rglob("*.ipynb")):
-        text = nb.read_text()
-        for page in (p for pages in PARTS.values() for p in pages):
-            if f'record(\\"{page}\\"' in text:
-                found[page] = nb
-    return found
+    """Page name → notebook: a page is named after its notebook's stem."""
+    return {nb.stem: nb for nb in sorted(book.rglob("*.ipynb"))}
 
 
 def freshness(record: Record) -> str:
@@ -65,22 +59,23 @@ def freshness(record: Record) -> str:
 class Scoreboard:
     """Every recorded run, told in the order of issue 13: paper numbers, cards, then the runs."""
 
-    def __init__(self, records: Sequence[Record]):
+    def __init__(self, records: Sequence[Record], paper_settings: PaperSettings | None = None):
         self.records = [r for r in records if r.profile in JUDGED]
+        self.paper_settings = paper_settings
 
     @property
     def profiles(self) -> list[str]:
         return [p for p in JUDGED if any(r.profile == p for r in self.records)]
 
     def lines(self) -> list[str]:
-        return [summary_line(self.records, p) for p in self.profiles]
+        return [summary_line(self.records, p, self.paper_settings) for p in self.profiles]
 
     def _card(self, title: str, pages: Sequence[str]) -> str:
         rows = []
         for p in self.profiles:
             runs = {r.chapter: r for r in self.records if r.profile == p and r.chapter in pages}
             numbers = [n for n in LEDGER if n.page in pages and not n.reference]
-            statuses = [assess(n, runs.get(n.page))[1].status for n in numbers]
+            statuses = [assess(n, runs.get(n.page), self.paper_settings)[1].status for n in numbers]
             tally = " / ".join(str(statuses.count(s)) for s in VERDICTS)
             kinds = []
             for kind in (*KINDS, UNCLASSIFIED):
@@ -105,7 +100,7 @@ class Scoreboard:
             by_page = {r.chapter: r for r in self.records if r.profile == p}
             rows = []
             for n in LEDGER:
-                ours, verdict = assess(n, by_page.get(n.page))
+                ours, verdict = assess(n, by_page.get(n.page), self.paper_settings)
                 paper = "not read yet" if n.value is None else f"{n.value:g} {n.uncertainty}"
                 mine = "—" if ours is None else f"{ours.value:.4g}"
                 rows.append([n.quantity, n.where, paper, n.source, mine, str(verdict)])
@@ -121,17 +116,27 @@ class Scoreboard:
         return "\n".join(out).rstrip() + "\n"
 
 
-def scoreboard(root: Path | str | None = None) -> Scoreboard:
-    """The scoreboard of the records under ``root`` (default: the repository's ``results/``)."""
-    return Scoreboard(load_records(root))
+def scoreboard(
+    root: Path | str | None = None, *, paper_settings: PaperSettings | None = None
+) -> Scoreboard:
+    """The scoreboard of the records under ``root`` (default: the repository's ``results/``),
+    judged with ``paper_settings`` (:func:`aebook.experiments.paper_settings`)."""
+    return Scoreboard(load_records(root), paper_settings)
 
 
 class RecordedPage:
     """A page's recorded run in one profile, as the page shows it: where and when it ran (and
     whether the code changed since), its paper numbers judged, its claims and measurements."""
 
-    def __init__(self, page: str, profile: str, record: Record | None):
+    def __init__(
+        self,
+        page: str,
+        profile: str,
+        record: Record | None,
+        paper_settings: PaperSettings | None = None,
+    ):
         self.page, self.profile, self.record = page, profile, record
+        self.paper_settings = paper_settings
 
     @property
     def measurements(self) -> dict[str, float]:
@@ -149,7 +154,8 @@ class RecordedPage:
             "",
         ]
         if any(n.page == r.chapter for n in LEDGER):
-            out += [ledger_table(r, title="The paper's numbers")._repr_markdown_(), ""]
+            table = ledger_table(r, self.paper_settings, title="The paper's numbers")
+            out += [table._repr_markdown_(), ""]
         if r.claims:
             rows = [[c.kind, c.name, f"{c.ours:.4g} {c.unit}".rstrip(), c.criterion, c.result]
                     for c in r.claims]  # fmt: skip
@@ -163,9 +169,16 @@ class RecordedPage:
         return self._repr_markdown_()
 
 
-def recorded(page: str, profile: str = "standard", root: Path | str | None = None) -> RecordedPage:
+def recorded(
+    page: str,
+    profile: str = "standard",
+    root: Path | str | None = None,
+    *,
+    paper_settings: PaperSettings | None = None,
+) -> RecordedPage:
     """The run of ``page`` recorded in ``profile`` under ``root`` (default: the repository's
-    ``results/``); says so when there is none."""
+    ``results/``), its paper numbers judged with ``paper_settings``; says so when there is none."""
     root = results_dir() if root is None else Path(root)
     path = None if root is None else root / profile / f"{page}.json"
-    return RecordedPage(page, profile, Record.read(path) if path and path.exists() else None)
+    found = Record.read(path) if path and path.exists() else None
+    return RecordedPage(page, profile, found, paper_settings)

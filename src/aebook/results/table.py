@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 
 
 def cell(value) -> str:
@@ -40,6 +41,34 @@ class Table:
         if self.note:
             lines += ["", self.note]
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_()
+
+
+class ComparisonTable:
+    """Rows of measurements (``{label: {column: value}}``) as a :class:`Table`: ``columns`` maps
+    each measurement to its heading and format (e.g. ``("test error", "{:.2f}")``); a missing or
+    NaN value shows as a dash."""
+
+    def __init__(
+        self,
+        rows: Mapping[str, Mapping[str, float]],
+        columns: Mapping[str, tuple[str, str]],
+        first: str = "family",
+    ):
+        self.rows, self.columns, self.first = rows, columns, first
+
+    def _repr_markdown_(self) -> str:
+        body = []
+        for label, row in self.rows.items():
+            cells = []
+            for k, (_, fmt) in self.columns.items():
+                v = row.get(k, math.nan)
+                cells.append("—" if v is None or math.isnan(v) else fmt.format(v))
+            body.append([label, *cells])
+        header = [self.first, *(head for head, _ in self.columns.values())]
+        return Table(header, body)._repr_markdown_()
 
     def __repr__(self) -> str:
         return self._repr_markdown_()

@@ -6,30 +6,19 @@ import math
 import pytest
 import torch
 
-from aebook.evaluate.frechet import FeatureClassifier, FrechetScorer
-from aebook.experiments.survey_models import (
-    COLUMNS,
-    FAMILIES,
-    GENERATIVE,
-    ComparisonTable,
-    FamilyHyper,
-    RecordedComparison,
-    build_family,
-    gaps,
-    measure_family,
-)
-from aebook.profiles import PROFILES, settings
+from aebook.evaluate.frechet import FrechetScorer
+from aebook.experiments import settings
+from aebook.experiments.families import COLUMNS, RecordedComparison, gaps, measure_family
+from aebook.models import MLPClassifier
+from aebook.models.families import FAMILIES, GENERATIVE, FamilyHyper, build_family
+from aebook.profiles import PROFILES
+from aebook.results.table import ComparisonTable
 from aebook.train import TrainConfig, fit
 
 
 def test_every_profile_has_settings():
     for profile in PROFILES:
-        cfg = settings("survey_models", profile)
-        assert cfg.profile == profile
-        assert cfg.betas[0] == 1.0, "the β sweep starts at the VAE, β = 1"
-        assert cfg.posterior_latent == 2
-        assert cfg.hyper.beta in cfg.betas, "the β-VAE claim compares a β of the sweep"
-        assert "| `n_train` |" in cfg._repr_markdown_()
+        assert "| `n_train` |" in settings("families", profile)._repr_markdown_()
 
 
 @pytest.mark.parametrize("name", list(FAMILIES))
@@ -38,7 +27,7 @@ def test_every_family_builds_trains_and_is_measured(name):
     x = torch.rand(64, 30)
     model = build_family(name, FamilyHyper(), input_size=30, hidden_sizes=(16,), code_size=4)
     history = fit(model, x, TrainConfig(epochs=1, batch_size=32), device="cpu", progress=False)
-    scorer = FrechetScorer(FeatureClassifier(30, (12, 8), 2).eval(), torch.rand(40, 30))
+    scorer = FrechetScorer(MLPClassifier(30, 2, (12, 8)).eval(), torch.rand(40, 30))
     row = measure_family(model, x, history=history, scorer=scorer, n_generated=40, n_jacobian=8)
     assert set(row) == set(COLUMNS)
     assert math.isnan(row["frechet"]) != (name in GENERATIVE)
@@ -50,7 +39,7 @@ def test_every_family_builds_trains_and_is_measured(name):
 def test_unknown_family_and_the_table():
     with pytest.raises(ValueError, match="name must be one of autoencoder"):
         build_family("rbm", FamilyHyper(), input_size=4, hidden_sizes=(), code_size=2)
-    table = ComparisonTable({"a": {"sparsity": 0.5, "frechet": math.nan}}, first="model")
+    table = ComparisonTable({"a": {"sparsity": 0.5, "frechet": math.nan}}, COLUMNS, first="model")
     text = table._repr_markdown_()
     assert text.splitlines()[0].startswith("| model | test squared error")
     assert "| a | — |" in text and "0.50" in text
@@ -61,7 +50,7 @@ def test_recorded_comparison_rebuilds_the_table_from_measurements(tmp_path):
     missing = RecordedComparison(tmp_path / "none.json")._repr_markdown_()
     assert "No recorded run" in missing
     run = {
-        "chapter": "survey_models_families",
+        "chapter": "families",
         "profile": "standard",
         "date": "2026-11-21T18:00:00+00:00",
         "commit": "abcdef0123",

@@ -1,13 +1,11 @@
-"""Table 1 of Vincent et al. (2008) in the paper profile: the model-selection grid as runner jobs.
+"""Table 1 in the ``paper`` profile: the model-selection grid as jobs of :mod:`aebook.runner`.
 
-The grid of the ``paper`` settings (:mod:`aebook.experiments.denoising`) trains, per task and
-model (SAA-3, SdA-3), every combination of layer size, pretraining epochs and learning rate,
-masking level ν and fine-tuning learning rate. Candidates that differ only in their fine-tuning
-learning rate share one pretraining, so one job is one pretraining and the fine-tunings on top of
-it. Each finished candidate is written to the cache that :func:`~aebook.experiments.denoising.run_task` reads
-(``<jobs>/stacked_denoising_autoencoders/runs``), so the page selects on the
-validation set from the jobs' results without training again. The order is the issue's: every
-task with the paper's own ν first (the candidates nearest the paper's selection), then the rest.
+One job is one pretraining and the fine-tunings on top of it (the candidates that differ only in
+their fine-tuning learning rate). Each finished candidate is written to the cache that
+:func:`~aebook.experiments.stacked_denoising_autoencoders.runs.run_task` reads
+(``<jobs>/stacked_denoising_autoencoders/runs``), so the page selects on the validation set from
+the jobs' results without training again. The order: every task with the paper's own ν first
+(the candidates nearest the paper's selection), then the rest.
 """
 
 from __future__ import annotations
@@ -21,8 +19,17 @@ from pathlib import Path
 import torch
 
 from aebook.data.larochelle import N_CLASSES, load_task
-from aebook.experiments import denoising
-from aebook.profiles import select
+from aebook.experiments import settings
+from aebook.experiments.stacked_denoising_autoencoders.runs import (
+    PAPER_TABLE1,
+    candidates,
+    finetune_candidate,
+    load_run,
+    pretrain_candidate,
+    save_run,
+)
+from aebook.models import StackedDenoisingAutoencoder
+from aebook.train import TrainConfig
 
 PAGE = "stacked_denoising_autoencoders"
 
@@ -46,11 +53,11 @@ def table1_job(
 ) -> dict:
     """Pretrain one stack and fine-tune it with every fine-tuning rate of the grid; each finished
     candidate is cached, so a stopped job continues at the next candidate."""
-    cfg = select(denoising.SETTINGS, profile)
+    cfg = settings(PAGE, profile)
     key = (tuple(hidden), pretrain_epochs, pretrain_lr, nu)
     mine = [
         c
-        for c in denoising.candidates(cfg, task, model)
+        for c in candidates(cfg, task, model)
         if (c.hidden, c.pretrain_epochs, c.pretrain_lr, c.nu) == key
     ]
     if not mine:
@@ -65,10 +72,10 @@ def table1_job(
                 return {"finished": False, "examples": len(done)}
             if splits is None:
                 splits = load_task(task, sizes=cfg.sizes(task), seed=cfg.seed)
-                pretrained = denoising._pretrained(splits, cand, cfg, N_CLASSES[task], None, False)
-            run = denoising._finetuned(copy.deepcopy(pretrained), splits, cand, cfg, None, False)
-            denoising._save(path, run)
-        run = denoising._load(path)
+                pretrained = pretrain_candidate(splits, cand, cfg, N_CLASSES[task], None, False)
+            run = finetune_candidate(copy.deepcopy(pretrained), splits, cand, cfg, None, False)
+            save_run(path, run)
+        run = load_run(path)
         done.append(
             {
                 "candidate": cand.key(),
@@ -100,9 +107,6 @@ def _macs(task: str, hidden: tuple[int, ...]) -> tuple[int, int]:
 @functools.cache  # one measurement per layer size serves all its jobs
 def _calibrate(hidden: tuple[int, ...], steps: int = 20) -> float:
     """Seconds of one fine-tuning step (minibatch 20) of a stack of ``hidden`` here."""
-    from aebook.models import StackedDenoisingAutoencoder
-    from aebook.train import TrainConfig
-
     torch.manual_seed(0)
     model = StackedDenoisingAutoencoder(784, hidden, 10)
     x, y = torch.rand(20 * steps, 784), torch.randint(0, 10, (20 * steps,))
@@ -117,13 +121,13 @@ def paper_jobs(profile: str = "paper") -> list:
     """Every pretraining of Table 1's grid as a job: the tasks' paper ν (and SAA-3) first."""
     from aebook.runner import Job
 
-    cfg = select(denoising.SETTINGS, profile)
+    cfg = settings(PAGE, profile)
     first, rest = [], []
     for task in cfg.tasks:
         n = cfg.sizes(task).n_train
         for model in ("saa", "sda"):
             seen = set()
-            for cand in denoising.candidates(cfg, task, model):
+            for cand in candidates(cfg, task, model):
                 key = (cand.hidden, cand.pretrain_epochs, cand.pretrain_lr, cand.nu)
                 if key in seen:
                     continue
@@ -153,6 +157,6 @@ def paper_jobs(profile: str = "paper") -> list:
                     steps=math.ceil(flops / per_step),  # in fine-tuning steps (an upper bound)
                     calibrate=functools.partial(_calibrate, cand.hidden),
                 )
-                paper_nu = denoising.PAPER_TABLE1[task]["nu"]
+                paper_nu = PAPER_TABLE1[task]["nu"]
                 (first if model == "saa" or cand.nu == paper_nu else rest).append(job)
     return first + rest

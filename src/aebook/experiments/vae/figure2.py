@@ -1,14 +1,7 @@
-"""Chapter 3 (auto-encoding variational Bayes): settings per profile and the Figure 2 experiment.
-
-Figure 2 of Kingma & Welling trains one VAE per latent size N_z and plots the lower bound on
-training and test data against the number of training examples seen, up to 10⁸. ``paper`` runs
-exactly that (1,667 epochs of 60,000 MNIST images; 56,657 epochs of 1,765 Frey faces) and needs a
-GPU; ``standard`` stops at a few 10⁵ examples with fewer latent sizes, so it shows the early part
-of the curves only. ``min_mnist_bound`` is a regression guard set from recorded runs on a 2-core
-CPU (it catches broken training, nothing more); the curves' end points are the paper's numbers,
-judged by the ledger (:mod:`aebook.results.papers`). At the measured ``standard`` throughput of
-this CPU (10 epochs of 60,000 images per latent size in a few minutes), the 10⁸ examples of one
-curve take a few CPU-hours, not GPU-days.
+"""Figure 2 of Kingma & Welling (2013) at the paper's budget: Adagrad's step chosen as the paper
+does (:func:`select_step_size`), then one VAE per latent size trained to 10⁸ examples as a job of
+:mod:`aebook.runner` (:func:`figure2_job`), its test bound measured on a fixed grid of examples.
+The page (:mod:`aebook.experiments.vae`) reads the jobs back.
 """
 
 from __future__ import annotations
@@ -17,115 +10,14 @@ import functools
 import math
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
-from aebook.models import MODERN, PAPER_FREY, PAPER_MNIST, VAE, VAERecipe
-from aebook.profiles import ChapterSettings
+from aebook.evaluate.batches import in_batches
+from aebook.models import PAPER_FREY, PAPER_MNIST, VAE, VAERecipe
 from aebook.results.records import write_json
 from aebook.train import History, NonFiniteLossError, default_device, fit
-
-RECIPES = {"paper": (PAPER_MNIST, PAPER_FREY), "modern": (MODERN, MODERN)}
-
-
-@dataclass(frozen=True, kw_only=True)
-class VAESettings(ChapterSettings):
-    recipe: str  #: "paper" (tanh, N(0, 0.01²) init, weight decay, Adagrad) or "modern" (ReLU, Adam)
-    step_sizes: tuple[float, ...]  #: Adagrad global steps to choose from, as in the paper
-    step_selection_steps: int  #: minibatches each candidate step trains for before the choice
-    mnist_n_train: int  #: MNIST training images (60,000 is all of them)
-    mnist_n_test: int  #: MNIST test images the bound is measured on after every epoch
-    mnist_latents: tuple[int, ...]  #: N_z of the MNIST curves (paper: 3, 5, 10, 20, 200)
-    mnist_epochs: int  #: passes over the MNIST training images per latent size
-    frey_n_test: int  #: Frey faces held out as the test set (the rest train)
-    frey_latents: tuple[int, ...]  #: N_z of the Frey Face curves (paper: 2, 5, 10, 20)
-    frey_epochs: int  #: passes over the Frey training faces per latent size
-    manifold_recipe: str  #: recipe of the N_z = 2 MNIST model drawn as a manifold
-    manifold_epochs: int  #: its epochs
-    gradient_draws: int  #: single-sample gradient estimates per estimator (variance study)
-    gradient_examples: int  #: test images the gradient variance is averaged over
-    min_variance_ratio: float  #: score-function variance must exceed reparameterized × this
-    min_mnist_bound: float  #: regression guard on the final MNIST test bound of N_z = 20
-    min_latent_gain: float | None  #: N_z = 20's test bound minus the smallest N_z's (None: not
-    #: checked — smoke is too short to order the latent sizes)
-    max_latent_overfit: float  #: largest N_z may trail the best test bound by at most this
-    checkpoint_dir: str | None  #: where long runs save their state to resume (None: no saving)
-
-
-_SMOKE = dict(
-    recipe="paper",
-    step_sizes=(0.01, 0.02, 0.1),
-    step_selection_steps=10,
-    mnist_n_train=3_000,
-    mnist_n_test=500,
-    mnist_latents=(3, 20),
-    mnist_epochs=2,
-    frey_n_test=200,
-    frey_latents=(2, 10),
-    frey_epochs=15,
-    manifold_recipe="modern",
-    manifold_epochs=2,
-    gradient_draws=1_000,
-    gradient_examples=4,
-    min_variance_ratio=5.0,
-    min_mnist_bound=-230.0,
-    min_latent_gain=None,
-    max_latent_overfit=40.0,
-    checkpoint_dir=None,
-)
-
-SETTINGS = {
-    "smoke": VAESettings(**_SMOKE),
-    "standard": VAESettings(
-        **{
-            **_SMOKE,
-            "step_selection_steps": 200,
-            "mnist_n_train": 60_000,
-            "mnist_n_test": 10_000,
-            "mnist_latents": (3, 10, 20, 200),
-            "mnist_epochs": 10,
-            "frey_latents": (2, 5, 10, 20),
-            "frey_epochs": 300,
-            "manifold_epochs": 10,
-            "gradient_draws": 10_000,
-            "gradient_examples": 16,
-            "min_variance_ratio": 10.0,
-            "min_mnist_bound": -140.0,
-            "min_latent_gain": 0.0,
-            "max_latent_overfit": 5.0,
-        }
-    ),
-    "paper": VAESettings(
-        **{
-            **_SMOKE,
-            "step_selection_steps": 500,
-            "mnist_n_train": 60_000,
-            "mnist_n_test": 10_000,
-            "mnist_latents": (3, 5, 10, 20, 200),
-            "mnist_epochs": 1_667,  # 10⁸ examples
-            "frey_latents": (2, 5, 10, 20),
-            "frey_epochs": 56_657,  # 10⁸ examples of 1,765 training faces
-            "manifold_recipe": "paper",
-            "manifold_epochs": 1_667,
-            "gradient_draws": 10_000,
-            "gradient_examples": 16,
-            "min_variance_ratio": 10.0,
-            "min_mnist_bound": -140.0,
-            "min_latent_gain": 0.0,
-            "max_latent_overfit": 5.0,
-            "checkpoint_dir": "checkpoints/vae",
-        }
-    ),
-}
-
-
-def recipes(name: str) -> tuple[VAERecipe, VAERecipe]:
-    """The (MNIST, Frey Face) recipes called ``name`` ("paper" or "modern")."""
-    if name not in RECIPES:
-        raise ValueError(f"recipe must be one of {', '.join(RECIPES)}; got {name!r}")
-    return RECIPES[name]
 
 
 def select_step_size(
@@ -156,40 +48,6 @@ def select_step_size(
             scores[lr] = -math.inf
     return max(scores, key=scores.get), scores
 
-
-def train_latent_sizes(
-    recipe: VAERecipe,
-    latents: tuple[int, ...],
-    train_x: torch.Tensor,
-    test_x: torch.Tensor,
-    *,
-    epochs: int,
-    lr: float,
-    likelihood: str = "bernoulli",
-    transform=None,
-    seed: int = 0,
-    checkpoint_dir: str | Path | None = None,
-    tag: str = "vae",
-) -> dict[int, tuple[VAE, History]]:
-    """One VAE per latent size, trained with ``recipe`` and the test bound measured every epoch
-    (Figure 2). With ``checkpoint_dir`` each run saves its state after every epoch and resumes."""
-    runs = {}
-    for n_z in latents:
-        torch.manual_seed(seed)
-        model = recipe.build(train_x.shape[1], n_z, likelihood)
-        config = recipe.train_config(epochs, len(train_x), seed=seed, lr=lr)
-        checkpoint = None
-        if checkpoint_dir is not None:
-            Path(checkpoint_dir).mkdir(parents=True, exist_ok=True)
-            checkpoint = Path(checkpoint_dir) / f"{tag}-nz{n_z}.ckpt"
-        history = fit(
-            model, train_x, config, valid=test_x, transform=transform, checkpoint=checkpoint
-        )
-        runs[n_z] = (model.eval(), history)
-    return runs
-
-
-# --- The paper profile: Figure 2 at the paper's budget, as jobs of aebook.runner --------------
 
 #: Figure 2's x-axis, training examples 10⁵ … 10⁸, eight log-spaced points per decade: the test
 #: bound is measured at the first epoch that reaches each point.
@@ -230,7 +88,7 @@ def test_bound(model: VAE, x: torch.Tensor, seed: int) -> tuple[float, float]:
     a generator of its own so that measuring never moves the training's random stream."""
     model.eval()
     g = torch.Generator(device=x.device).manual_seed(seed)
-    values = torch.cat([model.elbo(chunk, generator=g) for chunk in x.split(1000)])
+    values = in_batches(lambda chunk: model.elbo(chunk, generator=g), x, 1000)
     model.train()
     return float(values.mean()), float(values.std() / math.sqrt(len(values)))
 
@@ -409,86 +267,3 @@ def paper_jobs(examples: int = PAPER_EXAMPLES) -> list:
                 )
             )
     return jobs
-
-
-def _history(curve: list[dict]) -> History:
-    """A Figure 2 job's measured curve as a :class:`~aebook.train.History` (``valid`` holds the
-    test bound)."""
-    return History(
-        train={"elbo": [p["train"] for p in curve]},
-        valid={"elbo": [p["test"] for p in curve]},
-        samples_seen=[p["examples"] for p in curve],
-    )
-
-
-def paper_runs(dataset: str) -> dict[int, tuple[VAE, History]]:
-    """Figure 2's curves of ``dataset`` at the paper's budget, from the runner's jobs: finished
-    jobs are read back (the kept model and the measured curve), unfinished ones are run or
-    continued first — hours on a CPU, so run them ahead: ``python -m aebook.runner vae``."""
-    from aebook.runner import jobs_dir, run
-
-    jobs = [j for j in paper_jobs() if j.kwargs["dataset"] == dataset]
-    results = run(jobs)
-    recipe = PAPER_MNIST if dataset == "mnist" else PAPER_FREY
-    d = 784 if dataset == "mnist" else 560
-    runs = {}
-    for job in jobs:
-        n_z = job.kwargs["n_z"]
-        model = recipe.build(d, n_z, FIGURE2_LIKELIHOOD[dataset])
-        state = torch.load(
-            jobs_dir() / job.page / job.name / "model.pt", map_location="cpu", weights_only=True
-        )
-        model.load_state_dict(state)
-        runs[n_z] = (model.eval(), _history(results[job.key]["curve"]))
-    return runs
-
-
-def paper_snapshots(folder: Path | None) -> dict[str, dict]:
-    """The recorded state of Figure 2's jobs (``runner --snapshot``), ``{job name: snapshot}``,
-    in the runner's order; empty when ``folder`` is None or holds none."""
-    import json
-
-    if folder is None:
-        return {}
-    found = {}
-    for job in paper_jobs():
-        path = Path(folder) / f"{job.name}.json"
-        if path.exists():
-            found[job.name] = json.loads(path.read_text())
-    return found
-
-
-def snapshot_histories(snapshots: dict[str, dict], dataset: str) -> dict[str, History]:
-    """The measured curves of one dataset's snapshots, labelled for
-    :func:`~aebook.plot.latent.lower_bound_curves`."""
-    return {
-        f"$N_z$ = {s['kwargs']['n_z']}": _history(s["curve"])
-        for s in snapshots.values()
-        if s["kwargs"]["dataset"] == dataset and s.get("curve")
-    }
-
-
-def snapshot_table(snapshots: dict[str, dict]):
-    """One row per Figure 2 job: how far it got, its last test bound, and what the rest costs
-    at the speed it was measured at (one CPU thread, unless the snapshot says otherwise)."""
-    from aebook.results import Table
-
-    rows = []
-    for name, s in snapshots.items():
-        last = s["curve"][-1] if s.get("curve") else None
-        rate = s.get("train_seconds", 0) / max(s.get("trained_examples", 0), 1)
-        left = (s["target"] - s.get("trained_examples", s["examples"])) * rate / 3600
-        rows.append(
-            [
-                name,
-                s["status"],
-                f"{s['examples']:.3g} of {s['target']:.0e}",
-                f"{last['test']:.2f} ± {last['test_se']:.2f}" if last else "—",
-                f"{left:.1f}" if s["status"] == "running" and rate else "—",
-            ]
-        )
-    return Table(
-        ["job", "status", "examples measured", "test bound (nats)", "hours left here"],
-        rows,
-        title="Figure 2 at the paper's budget: the runner's jobs",
-    )
