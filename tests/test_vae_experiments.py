@@ -52,3 +52,27 @@ def test_every_profile_names_a_known_recipe():
     assert recipes(SETTINGS["paper"].recipe)[0] is PAPER_MNIST
     with pytest.raises(ValueError, match="recipe must be one of paper, modern"):
         recipes("fast")
+
+
+def test_the_jobs_table_says_where_each_curve_trained_and_costs_the_rest_at_its_last_speed():
+    from aebook.experiments.vae import snapshot_table
+
+    def session(start, end, hardware, seconds):
+        return {
+            "examples_from": start, "examples_to": end, "wall_seconds": seconds,
+            "provenance": {"hardware": hardware},
+        }  # fmt: skip
+
+    snapshot = {
+        "status": "running", "examples": 2_000_000, "target": 10_000_000,
+        "trained_examples": 2_000_000, "train_seconds": 3_600.0,
+        "curve": [{"examples": 2_000_000, "test": -120.0, "test_se": 0.5}],
+        "sessions": [session(0, 1_000_000, "x86_64, 2 CPU cores, GPU: none", 3_000.0),
+                     session(1_000_000, 2_000_000, "x86_64, 16 CPU cores, GPU: NVIDIA H200",
+                             600.0)],
+    }  # fmt: skip
+    table = snapshot_table({"mnist-nz5": snapshot})._repr_markdown_()
+    # 8e6 examples left at the GPU's 600 s per 1e6: 4,800 s
+    assert "| mnist-nz5 | running | 2e+06 of 1e+07 | -120.00 ± 0.50 | CPU, NVIDIA H200 | 1.3 |" in (
+        table
+    )

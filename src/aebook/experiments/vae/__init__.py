@@ -200,15 +200,27 @@ def snapshot_histories(snapshots: dict[str, dict], dataset: str) -> dict[str, Hi
     }
 
 
+def _machine(hardware: str) -> str:
+    """``"CPU"``, or the GPU's name, from a provenance's hardware line."""
+    gpu = hardware.rpartition("GPU: ")[2]
+    return "CPU" if not gpu or gpu == "none" or gpu == hardware else gpu
+
+
 def snapshot_table(snapshots: dict[str, dict]):
-    """One row per Figure 2 job: how far it got, its last test bound, and what the rest costs
-    at the speed it was measured at (one CPU thread, unless the snapshot says otherwise)."""
+    """One row per Figure 2 job: how far it got, its last test bound, where it trained, and what
+    the rest costs at the speed of its last session (a GPU's when it last ran on one)."""
     from aebook.results import Table
 
     rows = []
     for name, s in snapshots.items():
         last = s["curve"][-1] if s.get("curve") else None
+        sessions = s.get("sessions", [])
+        where = ", ".join(dict.fromkeys(_machine(x["provenance"]["hardware"]) for x in sessions))
         rate = s.get("train_seconds", 0) / max(s.get("trained_examples", 0), 1)
+        if sessions:  # seconds per example of the last stretch, on the machine it ran on
+            x = sessions[-1]
+            seconds = x.get("wall_seconds") or x.get("train_seconds") or 0
+            rate = seconds / max(x["examples_to"] - x["examples_from"], 1)
         left = (s["target"] - s.get("trained_examples", s["examples"])) * rate / 3600
         rows.append(
             [
@@ -216,11 +228,13 @@ def snapshot_table(snapshots: dict[str, dict]):
                 s["status"],
                 f"{s['examples']:.3g} of {s['target']:.0e}",
                 f"{last['test']:.2f} ± {last['test_se']:.2f}" if last else "—",
+                where or "CPU",
                 f"{left:.1f}" if s["status"] == "running" and rate else "—",
             ]
         )
     return Table(
-        ["job", "status", "examples measured", "test bound (nats)", "hours left here"],
+        ["job", "status", "examples measured", "test bound (nats)", "trained on",
+         "hours left at its last speed"],
         rows,
         title="Figure 2 at the paper's budget: the runner's jobs",
-    )
+    )  # fmt: skip
