@@ -19,17 +19,19 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch.utils.data import DataLoader
-from train_throughput import MNISTImages, epoch_dataloader, epoch_fit
+from train_throughput import MNISTImages, loop
 
 from aebook.data import load_mnist
 from aebook.devices import default_device, hardware
 from aebook.models import VAE
 from aebook.results.records import provenance, write_json
+from aebook.train import TrainConfig, fit
 
 REPO = Path(__file__).resolve().parents[1]
 SIZES = (2_500, 5_000, 10_000, 20_000, 40_000)
@@ -39,6 +41,20 @@ WIDTHS = (25, 50, 100, 200, 400, 800, 1600)
 def vae(width: int, device) -> VAE:
     torch.manual_seed(0)
     return VAE(784, 20, (width,), activation="relu", likelihood="bernoulli").to(device)
+
+
+def epoch_fit(model: VAE, x: torch.Tensor, seed: int, device) -> float:
+    """Seconds of one epoch of ``fit`` over ``x`` (Adam, minibatches of 100)."""
+    config = TrainConfig(epochs=1, batch_size=100, lr=1e-3, seed=seed)
+    began = time.perf_counter()
+    fit(model, x, config, progress=False, device=device)
+    return time.perf_counter() - began
+
+
+def epoch_dataloader(model: VAE, loader: DataLoader, device) -> float:
+    """Seconds of one epoch over a per-image ``DataLoader``, written as a user writes it."""
+    config = TrainConfig(epochs=1, batch_size=100, lr=1e-3)
+    return loop(model, config, None, (images.to(device) for images, _ in loader))
 
 
 def slope(xs, ys) -> float:
@@ -60,9 +76,7 @@ def main() -> int:
 
     by_size = []
     for n in SIZES:
-        seconds = [
-            epoch_fit(vae(400, device), x_all[:n], r, device)[0] for r in range(args.repeats)
-        ]
+        seconds = [epoch_fit(vae(400, device), x_all[:n], r, device) for r in range(args.repeats)]
         by_size.append({"n": n, "fit_s": statistics.median(seconds)})
         print(f"n = {n:6d}: fit {by_size[-1]['fit_s']:.3f} s/epoch", flush=True)
 
@@ -73,9 +87,9 @@ def main() -> int:
     for h in WIDTHS:
         fit_s, loader_s = [], []
         for r in range(args.repeats):  # alternate, so both see the same machine state
-            fit_s.append(epoch_fit(vae(h, device), x_all[:n], r, device)[0])
+            fit_s.append(epoch_fit(vae(h, device), x_all[:n], r, device))
             torch.manual_seed(r)
-            loader_s.append(epoch_dataloader(vae(h, device), loader, device)[0])
+            loader_s.append(epoch_dataloader(vae(h, device), loader, device))
         row = {
             "h": h,
             "fit_s": statistics.median(fit_s),

@@ -14,8 +14,6 @@ are sampled on the CPU, so its sampling section is sized to stay within minutes 
 
 from __future__ import annotations
 
-import os
-import platform
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -24,6 +22,7 @@ from dataclasses import dataclass, replace
 import torch
 from torch import Tensor
 
+from aebook.devices import hardware
 from aebook.models.score_net import ScoreNet
 from aebook.profiles import ChapterSettings
 from aebook.train import TrainConfig, fit
@@ -253,18 +252,5 @@ def cost_table_markdown(rows: Sequence[dict[str, float]]) -> str:
 
 
 def machine_description() -> str:
-    """CPU model, core count, threads used by torch, and GPU: which machine measured a time."""
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
-    return (
-        f"{model}, {os.cpu_count()} logical CPU cores, torch {torch.__version__} using "
-        f"{torch.get_num_threads()} thread(s), GPU: {gpu}"
-    )
+    """Which machine measured a time: :func:`aebook.devices.hardware` and torch's threads."""
+    return f"{hardware()}, torch {torch.__version__} using {torch.get_num_threads()} thread(s)"
