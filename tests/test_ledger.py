@@ -143,8 +143,12 @@ def test_a_budget_reached_is_read_from_the_record():
     number = next(n for n in LEDGER if n.key == "kingma2013/figure2/MNIST/N_z=20")
     cfg = json.loads(json.dumps(dataclasses.asdict(settings("vae", "paper"))))
     key = "MNIST valid bound, N_z = 20"
-    full = _record("vae", "paper", cfg, {key: -100.0}, {"mnist": {"sha256": "440f"}})
-    assert "budget" not in assess(number, full, paper_settings)[1].reason
+    se = "MNIST valid bound s.e., N_z = 20"
+    full = _record("vae", "paper", cfg, {key: -100.0, se: 0.3}, {"mnist": {"sha256": "440f"}})
+    verdict = assess(number, full, paper_settings)[1]
+    assert verdict.status == "reproduced" and "budget" not in verdict.reason
+    off = _record("vae", "paper", cfg, {key: -98.0, se: 0.3}, {"mnist": {"sha256": "440f"}})
+    assert assess(number, off, paper_settings)[1].status == "missed"  # 1.7 nats past ± 0.47
     stopped = _record("vae", "paper", cfg, {key: -100.0, f"budget: {number.key}": 1e7})
     assert (
         "budget 1e+07 of the paper's 1e+08 training examples"

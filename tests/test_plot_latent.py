@@ -48,11 +48,13 @@ def test_lower_bound_curves_draw_train_and_test_per_run():
     h = History(
         train={"elbo": [-200.0, -150.0]}, valid={"elbo": [-190.0, -160.0]}, samples_seen=[100, 200]
     )
-    fig = plot.lower_bound_curves({"a": h, "b": h}, reference=-100.0)
+    fig = plot.lower_bound_curves({"a": h, "b": h}, paper={"b": -100.0}, paper_at=1e3)
     ax = fig.axes[0]
     assert ax.get_xscale() == "log"
     curves = [ln for ln in ax.lines if list(ln.get_xdata()) == [100, 200]]
     assert len(curves) == 4 and {ln.get_linestyle() for ln in curves} == {"-", "--"}
+    stars = [ln for ln in ax.lines if list(ln.get_xdata()) == [1e3]]
+    assert len(stars) == 1 and stars[0].get_color() == curves[2].get_color()  # b's colour
 
 
 def test_codes_against_prior_draws_one_panel_per_model_with_ellipses():

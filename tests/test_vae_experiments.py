@@ -76,3 +76,43 @@ def test_the_jobs_table_says_where_each_curve_trained_and_costs_the_rest_at_its_
     assert "| mnist-nz5 | running | 2e+06 of 1e+07 | -120.00 ± 0.50 | CPU, NVIDIA H200 | 1.3 |" in (
         table
     )
+
+
+def test_the_page_reads_only_finished_jobs_and_checks_their_models(tmp_path, monkeypatch):
+    import json
+
+    from aebook.data.store import sha256_of
+    from aebook.experiments.vae import bound_errors, paper_runs
+    from aebook.models import PAPER_FREY
+
+    monkeypatch.setenv("AEBOOK_JOBS", str(tmp_path))
+    assert paper_runs("frey") == {}  # nothing finished: nothing read, nothing trained
+    with pytest.raises(ValueError, match="dataset must be one of mnist, frey"):
+        paper_runs("cifar")
+    folder = tmp_path / "vae" / "frey-nz2"
+    folder.mkdir(parents=True)
+    torch.manual_seed(0)
+    model = PAPER_FREY.build(560, 2, "gaussian")
+    torch.save(model.state_dict(), folder / "model.pt")
+    curve = [{"examples": 10**8, "train": 900.0, "test": 880.0, "test_se": 12.5}]
+    result = {"curve": curve, "models": {"model.pt": sha256_of(folder / "model.pt")}}
+    (folder / "result.json").write_text(json.dumps(result))
+    runs = paper_runs("frey")
+    assert list(runs) == [2] and runs[2][1].valid["elbo"] == [880.0]
+    loaded = runs[2][0].state_dict()
+    assert all(torch.equal(loaded[k], v) for k, v in model.state_dict().items())
+    assert bound_errors(runs, torch.rand(5, 560)) == {2: 12.5}  # the job's own error
+    torch.save({k: v + 1 for k, v in model.state_dict().items()}, folder / "model.pt")
+    with pytest.raises(ValueError, match="SHA-256 differs"):
+        paper_runs("frey")
+
+
+def test_a_bound_error_is_measured_when_the_run_has_none():
+    from aebook.experiments.vae import bound_errors
+
+    train, test = tiny_data()
+    recipe = VAERecipe((8,), "tanh", "adagrad", 0.02, init_std=0.01, prior_weight_decay=True)
+    runs = train_latent_sizes(recipe, (2,), train, test, epochs=1, lr=0.02)
+    errors = bound_errors(runs, test)
+    # the s.e. of a mean over 50 images: positive, and far below the bound's own size
+    assert 0 < errors[2] < abs(runs[2][1].valid["elbo"][-1]) / 5

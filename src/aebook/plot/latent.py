@@ -89,8 +89,8 @@ def lower_bound_curves(
     *,
     metric: str = "elbo",
     title: str | None = None,
-    reference: float | None = None,
-    reference_label: str = "paper",
+    paper: Mapping[str, float] | None = None,
+    paper_at: float = 1e8,
     xlim: tuple[float, float] | None = None,
     ax=None,
 ):
@@ -100,18 +100,23 @@ def lower_bound_curves(
     ``runs`` maps a label (e.g. ``"N_z = 20"``) to an :class:`aebook.train.History` whose
     ``train[metric]`` and ``valid[metric]`` are the bound on training and test data (the
     ``valid`` data passed to ``fit`` is the test set here). Solid: train; dashed: test.
+    ``paper`` maps the same labels to the paper's test bound, drawn as a star in the run's
+    colour at ``paper_at`` training examples (the end of the paper's curves).
     """
     fig, ax = axes(ax, figsize=(5.2, 3.8))
+    paper = paper or {}
     for i, (label, h) in enumerate(runs.items()):
         xs = np.asarray(h.samples_seen)
         color = f"C{i % 8}"
         ax.plot(xs, h.train[metric], "-", color=color, label=f"{label}")
         if metric in h.valid:
             ax.plot(xs, h.valid[metric], "--", color=color, lw=1.2)
-    if reference is not None:
-        ax.axhline(reference, color="0.3", ls=":", lw=1.2, label=reference_label)
+        if label in paper:
+            ax.plot([paper_at], [paper[label]], "*", color=color, ms=9, mec="k", mew=0.5)
     ax.plot([], [], "-", color="0.4", label="train")
     ax.plot([], [], "--", color="0.4", label="test")
+    if paper:
+        ax.plot([], [], "*", color="0.4", ms=9, mec="k", mew=0.5, label="paper, test")
     ax.set_xscale("log")
     ax.xaxis.set_minor_formatter(NullFormatter())  # short runs span less than a decade
     if xlim is not None:

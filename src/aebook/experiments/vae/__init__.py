@@ -18,7 +18,12 @@ from pathlib import Path
 
 import torch
 
-from aebook.experiments.vae.figure2 import FIGURE2_LIKELIHOOD, paper_jobs
+from aebook.experiments.vae.figure2 import (
+    FIGURE2_LATENTS,
+    FIGURE2_LIKELIHOOD,
+    paper_jobs,
+    test_bound,
+)
 from aebook.models import MODERN, PAPER_FREY, PAPER_MNIST, VAE, VAERecipe
 from aebook.profiles import ChapterSettings
 from aebook.train import History, fit
@@ -145,34 +150,56 @@ def train_latent_sizes(
 
 def _history(curve: list[dict]) -> History:
     """A Figure 2 job's measured curve as a :class:`~aebook.train.History` (``valid`` holds the
-    test bound)."""
+    test bound and, as ``elbo_se``, its standard error)."""
     return History(
         train={"elbo": [p["train"] for p in curve]},
-        valid={"elbo": [p["test"] for p in curve]},
+        valid={"elbo": [p["test"] for p in curve], "elbo_se": [p["test_se"] for p in curve]},
         samples_seen=[p["examples"] for p in curve],
     )
 
 
-def paper_runs(dataset: str) -> dict[int, tuple[VAE, History]]:
-    """Figure 2's curves of ``dataset`` at the paper's budget, from the runner's jobs: finished
-    jobs are read back (the kept model and the measured curve), unfinished ones are run or
-    continued first — hours on a CPU, so run them ahead: ``python -m aebook.runner vae``."""
-    from aebook.runner import jobs_dir, run
+def paper_runs(
+    dataset: str, latents: tuple[int, ...] | None = None
+) -> dict[int, tuple[VAE, History]]:
+    """The finished jobs of ``dataset`` at the paper's budget, ``{N_z: (model, curve)}``: the
+    kept model (its SHA-256 checked against the job's result) and the measured curve. ``latents``
+    defaults to Figure 2's. Unfinished jobs are left out: they take hours, so the runner trains
+    them (``python -m aebook.runner vae``), not the page."""
+    from aebook.data.store import sha256_of
+    from aebook.runner import jobs_dir, load_result
 
-    jobs = [j for j in paper_jobs() if j.kwargs["dataset"] == dataset]
-    results = run(jobs)
+    if dataset not in FIGURE2_LATENTS:
+        raise ValueError(f"dataset must be one of {', '.join(FIGURE2_LATENTS)}; got {dataset!r}")
+    latents = FIGURE2_LATENTS[dataset] if latents is None else latents
     recipe = PAPER_MNIST if dataset == "mnist" else PAPER_FREY
     d = 784 if dataset == "mnist" else 560
     runs = {}
-    for job in jobs:
+    for job in paper_jobs():
         n_z = job.kwargs["n_z"]
+        if job.kwargs["dataset"] != dataset or n_z not in latents:
+            continue
+        result = load_result(job)
+        if result is None:
+            continue
+        path = jobs_dir() / job.page / job.name / "model.pt"
+        if sha256_of(path) != result["models"]["model.pt"]:
+            raise ValueError(f"{path} is not the model its job kept (SHA-256 differs); rerun it")
         model = recipe.build(d, n_z, FIGURE2_LIKELIHOOD[dataset])
-        state = torch.load(
-            jobs_dir() / job.page / job.name / "model.pt", map_location="cpu", weights_only=True
-        )
-        model.load_state_dict(state)
-        runs[n_z] = (model.eval(), _history(results[job.key]["curve"]))
-    return runs
+        model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+        runs[n_z] = (model.eval(), _history(result["curve"]))
+    return dict(sorted(runs.items()))
+
+
+def bound_errors(runs: dict[int, tuple[VAE, History]], test_x: torch.Tensor) -> dict[int, float]:
+    """The standard error of each run's final test bound: the job's own where it measured one
+    (``elbo_se``), else that of the same estimator measured now with the final model."""
+    errors = {}
+    for n_z, (model, history) in runs.items():
+        if "elbo_se" in history.valid:
+            errors[n_z] = history.valid["elbo_se"][-1]
+        else:
+            errors[n_z] = test_bound(model, test_x.to(next(model.parameters()).device), 0)[1]
+    return errors
 
 
 def paper_snapshots(folder: Path | None) -> dict[str, dict]:
@@ -196,7 +223,9 @@ def snapshot_histories(snapshots: dict[str, dict], dataset: str) -> dict[str, Hi
     return {
         f"$N_z$ = {s['kwargs']['n_z']}": _history(s["curve"])
         for s in snapshots.values()
-        if s["kwargs"]["dataset"] == dataset and s.get("curve")
+        if s["kwargs"]["dataset"] == dataset
+        and s["kwargs"]["n_z"] in FIGURE2_LATENTS[dataset]
+        and s.get("curve")
     }
 
 
