@@ -23,9 +23,13 @@ from reading import unwrap_figures_without_images  # noqa: E402
 
 CHAPTERS = sorted((REPO / "book").glob("0*/*.ipynb"))
 IDS = [p.stem for p in CHAPTERS]
-CLAIMS = re.compile(r"\bcheck\(|\bClaim\b|ledger_table|\brecorded\(|claims_table|RecordedComparison\(")
+CLAIMS = re.compile(
+    r"\bcheck\(|\bClaim\b|ledger_table|\brecorded\(|claims_table|RecordedComparison\("
+)
 #: Prose about the hardware the book was built on (the runtime tables say it, once).
-MACHINE = re.compile(r"\b\d+-core\b|machine that built|this machine|laptop CPU|CPU core|of CPU\b", re.I)
+MACHINE = re.compile(
+    r"\b\d+-core\b|machine that built|this machine|laptop CPU|CPU core|of CPU\b", re.I
+)
 
 
 def cells(path: Path, kind: str) -> list[dict]:
@@ -76,13 +80,17 @@ def test_every_figure_has_a_caption_and_alt_text(path):
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
 def test_the_lesson_does_not_talk_about_the_build_machine(path):
-    said = [m.group(0) for c in cells(path, "markdown") for m in MACHINE.finditer("".join(c["source"]))]
+    said = [
+        m.group(0) for c in cells(path, "markdown") for m in MACHINE.finditer("".join(c["source"]))
+    ]
     assert not said, f"prose about the build machine: {said}"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
 def test_every_chapter_links_to_its_study_group_plan(path):
-    kit = "".join("".join(c["source"]) for c in cells(REPO / "book" / "study_group.ipynb", "markdown"))
+    kit = "".join(
+        "".join(c["source"]) for c in cells(REPO / "book" / "study_group.ipynb", "markdown")
+    )
     plans = set(re.findall(r"^\((session-[\w-]+)\)=$", kit, re.M))
     linked = {
         label
@@ -90,7 +98,9 @@ def test_every_chapter_links_to_its_study_group_plan(path):
         for label in re.findall(r"\{ref\}`(session-[\w-]+)`", "".join(c["source"]))
     }
     assert linked and linked <= plans, f"links {linked or 'no plan'}; the kit has {sorted(plans)}"
-    chapter = re.search(r"^\((chap-[\w-]+)\)=$", "".join(cells(path, "markdown")[0]["source"]), re.M)
+    chapter = re.search(
+        r"^\((chap-[\w-]+)\)=$", "".join(cells(path, "markdown")[0]["source"]), re.M
+    )
     plan = kit.split(f"({linked.pop()})=")[1].split("\n(session-")[0]
     assert chapter and f"{{ref}}`{chapter.group(1)}`" in plan, "the plan names this page"
 

@@ -30,7 +30,9 @@ def unwrap_figures_without_images(app, doctree):
     """Replace each figure that holds no image by its content, without caption or legend."""
     for figure in list(doctree.findall(nodes.figure)):
         if not any(figure.findall(nodes.image)):
-            content = [c for c in figure.children if not isinstance(c, nodes.caption | nodes.legend)]
+            content = [
+                c for c in figure.children if not isinstance(c, nodes.caption | nodes.legend)
+            ]
             figure.replace_self(content)
 
 
