@@ -17,6 +17,7 @@ import ast
 import importlib
 import json
 import re
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -28,6 +29,7 @@ INCLUDE = re.compile(
     re.M,
 )
 PYOBJECT = re.compile(r"^:pyobject: *(\S+)", re.M)
+STATIC = Path(__file__).with_name("static")
 
 
 def role_target(text: str) -> str:
@@ -155,10 +157,12 @@ def build_index(app) -> None:
     root = Path(app.srcdir)
     src = root / "src"
     explains, uses = defaultdict(list), defaultdict(list)
+    found = []
     for page in sorted((root / app.config.aebook_pages).rglob("*.ipynb")):
         if ".ipynb_checkpoints" in page.parts or "_build" in page.parts:
             continue
         docname = page.relative_to(root).with_suffix("").as_posix()
+        found.append(docname)
         explained, used, broken = scan(page, src)
         if broken:
             raise ValueError(f"{page}: literalinclude of code that does not exist: {broken}")
@@ -168,6 +172,7 @@ def build_index(app) -> None:
             uses[name].append(docname)
     app.env.aebook_explains = dict(explains)
     app.env.aebook_uses = dict(uses)
+    app.env.aebook_pages_found = sorted(found)
 
 
 def in_toc_order(app, docnames: list[str]) -> list[str]:
@@ -176,17 +181,71 @@ def in_toc_order(app, docnames: list[str]) -> list[str]:
     return sorted(docnames, key=lambda doc: order.get(doc, len(order)))
 
 
-def add_links(app, what, name, obj, options, lines) -> None:
-    """Append "Explained in" (or "Used in") with links to the pages, to an entry's docstring."""
+def pages_of(app, what: str, name: str, obj) -> tuple[set[str], set[str]]:
+    """The documents that explain and that use an API entry.
+
+    A module collects what its members have; a method or attribute shows only its own (its class's
+    entry shows the class's); an entry of ``aebook.experiments.<page>`` belongs to that page, which
+    runs it.
+    """
     explains = getattr(app.env, "aebook_explains", {})
     uses = getattr(app.env, "aebook_uses", {})
-    keys = [key for key in (canonical(obj), name) if key]
-    for label, index in (("Explained in", explains), ("Used in", uses)):
-        docs = sorted({doc for key in keys for doc in index.get(key, [])})
+    if what == "module":
+
+        def members(index):
+            return {
+                d
+                for key, docs in index.items()
+                if key == name or key.startswith(name + ".")
+                for d in docs
+            }
+
+        return members(explains), members(uses)
+    keys = [key for key in dict.fromkeys((canonical(obj), name)) if key]
+    if what in ("method", "attribute", "property"):  # the class's entry, just above, has the rest
+        return (
+            {doc for key in keys for doc in explains.get(key, ())},
+            {doc for key in keys for doc in uses.get(key, ())},
+        )
+    for key in keys:
+        while key and key not in sys.modules:  # a class's own name, or its members' names
+            if key in explains or key in uses:
+                return set(explains.get(key, ())), set(uses.get(key, ()))
+            key = key.rpartition(".")[0]
+    parts = name.split(".")
+    if parts[:2] == ["aebook", "experiments"] and len(parts) > 3:
+        pages = Path(app.config.aebook_pages).as_posix() + "/"
+        found = getattr(app.env, "aebook_pages_found", ())
+        return set(), {
+            doc for doc in found if doc.startswith(pages) and doc.endswith("/" + parts[2])
+        }
+    return set(), set()
+
+
+def add_links(app, what, name, obj, options, lines) -> None:
+    """Append "Explained in" (or "Used in") with links to the pages, to an entry's docstring."""
+    explained, used = pages_of(app, what, name, obj)
+    for label, docs in (("Explained in", explained), ("Used in", used - explained)):
         if docs:
-            links = ", ".join(f":doc:`/{doc}`" for doc in in_toc_order(app, docs))
+            links = ", ".join(f":doc:`/{doc}`" for doc in in_toc_order(app, sorted(docs)))
             lines.extend(["", f"*{label}:* {links}", ""])
             return
+
+
+def mark_package_code(app, doctree) -> None:
+    """Give code included from the package the class ``package-code`` (wrapped lines, see
+    ``static/package_code.css``)."""
+    from docutils import nodes
+
+    src = str(Path(app.srcdir) / "src") + "/"
+    for block in doctree.findall(nodes.literal_block):
+        if str(block.get("source", "")).startswith(src):
+            block["classes"].append("package-code")
+
+
+def configure(app, config) -> None:
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path.append(str(STATIC))
 
 
 def api_outdated(app, env, added, changed, removed) -> list[str]:
@@ -203,4 +262,7 @@ def setup(app):
     app.connect("env-before-read-docs", lambda app, env, docnames: build_index(app))
     app.connect("env-get-outdated", api_outdated)
     app.connect("autodoc-process-docstring", add_links)
+    app.connect("doctree-read", mark_package_code)
+    app.connect("config-inited", configure)
+    app.add_css_file("package_code.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
