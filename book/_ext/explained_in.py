@@ -4,7 +4,10 @@ Every entry of the API reference (``book/api.md``, built by autodoc) ends with t
 explain it: a page explains an object when its Markdown shows the object's code
 (``literalinclude`` with ``:pyobject:``) or names it with a Python role (``{py:class}`...```).
 An entry no page explains instead lists the pages whose code cells use it. Nothing here is kept
-by hand: the pages are read when the build starts.
+by hand: the pages are read when the build starts, and a ``literalinclude`` of an object that is
+no longer in the package stops the build (``tests/test_explained_in.py`` checks the same at once).
+Code included from the package gets the class ``package-code``: its long lines wrap
+(``static/package_code.css``).
 
 Sphinx config: ``aebook_pages`` (the folder of the notebooks, relative to the book's root) and
 ``aebook_api_page`` (the document that holds the API reference; it is read again when a page
