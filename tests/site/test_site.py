@@ -161,9 +161,10 @@ def test_every_page_has_search_and_the_dark_mode_switch():
 
 
 def test_numbered_equations_are_referenced_by_number():
-    """Each {eq} reference in a chapter renders as a link to a numbered equation, e.g. "(3)"."""
+    """Each {eq} reference in a chapter renders as a link to a numbered equation, numbered within its
+    chapter: "(5.3)" is the third numbered equation of chapter 5."""
     pages = [SITE / f"{doc}.html" for doc in toc_notebooks()]
     link = re.compile(r'<a class="reference internal" href="[^"]*#equation-[^"]*">([^<]*)</a>')
     refs = [m.group(1) for page in pages for m in link.finditer(page.read_text())]
     assert refs, "no chapter references an equation"
-    assert all(re.fullmatch(r"\(\d+\)", r) for r in refs), sorted(set(refs))
+    assert all(re.fullmatch(r"\(\d+\.\d+\)", r) for r in refs), sorted(set(refs))
