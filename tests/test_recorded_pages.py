@@ -19,7 +19,15 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "book" / "_ext"))
-from recorded_pages import choose, compact_pngs, fill, record_path, stamp  # noqa: E402
+from recorded_pages import (  # noqa: E402
+    banner,
+    choose,
+    compact_pngs,
+    fill,
+    pages_with_jobs,
+    record_path,
+    stamp,
+)
 
 BUDGET = 25 * 2**20  # bytes: all recorded notebooks of one profile
 
@@ -105,6 +113,16 @@ def test_a_record_names_the_package_files_changed_since_it_was_made(tmp_path):
     recorded.metadata["aebook_record"]["package"]["aebook/train.py"] = "0" * 16
     nbformat.write(recorded, path)
     assert choose(nb, tmp_path, "standard")["changed"] == ["aebook/train.py"]
+
+
+def test_a_paper_banner_says_when_the_hours_were_spent_in_jobs(tmp_path):
+    nb = page(tmp_path / "ch.ipynb", "print(1)")
+    record(tmp_path, "paper", nb, "1")
+    choice = choose(nb, tmp_path, "standard")
+    choice["provenance"]["wall_s"] = 28.0
+    assert "jobs of `aebook.runner`" in banner(choice, "x.ipynb", "", jobs=True)
+    assert "jobs of" not in banner(choice, "x.ipynb", "", jobs=False)
+    assert {"vae", "vae_likelihood", "stacked_denoising_autoencoders"} <= pages_with_jobs()
 
 
 def test_figures_are_recompressed_without_changing_a_pixel():

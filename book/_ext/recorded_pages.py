@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import importlib.util
 import io
@@ -160,7 +161,7 @@ def _day(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def banner(choice: dict, download: str, commit_url: str) -> str:
+def banner(choice: dict, download: str, commit_url: str, jobs: bool = False) -> str:
     """The MyST admonition that says where a page's outputs come from.
 
     ``download`` is the recorded notebook's path from the book's root (for ``{download}``);
@@ -194,6 +195,8 @@ def banner(choice: dict, download: str, commit_url: str) -> str:
     if p.get("uncommitted"):
         at += " with uncommitted changes"
     took = f", which took {_duration(p['wall_s'])}" if "wall_s" in p else ""
+    if took and jobs and choice["profile"] == "paper":  # the hours are in the jobs, not the page
+        took += " to read back its long trainings, jobs of `aebook.runner` run ahead of it"
     text = (
         f":::{{admonition}} Outputs of the recorded `{choice['profile']}` run\n"
         f":class: {'warning' if choice['profile'] == 'smoke' else 'note'} aebook-banner\n"
@@ -245,6 +248,14 @@ def note_choices(app, env, added, changed, removed):
     return [d for d, c in env.aebook_choices.items() if d not in added and before.get(d) != c]
 
 
+@functools.cache
+def pages_with_jobs() -> frozenset[str]:
+    """Pages whose ``paper`` run reads trainings that the runner did ahead of it."""
+    from aebook.runner import paper_jobs
+
+    return frozenset(job.page for job in paper_jobs())
+
+
 def build_page(app, docname, source):
     choice = app.env.aebook_choices.get(docname)
     if choice is None:
@@ -255,7 +266,8 @@ def build_page(app, docname, source):
         fill(nb, nbformat.read(choice["record"], as_version=4))
         download = Path(choice["record"]).relative_to(app.srcdir).as_posix()
     url = app.config.html_theme_options.get("repository_url", "").rstrip("/")
-    insert_after_title(nb, banner(choice, download, url and f"{url}/commit/"))
+    jobs = docname.rpartition("/")[2] in pages_with_jobs()
+    insert_after_title(nb, banner(choice, download, url and f"{url}/commit/", jobs))
     source[0] = nbformat.writes(nb)
 
 
