@@ -71,6 +71,25 @@ def test_loss_weighs_bounds_and_classification_as_documented():
     assert model.loss((x[~lab], y[~lab]))["cross_entropy"] == 0
 
 
+def test_the_prior_adds_half_the_squared_weights_and_classifier_biases_over_n():
+    model = deterministic_m2(alpha=7.0, prior_weight=0.01)
+    plain = deterministic_m2(alpha=7.0)
+    x = torch.rand(4, 12).round()
+    y = torch.tensor([0, UNLABELLED, 2, UNLABELLED])
+    linear = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    squares = sum(m.weight.square().sum() for m in linear)
+    squares += sum(m.bias.square().sum() for m in model.classifier if hasattr(m, "bias"))
+    torch.manual_seed(1)
+    with_prior = model.loss((x, y))["loss"]
+    torch.manual_seed(1)
+    without = plain.loss((x, y))["loss"]
+    torch.testing.assert_close(with_prior - without, 0.01 * 0.5 * squares)
+    model.encoder.body[0][0].bias.data += 1.0  # the encoder's biases have no prior
+    torch.testing.assert_close(model.prior_penalty(), 0.5 * squares)
+    with pytest.raises(ValueError, match="prior_weight"):
+        M2(4, prior_weight=-1.0)
+
+
 def test_paper_alpha_and_arguments():
     assert paper_alpha(50_000, 100) == pytest.approx(50.0)
     with pytest.raises(ValueError, match="n_labelled"):
