@@ -206,7 +206,7 @@ def test_m1_m2_jobs_wait_for_m1_then_keep_models_and_each_draws_error(tmp_path):
     m1m2 = jobs[-1]
     early = runner.run([m1m2], root=tmp_path)[m1m2.key]
     assert early == {"finished": False, "examples": 0, "waiting_for": "m2/m1"}
-    assert not (tmp_path / m1m2.key / runner.SESSIONS).exists()
+    assert not (tmp_path / m1m2.key).exists()  # a snapshot says "not run", not "running"
     results = runner.run(jobs, root=tmp_path)
     m1_sha = sha256_of(tmp_path / "m2/m1/model.pt")
     assert results["m2/m1"]["models"] == {"model.pt": m1_sha}

@@ -141,7 +141,9 @@ def _execute(job: Job, root: Path, threads: int, deadline: float | None) -> dict
     cpu_began = time.process_time()
     before = _trained(job, folder)
     result = job.run(folder, **job.kwargs, **({"deadline": deadline} if deadline else {}))
-    if "waiting_for" in result:  # it trained nothing: no session to record
+    if "waiting_for" in result:  # it trained nothing: no session, and no folder unless it had one
+        if not any(folder.iterdir()):
+            folder.rmdir()
         return result
     session = {
         "examples_from": before,
