@@ -188,8 +188,9 @@ def released_settings(profile: str = "paper", changes: Mapping | None = None) ->
 
 def m2_data(cfg: M2Settings) -> tuple[Tensor, Tensor, Tensor, Tensor, dict]:
     """``(x_train, y_train, x_test, y_test, provenance)``: the first ``n_train`` MNIST training
-    images in grey levels (the code's mnist_28.pkl.gz training split is the first 50,000) and the
-    first ``n_test`` test images."""
+    images in grey levels and the first ``n_test`` test images. The code loads the
+    deeplearning.net split (mnist_28.pkl.gz, absent from the repository we read), whose 50,000
+    training images are, to our knowledge, the first 50,000 of MNIST's."""
     from aebook.data import load_mnist
 
     mnist = load_mnist(n_valid=60_000 - cfg.n_train)
