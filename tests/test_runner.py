@@ -258,6 +258,13 @@ def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatc
     assert job.progress(tmp_path / "cut" / job.key)["trained_examples"] == 1_000
     resumed = runner.run([job], root=tmp_path / "cut")[job.key]
     assert resumed["curve"] == whole["curve"] and resumed["test_error"] == whole["test_error"]
+    # the codes were kept at the first start; a retrained M1 is refused, not silently mixed in
+    folder, m1_model = tmp_path / "cut" / job.key, tmp_path / "cut/m2/m1/model.pt"
+    assert (folder / "m1_codes.ckpt").exists()
+    state = torch.load(m1_model, weights_only=True)
+    torch.save({k: v + 0.1 for k, v in state.items()}, m1_model)
+    with pytest.raises(ValueError, match="codes of another M1"):
+        m2.m2_job(folder, **job.kwargs)
 
 
 def test_a_deadline_stops_m1_resumably(tmp_path):

@@ -410,6 +410,31 @@ def read_m1(cfg: M2Settings, path: Path):
     return m1.eval()
 
 
+def _stored_codes(folder: Path, m1_file: Path, cfg, x_train, y_train, unlabelled, x_test, seed):
+    """:func:`m1_codes`, computed on the CPU at the job's first start and kept as
+    ``m1_codes.ckpt``: a run that resumes on other hardware trains on the same bits, which its
+    checkpoint requires."""
+    from aebook import checkpoint
+    from aebook.data.store import sha256_of
+
+    path, m1_sha = folder / "m1_codes.ckpt", sha256_of(m1_file)
+    if path.exists():
+        codes = torch.load(path, map_location="cpu", weights_only=True)
+        if codes["m1_model"] != m1_sha:
+            raise ValueError(
+                f"{path} holds the codes of another M1 than {m1_file}; delete {folder} to train "
+                "this draw again on the new M1"
+            )
+        return codes
+    mean, log_var, test, kept = m1_codes(
+        read_m1(cfg, m1_file), x_train, y_train, unlabelled, x_test, seed
+    )
+    codes = {"mean": mean, "log_var": log_var, "test": test, "kept": kept, "m1_model": m1_sha}
+    folder.mkdir(parents=True, exist_ok=True)
+    checkpoint.save(codes, path)
+    return codes
+
+
 def m2_job(
     folder: Path,
     *,
@@ -434,11 +459,11 @@ def m2_job(
       Bernoulli decoder on images binarized afresh every minibatch, the test images binarized
       once (seed 1).
 
-    On codes it reads M1 from the M1 job's ``model.pt`` (:data:`M1_JOB`, beside ``folder``); while
-    that job has not finished it trains nothing and returns ``{"finished": False, "waiting_for":
-    "m2/m1"}``. Keeps ``model.pt``; the result has the test error and the curve of test errors."""
+    On codes it reads M1 from the M1 job's ``model.pt`` (:data:`M1_JOB`, beside ``folder``) and
+    keeps the codes (:func:`_stored_codes`); while that job has not finished it trains nothing and
+    returns ``{"finished": False, "waiting_for": "m2/m1"}``. Keeps ``model.pt``; the result has
+    the test error and the curve of test errors."""
     from aebook.data import UNLABELLED, balanced_subset, binarize
-    from aebook.data.store import sha256_of
     from aebook.evaluate import classification_error, predict
     from aebook.models import M2
     from aebook.models.m2 import paper_alpha
@@ -467,13 +492,11 @@ def m2_job(
         test = binarize(x_test, torch.Generator().manual_seed(1))
         hidden, likelihood, epochs = cfg.hidden_sizes, "bernoulli", cfg.epochs
     else:
-        m1 = read_m1(cfg, m1_file).to(device)
-        mean, log_var, test, kept = m1_codes(
-            m1, x_train.to(device), y_train, unlabelled, x_test.to(device), seed
-        )
-        inputs, transform = (mean.cpu()[rows], log_var.cpu()[rows]), _sampled_codes
+        codes = _stored_codes(folder, m1_file, cfg, x_train, y_train, unlabelled, x_test, seed)
+        inputs, transform = (codes["mean"][rows], codes["log_var"][rows]), _sampled_codes
         hidden, likelihood, epochs = cfg.m1m2_hidden_sizes, "gaussian", cfg.m1m2_epochs
-        extra = {"m1_model": sha256_of(m1_file), "code_dimensions": int(kept.sum())}
+        test = codes["test"]
+        extra = {"m1_model": codes["m1_model"], "code_dimensions": int(codes["kept"].sum())}
     test, y_test = test.to(device), y_test.to(device)
     torch.manual_seed(seed)
     model = M2(
