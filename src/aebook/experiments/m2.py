@@ -50,7 +50,7 @@ class M2Settings(ChapterSettings):
     activation: str  #: their activation
     alpha_scale: float  #: the paper's α = alpha_scale · N
     procedure: str  #: how M2 is trained, one of :data:`PROCEDURES`
-    epochs: int  #: passes over the unlabelled images (each pass also sees as many labelled rows)
+    epochs: int  #: passes over the unlabelled images of M2 on pixels
     batch_size: int  #: ``released``: n_train / batch_size fixed minibatches per pass
     lr: float  #: Adam's step
     seeds: tuple[int, ...]  #: one run per seed; each draws its own labels
@@ -450,9 +450,11 @@ def m2_job(
     ``optim_vae_ss_adam`` trains M1+M2, resumably in ``folder``:
 
     - ``n_labelled`` labels balanced over the classes; :func:`released_minibatches`;
-    - the labelled image's bound and α·N/N_l times its log q(y|x) once per pass, the unlabelled
+    - each labelled image's bound and β = α·N/N_l times its log q(y|x) once per pass (``f_df``:
+      ``beta = alpha * n_tot / n_labeled``, α = 0.1 from run_2layer_ssl.py), the unlabelled
       images' bounds, and the N(0, 1) prior over N: ``M2(alpha=paper_alpha(...),
-      labelled_weight=1, prior_weight=1/N)``, averaged over the minibatch as the code's objective;
+      labelled_weight=1, prior_weight=1/N)``, the minibatch's sum over its size, which is the
+      code's objective (its sum times the number of minibatches, over N);
     - :func:`init_released_m2`; :class:`aebook.optimizers.Adam2014` at ``lr``;
     - on codes: the ``m1m2_hidden_sizes`` networks with a Gaussian decoder, fresh codes from
       M1's posteriors every minibatch (:func:`m1_codes`); on pixels: ``hidden_sizes`` and a
