@@ -11,7 +11,12 @@ def test_estimate_lists_every_paper_job_with_cpu_and_gpu_cost():
     jobs = runner.paper_jobs()
     assert [j.key for j in jobs][:2] == ["vae/mnist-nz20", "vae/mnist-nz3"]
     assert {j.kwargs["examples"] for j in jobs if j.page == "vae"} == {figure2.PAPER_EXAMPLES}
-    assert {j.page for j in jobs} == {"vae", "vae_likelihood", "stacked_denoising_autoencoders"}
+    assert {j.page for j in jobs} == {
+        "vae",
+        "vae_likelihood",
+        "stacked_denoising_autoencoders",
+        "m2",
+    }
     fast = [runner.Job(**{**j.__dict__, "calibrate": lambda: 1e-3}) for j in jobs]
     table = estimate(fast)
     assert table.cpu_hours == pytest.approx(sum(j.steps for j in jobs) * 1e-3 / 3600)

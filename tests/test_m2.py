@@ -71,6 +71,25 @@ def test_loss_weighs_bounds_and_classification_as_documented():
     assert model.loss((x[~lab], y[~lab]))["cross_entropy"] == 0
 
 
+def test_the_prior_adds_half_the_squared_weights_and_classifier_biases_over_n():
+    model = deterministic_m2(alpha=7.0, prior_weight=0.01)
+    plain = deterministic_m2(alpha=7.0)
+    x = torch.rand(4, 12).round()
+    y = torch.tensor([0, UNLABELLED, 2, UNLABELLED])
+    linear = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    squares = sum(m.weight.square().sum() for m in linear)
+    squares += sum(m.bias.square().sum() for m in model.classifier if hasattr(m, "bias"))
+    torch.manual_seed(1)
+    with_prior = model.loss((x, y))["loss"]
+    torch.manual_seed(1)
+    without = plain.loss((x, y))["loss"]
+    torch.testing.assert_close(with_prior - without, 0.01 * 0.5 * squares)
+    model.encoder.body[0][0].bias.data += 1.0  # the encoder's biases have no prior
+    torch.testing.assert_close(model.prior_penalty(), 0.5 * squares)
+    with pytest.raises(ValueError, match="prior_weight"):
+        M2(4, prior_weight=-1.0)
+
+
 def test_paper_alpha_and_arguments():
     assert paper_alpha(50_000, 100) == pytest.approx(50.0)
     with pytest.raises(ValueError, match="n_labelled"):
@@ -120,3 +139,54 @@ def test_gaussian_m2_on_unbounded_codes():
     assert mean.abs().max() > 0 and torch.isfinite(out["loss"])
     squashed = M2(6, n_classes=3, latent_size=2, hidden_sizes=(8,), likelihood="gaussian")
     assert 0 < squashed.decoder(torch.randn(4, 5))[0].min()
+
+
+def test_the_released_minibatches_hold_one_labelled_image_each_and_every_image_once():
+    from aebook.experiments.m2 import released_minibatches
+
+    labelled, unlabelled = torch.arange(10), torch.arange(10, 1_000)
+    rows = released_minibatches(labelled, unlabelled, 10, seed=0)
+    assert rows.shape == (10, 100)
+    assert (rows[:, 0] < 10).all() and (rows[:, 1:] >= 10).all()  # labelled first, one per row
+    assert torch.equal(rows.flatten().sort().values, torch.arange(1_000))
+    assert torch.equal(rows, released_minibatches(labelled, unlabelled, 10, seed=0))
+    assert not torch.equal(rows, released_minibatches(labelled, unlabelled, 10, seed=1))
+    with pytest.raises(ValueError, match="990 unlabelled images must split evenly into the 7"):
+        released_minibatches(torch.arange(7), unlabelled, 7, seed=0)
+
+
+def test_the_released_initialisations():
+    from aebook.experiments.m2 import init_released_m1, init_released_m2
+    from aebook.models import VAE
+
+    torch.manual_seed(0)
+    model = init_released_m2(M2(400, hidden_sizes=(300,), likelihood="gaussian"))
+    assert model.classifier[0].weight.std().item() == pytest.approx(1e-3, rel=0.05)
+    assert (model.classifier[0].bias == 0).all() and (model.encoder.log_var.weight == 0).all()
+    assert model.encoder.mean.bias.std().item() == pytest.approx(1e-3, rel=0.3)
+    assert model.decoder.body[0][0].bias.std().item() == pytest.approx(1e-3, rel=0.3)
+    assert (model.decoder.mean_head.bias == 0).all()
+    m1 = init_released_m1(VAE(784, 50, (500, 500), activation="softplus"))
+    first = m1.encoder.body[0][0]
+    assert first.weight.std().item() == pytest.approx(1 / math.sqrt(784), rel=0.05)
+    assert first.bias.std().item() == pytest.approx(1e-3, rel=0.3)
+    assert (m1.encoder.log_var.weight == 0).all() and (m1.encoder.log_var.bias == 0).all()
+    assert (m1.decoder.net[-1].bias == 0).all()
+
+
+def test_the_paper_profile_trains_by_the_released_procedure_and_the_others_as_before():
+    from aebook.experiments.m2 import SETTINGS, released_settings
+
+    paper = SETTINGS["paper"]
+    assert paper.procedure == "released" and paper.m1m2_hidden_sizes == (300,)
+    assert paper.hidden_sizes == (500,) and paper.m1_hidden_sizes == (500, 500)
+    assert paper.n_train // paper.batch_size == paper.n_labelled  # one label per minibatch
+    assert len(paper.seeds) >= 5 and paper.lr == 3e-4
+    for profile in ("smoke", "standard"):  # the page's procedure, its sizes unchanged
+        cfg = SETTINGS[profile]
+        assert cfg.procedure == "book" and cfg.m1m2_hidden_sizes == cfg.hidden_sizes
+        assert (cfg.m1_batch_size, cfg.m1_lr) == (100, 1e-3)
+    with pytest.raises(ValueError, match="procedure must be 'released'"):
+        released_settings("standard")
+    with pytest.raises(ValueError, match="procedure must be one of book, released"):
+        released_settings("paper", {"procedure": "authors"})

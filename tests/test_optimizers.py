@@ -1,4 +1,5 @@
-"""Burda et al.'s Adam and staged learning rate, against the released code's formulas."""
+"""Burda et al.'s Adam and staged learning rate, and Kingma et al.'s 2014 Adam, against the
+released code's formulas."""
 
 import math
 
@@ -7,6 +8,7 @@ import torch
 
 from aebook.optimizers import (
     BURDA_STAGE_EPOCHS,
+    Adam2014,
     BurdaAdam,
     burda_stage_lr,
     make_optimizer,
@@ -40,6 +42,31 @@ def test_burda_adam_follows_the_released_update_by_hand():
         theta = theta - alpha * m / (v.sqrt() + 1e-4)
         opt.step()
         assert torch.allclose(w.detach(), theta, atol=1e-7)
+
+
+def test_adam_2014_steps_without_bias_correction_as_the_released_adam_py():
+    w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    opt = Adam2014([w], lr=0.1, eps=0.0)
+    m, v, theta = torch.zeros(2), torch.zeros(2), w.detach().clone()
+    for _ in range(3):
+        opt.zero_grad()
+        (w**2).sum().backward()
+        g = 2 * theta
+        m = m + 0.1 * (g - m)
+        v = v + 0.001 * (g**2 - v)
+        theta = theta - 0.1 * m / v.sqrt()
+        opt.step()
+        assert torch.allclose(w.detach(), theta, atol=1e-6)
+    # the first step is lr * 0.1 / sqrt(0.001) = 3.16 lr, where torch's Adam steps lr
+    first = torch.nn.Parameter(torch.tensor([1.0]))
+    step = Adam2014([first], lr=0.01)
+    (first**2).sum().backward()
+    step.step()
+    assert 1.0 - first.item() == pytest.approx(0.01 * 0.1 / math.sqrt(0.001), rel=1e-4)
+    with pytest.raises(ValueError, match="weight decay"):
+        Adam2014([first], weight_decay=1e-3)
+    config = TrainConfig(epochs=1, optimizer="adam-2014", lr=3e-4)
+    assert isinstance(make_optimizer(torch.nn.Linear(2, 1), config), Adam2014)
 
 
 def test_the_staged_rate_changes_per_epoch_inside_fit():

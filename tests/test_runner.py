@@ -172,3 +172,109 @@ def test_the_sessions_table_says_where_each_stretch_of_a_job_trained(tmp_path):
     assert (
         "| vae/frey-nz2 | GPU: H200 | 2026-11-30 | 1e+03 → 5e+03 | 2 s | 2,000 | eager |" in table
     )
+
+
+#: The M2 jobs at a tiny scale, through the paper's code path: 1,000 images in 10 fixed
+#: minibatches of 10 labelled and 90 unlabelled images.
+M2_TINY = {
+    "procedure": "released", "n_train": 1_000, "batch_size": 100, "n_test": 200,
+    "latent_size": 5, "hidden_sizes": (20,), "m1_hidden_sizes": (30,), "m1m2_hidden_sizes": (20,),
+    "epochs": 2, "m1_epochs": 2, "m1m2_epochs": 2, "m1_batch_size": 100, "seeds": (0, 1),
+}  # fmt: skip
+
+
+def test_the_m2_paper_jobs_are_m1_then_one_job_per_draw_of_the_labels():
+    from aebook.experiments import m2
+
+    jobs = m2.paper_jobs()
+    assert [j.key for j in jobs] == [
+        "m2/m1",
+        *(f"m2/m2-seed{s}" for s in range(5)),
+        *(f"m2/m1m2-seed{s}" for s in range(5)),
+    ]
+    assert jobs[0].target == 10_000 * 50_000 and jobs[0].steps == 10_000 * 50
+    assert {j.steps for j in jobs[1:]} == {3_000 * 100}  # 100 minibatches a pass
+    assert all(j.flops > 0 for j in jobs)
+    assert jobs[1].flops > jobs[-1].flops  # pixels cost more than M1's 50-d codes
+    assert [j.key for j in runner.paper_jobs() if j.page == "m2"] == [j.key for j in jobs]
+
+
+def test_m1_m2_jobs_wait_for_m1_then_keep_models_and_each_draws_error(tmp_path):
+    from aebook.experiments import m2
+
+    jobs = m2.paper_jobs("smoke", M2_TINY)
+    m1m2 = jobs[-1]
+    early = runner.run([m1m2], root=tmp_path)[m1m2.key]
+    assert early == {"finished": False, "examples": 0, "waiting_for": "m2/m1"}
+    assert not (tmp_path / m1m2.key).exists()  # a snapshot says "not run", not "running"
+    results = runner.run(jobs, root=tmp_path)
+    m1_sha = sha256_of(tmp_path / "m2/m1/model.pt")
+    assert results["m2/m1"]["models"] == {"model.pt": m1_sha}
+    for key in ("m2/m2-seed0", "m2/m1m2-seed0", "m2/m1m2-seed1"):
+        result = results[key]
+        assert result["models"]["model.pt"] == sha256_of(tmp_path / key / "model.pt")
+        assert 0 <= result["test_error"] <= 100 and result["n_test"] == 200
+        assert result["examples"] == 2 * 1_000 and len(result["curve"]) == 2
+        state = torch.load(tmp_path / key / "train.ckpt", weights_only=True)
+        assert state["history"]["samples_seen"] == [10, 20]  # 10 fixed minibatches a pass
+    assert results["m2/m1m2-seed0"]["m1_model"] == m1_sha
+    assert 1 <= results["m2/m1m2-seed0"]["code_dimensions"] <= 5
+    draws = [set(results[f"m2/m1m2-seed{s}"]["labelled"]) for s in (0, 1)]
+    assert draws[0] != draws[1] and all(len(d) == 100 for d in draws)
+    from aebook.data import load_mnist
+
+    y = load_mnist(n_valid=59_000).train.y
+    assert torch.bincount(y[sorted(draws[0])], minlength=10).tolist() == [10] * 10
+
+
+def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatch):
+    from aebook import train
+    from aebook.experiments import m2
+
+    changes = {**M2_TINY, "m1m2_epochs": 3, "seeds": (0,)}
+    m1, _, job = m2.paper_jobs("smoke", changes)
+    runner.run([m1], root=tmp_path / "whole")
+    whole = runner.run([job], root=tmp_path / "whole")[job.key]
+    (tmp_path / "cut/m2").mkdir(parents=True)
+    (tmp_path / "whole/m2/m1").rename(tmp_path / "cut/m2/m1")
+
+    class Killed(Exception):
+        pass
+
+    real_fit = train.fit
+
+    def killed_after_first_epoch(*args, callback=None, **kwargs):
+        def then_kill(epoch, history):
+            callback(epoch, history)
+            raise Killed
+
+        return real_fit(*args, callback=then_kill, **{**kwargs, "checkpoint_every": 0})
+
+    monkeypatch.setattr(train, "fit", killed_after_first_epoch)
+    with pytest.raises(Killed):
+        runner.run([job], root=tmp_path / "cut")
+    monkeypatch.setattr(train, "fit", real_fit)
+    assert not runner.result_path(job, tmp_path / "cut").exists()
+    assert job.progress(tmp_path / "cut" / job.key)["trained_examples"] == 1_000
+    resumed = runner.run([job], root=tmp_path / "cut")[job.key]
+    assert resumed["curve"] == whole["curve"] and resumed["test_error"] == whole["test_error"]
+    # the codes were kept at the first start; a retrained M1 is refused, not silently mixed in
+    folder, m1_model = tmp_path / "cut" / job.key, tmp_path / "cut/m2/m1/model.pt"
+    assert (folder / "m1_codes.ckpt").exists()
+    state = torch.load(m1_model, weights_only=True)
+    torch.save({k: v + 0.1 for k, v in state.items()}, m1_model)
+    with pytest.raises(ValueError, match="codes of another M1"):
+        m2.m2_job(folder, **job.kwargs)
+
+
+def test_a_deadline_stops_m1_resumably(tmp_path):
+    from aebook.experiments import m2
+
+    m1 = m2.paper_jobs("smoke", {**M2_TINY, "m1_epochs": 3})[0]
+    part = runner.run([m1], root=tmp_path, max_minutes=1e-9)[m1.key]
+    assert part == {"finished": False, "examples": 1_000}
+    assert m1.progress(tmp_path / m1.key)["curve"][-1]["epochs"] == 1
+    done = runner.run([m1], root=tmp_path)[m1.key]
+    assert done["epochs"] == 3 and [p["epochs"] for p in done["curve"]] == [1, 2, 3]
+    stretches = [(s["examples_from"], s["examples_to"]) for s in runner.sessions(tmp_path / m1.key)]
+    assert stretches == [(0, 1_000), (1_000, 3_000)]

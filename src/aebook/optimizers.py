@@ -5,7 +5,8 @@ Burda, Grosse & Salakhutdinov (2015) trained their VAE and IWAE baselines with t
 matter over 3,280 epochs: β₁ = 0.99, the second-moment estimate starts at *ones* rather than zeros,
 and ε = 1e-4 is added to the square root of that uncorrected estimate, while the bias correction is
 folded into the step size. Their learning rate falls in eight stages of 3^i epochs
-(:func:`burda_stage_lr`).
+(:func:`burda_stage_lr`). Kingma et al. (2014) trained M2 with an Adam of 2014 that has no bias
+correction and no ε (:class:`Adam2014`).
 
 :func:`make_optimizer` and :func:`make_schedule` build what a :class:`aebook.train.TrainConfig`
 names (:data:`OPTIMIZERS`, :data:`LR_SCHEDULES`) for :func:`aebook.train.fit`.
@@ -89,6 +90,56 @@ class BurdaAdam(torch.optim.Optimizer):
         return loss
 
 
+class Adam2014(torch.optim.Optimizer):
+    """Adam as released with Kingma et al.'s semi-supervised code (``adam.py`` of
+    dpkingma/nips14-ssl, class ``AdaM``), written before the bias correction was published.
+
+    With gradient g: m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g²; θ ← θ − lr · m / (√v + ε).
+    The code computes the corrected step size but steps with the uncorrected one, so its first
+    thousand steps are up to 6.5 times those of ``torch.optim.Adam``; we do the same. It adds no
+    ε (in float64); ε = 1e-8 here keeps a parameter whose gradient has always been exactly zero
+    where it is in float32, rather than at 0/0.
+    """
+
+    def __init__(self, params, lr: float = 3e-4, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0):  # fmt: skip
+        if not lr > 0:
+            raise ValueError(f"lr must be > 0; got {lr!r}")
+        if not all(0 <= b < 1 for b in betas):
+            raise ValueError(f"betas must be in [0, 1); got {betas!r}")
+        if weight_decay:
+            raise ValueError(
+                "Adam2014 has no weight decay (the released code puts the prior in the objective: "
+                "aebook.models.m2.M2's prior_weight)"
+            )
+        super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": 0})
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            params = [p for p in group["params"] if p.grad is not None]
+            if not params:
+                continue
+            for p in params:
+                if not self.state[p]:
+                    self.state[p] = {"m": torch.zeros_like(p), "v": torch.zeros_like(p)}
+            grads = [p.grad for p in params]
+            m = [self.state[p]["m"] for p in params]
+            v = [self.state[p]["v"] for p in params]
+            torch._foreach_lerp_(m, grads, 1 - beta1)
+            torch._foreach_mul_(v, beta2)
+            torch._foreach_addcmul_(v, grads, grads, value=1 - beta2)
+            denominators = torch._foreach_sqrt(v)
+            torch._foreach_add_(denominators, group["eps"])
+            torch._foreach_addcdiv_(params, m, denominators, value=-group["lr"])
+        return loss
+
+
 #: The optimizers a :class:`aebook.train.TrainConfig` can name.
 OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
     "adam": torch.optim.Adam,
@@ -96,6 +147,7 @@ OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
     "adamw": torch.optim.AdamW,
     "adagrad": torch.optim.Adagrad,
     "sgd": torch.optim.SGD,
+    "adam-2014": Adam2014,
 }
 
 #: ``cosine`` anneals the step size to zero over the run, removing the noise floor of minibatch
@@ -114,7 +166,7 @@ def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimiz
     if not params:
         raise ValueError("the model has no trainable parameters")
     optimizer = OPTIMIZERS[config.optimizer]
-    if optimizer is BurdaAdam:
+    if optimizer in (BurdaAdam, Adam2014):
         return optimizer(params, lr=config.lr, weight_decay=config.weight_decay)
     # one fused kernel per step instead of a dozen elementwise passes (~20 % of a VAE step) —
     # except Adagrad on CUDA, which torch has no fused kernel for (it fails at the first step)

@@ -47,7 +47,8 @@ class Job:
 
     ``run(folder, **kwargs)`` is a module-level function (so worker processes can import it);
     it keeps its checkpoint and final models in ``folder`` and returns a JSON-able dict, with
-    ``"finished": False`` when it stopped at its ``deadline`` keyword (a ``time.time()``).
+    ``"finished": False`` when it stopped at its ``deadline`` keyword (a ``time.time()``), and
+    also ``"waiting_for": <job key>`` when it cannot start before that job has finished.
     ``flops`` (forward and backward products, the whole run) and ``steps`` (optimisation steps)
     give the estimate; ``calibrate`` (optional) returns the measured seconds per step on this
     machine, from a few real steps; ``progress(folder)`` what an unfinished run has measured, with
@@ -78,12 +79,13 @@ def jobs_dir() -> Path:
 
 def paper_jobs() -> list[Job]:
     """Every job of the paper profile, in the order they should run."""
-    from aebook.experiments import stacked_denoising_autoencoders, vae, vae_likelihood
+    from aebook.experiments import m2, stacked_denoising_autoencoders, vae, vae_likelihood
 
     return [
         *vae.paper_jobs(),
         *vae_likelihood.paper_jobs(),
         *stacked_denoising_autoencoders.paper_jobs(),
+        *m2.paper_jobs(),
     ]
 
 
@@ -139,6 +141,10 @@ def _execute(job: Job, root: Path, threads: int, deadline: float | None) -> dict
     cpu_began = time.process_time()
     before = _trained(job, folder)
     result = job.run(folder, **job.kwargs, **({"deadline": deadline} if deadline else {}))
+    if "waiting_for" in result:  # it trained nothing: no session, and no folder unless it had one
+        if not any(folder.iterdir()):
+            folder.rmdir()
+        return result
     session = {
         "examples_from": before,
         "examples_to": _trained(job, folder),
@@ -270,7 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     done = run(chosen, workers=args.workers, threads=args.threads, max_minutes=args.max_minutes)
     for key, result in done.items():
-        if result.get("finished") is False:
+        if "waiting_for" in result:
+            print(f"{key}: waits for {result['waiting_for']}; run that first, then this again")
+        elif result.get("finished") is False:
             print(f"{key}: stopped at {result['examples']:,} examples; run again to continue")
         else:
             print(f"{key}: {result.get('summary', 'finished')}")

@@ -25,6 +25,11 @@ cross-entropy per labelled *row*; the paper's α multiplies an average over the 
 so its weight per labelled image is α / N_l = 0.1 N / N_l (:func:`paper_alpha`). Applying that
 weight to every repetition, as common reimplementations do, puts r times more weight on the labels
 than J^α does; within a budget of a few epochs it learns far faster (see ``aebook.experiments.m2``).
+
+``prior_weight`` adds the released code's N(0, 1) prior on the parameters (``learn_yz_x_ss.py``
+of dpkingma/nips14-ssl, ``optim_vae_ss_adam``: log p(θ) enters every minibatch's objective divided
+by N): ``prior_weight · ½ Σ θ²`` over every weight matrix and the classifier's biases, the
+parameters the code puts the prior on; ``prior_weight = 1 / N`` is the code's.
 """
 
 from __future__ import annotations
@@ -76,6 +81,7 @@ class M2(nn.Module):
         alpha: float = 50.0,
         squash_mean: bool = True,
         labelled_weight: float = 1.0,
+        prior_weight: float = 0.0,
     ):
         super().__init__()
         check_likelihood(likelihood)
@@ -86,7 +92,10 @@ class M2(nn.Module):
         self.n_classes = n_classes
         self.latent_size = latent_size
         self.alpha = alpha
+        if prior_weight < 0:
+            raise ValueError(f"prior_weight must be >= 0, got {prior_weight}")
         self.labelled_weight = labelled_weight
+        self.prior_weight = prior_weight
         self.classifier = mlp([input_size, *hidden_sizes, n_classes], activation)
         self.encoder = GaussianEncoder(
             input_size + n_classes, hidden_sizes, latent_size, activation
@@ -100,6 +109,13 @@ class M2(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         """Logits of q(y | x), ``(batch, n_classes)``."""
         return self.classifier(x)
+
+    def prior_penalty(self) -> Tensor:
+        """½ Σ θ² over the parameters under the N(0, 1) prior (see the module's docstring)."""
+        layers = [m for m in self.modules() if isinstance(m, nn.Linear)]
+        weights = [m.weight for m in layers]
+        biases = [m.bias for m in self.classifier.modules() if isinstance(m, nn.Linear)]
+        return 0.5 * sum(p.square().sum() for p in weights + biases)
 
     def _one_hot(self, y: Tensor, like: Tensor) -> Tensor:
         return F.one_hot(y, self.n_classes).to(like.dtype)
@@ -140,6 +156,8 @@ class M2(nn.Module):
         else:
             neg_u = zero.view(1)[:0]
         loss = (self.labelled_weight * neg_l.sum() + neg_u.sum() + self.alpha * ce.sum()) / n
+        if self.prior_weight:
+            loss = loss + self.prior_weight * self.prior_penalty()
         metrics = {
             "loss": loss,
             "labelled_bound": -neg_l.mean() if n_lab else zero,
