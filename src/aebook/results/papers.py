@@ -256,7 +256,8 @@ _BURDA = [
 
 _M2_SETTINGS = (
     "n_train", "n_labelled", "latent_size", "hidden_sizes", "activation", "alpha_scale",
-    "epochs", "batch_size", "lr", "m1_hidden_sizes", "m1_epochs", "m1m2_epochs", "n_test",
+    "procedure", "epochs", "batch_size", "lr", "m1_hidden_sizes", "m1_epochs", "m1_batch_size",
+    "m1_lr", "m1m2_hidden_sizes", "m1m2_epochs", "n_test",
 )  # fmt: skip
 
 _M2 = [
