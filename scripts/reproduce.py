@@ -7,7 +7,7 @@ its ``aebook.results.record`` call writes the claims with the commit, hardware a
 and its execution time (wall, and CPU of the kernel) is added to
 ``results/benchmarks/book_runtime.json``, which each chapter shows as its expected run time.
 The executed notebook, with its outputs (PNG figures, re-encoded compactly) and the same
-provenance in its metadata, is kept as ``results/<profile>/<notebook stem>.ipynb``: the website
+provenance in its metadata (and the package files the page imported), is kept as ``results/<profile>/<notebook stem>.ipynb``: the website
 shows it in place of executing the page while the page's code cells stay the same
 (``book/_ext/recorded_pages.py``). A notebook that fails is not recorded.
 """
@@ -15,6 +15,7 @@ shows it in place of executing the page while the page's code cells stay the sam
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shlex
@@ -31,7 +32,7 @@ from aebook.results import provenance, record_runtime
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "book" / "_ext"))
-from recorded_pages import compact_pngs, record_path, stamp  # noqa: E402
+from recorded_pages import IMPORTS_PROBE, compact_pngs, record_path, stamp  # noqa: E402
 
 #: What all recorded notebooks of one profile may weigh together (bytes).
 BUDGET = 25 * 2**20
@@ -87,6 +88,7 @@ def main() -> int:
     os.environ.setdefault("AEBOOK_PROGRESS", "0")
     for path in args.notebooks:
         nb = nbformat.read(path, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(IMPORTS_PROBE))  # removed once it has run
         began = time.perf_counter()
         cpu_before = _children_cpu()
         NotebookClient(
@@ -96,6 +98,8 @@ def main() -> int:
             resources={"metadata": {"path": str(path.parent)}},
         ).execute()
         wall, cpu = time.perf_counter() - began, _children_cpu() - cpu_before
+        probe = nb.cells.pop()
+        imports = json.loads(probe.outputs[-1]["text"])
         notebook, profile = _label(path), active_profile()
         record_runtime(runtimes_root, notebook, profile, wall, cpu)
         compact_pngs(nb)
@@ -107,6 +111,7 @@ def main() -> int:
             uncommitted=_uncommitted(path),
             wall_s=round(wall, 1),
             cpu_s=round(cpu, 1),
+            imports=imports,
         )
         target = record_path(results.resolve(), profile, path.stem)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -115,6 +115,19 @@ def test_a_record_names_the_package_files_changed_since_it_was_made(tmp_path):
     assert choose(nb, tmp_path, "standard")["changed"] == ["aebook/train.py"]
 
 
+def test_only_the_package_files_a_record_imported_count_as_changes(tmp_path):
+    nb = page(tmp_path / "ch.ipynb", "print(1)")
+    path = record(tmp_path, "standard", nb, "1")
+    recorded = nbformat.read(path, as_version=4)
+    package = recorded.metadata["aebook_record"]["package"]
+    package["aebook/train.py"] = package["aebook/plot/__init__.py"] = "0" * 16
+    recorded.metadata["aebook_record"]["imports"] = ["aebook/__init__.py", "aebook/train.py"]
+    nbformat.write(recorded, path)
+    choice = choose(nb, tmp_path, "standard")
+    assert choice["changed"] == ["aebook/train.py"]
+    assert "Package files this page imports have changed" in banner(choice, "x.ipynb", "")
+
+
 def test_a_paper_banner_says_when_the_hours_were_spent_in_jobs(tmp_path):
     nb = page(tmp_path / "ch.ipynb", "print(1)")
     record(tmp_path, "paper", nb, "1")
@@ -183,7 +196,7 @@ sphinx:
 
 def test_the_book_is_built_from_its_records_and_an_edited_page_is_executed(tmp_path):
     """``reproduce.py`` records two pages; then ``b``'s code changes, ``a``'s prose and package."""
-    draw = "import random\nprint('drawn', random.random())"
+    draw = "import random\nimport aebook.train\nprint('drawn', random.random())"
     a = page(tmp_path / "a.ipynb", draw, "# Page A")
     b = page(tmp_path / "b.ipynb", draw, "# Page B")
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: a\nchapters:\n  - file: b\n")
@@ -209,7 +222,10 @@ def test_the_book_is_built_from_its_records_and_an_edited_page_is_executed(tmp_p
 
     assert drawn["a"] in html_a and "New prose." in html_a
     assert "Outputs of the recorded <code" in html_a and "recorded_pages.css" in html_a
-    assert "The package has changed since this run (<code" in html_a and "train.py" in html_a
+    assert "Package files this page imports have changed since this run (<code" in html_a
+    assert "train.py" in html_a
+    assert "aebook/train.py" in recorded_a.metadata["aebook_record"]["imports"]
+    assert "import json as _json" not in (tmp_path / "results/smoke/a.ipynb").read_text()
     assert "colab.research.google.com/github/example/book/blob/main/results/smoke/a.ipynb" in html_a
     download = re.search(r'href="(_downloads/[^"]+/a\.ipynb)"', html_a)[1]
     assert (site / download).read_bytes() == (tmp_path / "results/smoke/a.ipynb").read_bytes()

@@ -54,9 +54,26 @@ def package_digest() -> dict[str, str]:
     }
 
 
-def package_changes(recorded: dict[str, str], current: dict[str, str]) -> list[str]:
-    """Package files added, removed or edited since a record was made."""
-    return sorted(f for f in recorded.keys() | current.keys() if recorded.get(f) != current.get(f))
+#: Run in the kernel after a page's last cell when it is recorded (then dropped from the record):
+#: prints the package files the page imported, named as in :func:`package_digest`.
+IMPORTS_PROBE = """\
+import json as _json, pathlib as _pathlib, sys as _sys
+_root = _pathlib.Path(_sys.modules["aebook"].__file__).parent if "aebook" in _sys.modules else None
+print(_json.dumps(sorted(
+    "aebook/" + _pathlib.Path(_m.__file__).relative_to(_root).as_posix()
+    for _n, _m in list(_sys.modules.items())
+    if _root and _n.split(".")[0] == "aebook" and getattr(_m, "__file__", None)
+)))"""
+
+
+def package_changes(
+    recorded: dict[str, str], current: dict[str, str], imported: list[str] | None = None
+) -> list[str]:
+    """Package files added, removed or edited since a record was made; with ``imported`` (the
+    files the recorded run imported), only those: a file the page never imported cannot have
+    changed its outputs, and one it would import now is imported by a file that changed."""
+    changed = (f for f in recorded.keys() | current.keys() if recorded.get(f) != current.get(f))
+    return sorted(f for f in changed if imported is None or f in imported)
 
 
 def _smallest_png(raw: bytes) -> bytes:
@@ -130,7 +147,9 @@ def choose(page: Path, root: Path, fallback: str, execute: bool = False) -> dict
             "profile": profile,
             "record": str(path),
             "provenance": provenance,
-            "changed": package_changes(provenance.get("package", {}), package_digest()),
+            "changed": package_changes(
+                provenance.get("package", {}), package_digest(), provenance.get("imports")
+            ),
         }
     return {"kind": "build", "profile": fallback, "stale": stale}
 
@@ -209,7 +228,8 @@ def banner(choice: dict, download: str, commit_url: str, jobs: bool = False) -> 
         files = ", ".join(f"`{f}`" for f in choice["changed"][:5])
         more = f" and {len(choice['changed']) - 5} more" if len(choice["changed"]) > 5 else ""
         text += (
-            f"\n\nThe package has changed since this run ({files}{more}): running the page "
+            f"\n\n{'Package files this page imports have' if 'imports' in p else 'The package has'}"
+            f" changed since this run ({files}{more}): running the page "
             "today may give other numbers."
         )
     return text + "\n:::\n"
