@@ -7,9 +7,10 @@ its ``aebook.results.record`` call writes the claims with the commit, hardware a
 and its execution time (wall, and CPU of the kernel) is added to
 ``results/benchmarks/book_runtime.json``, which each chapter shows as its expected run time.
 The executed notebook, with its outputs (PNG figures, re-encoded compactly) and the same
-provenance in its metadata (and the package files the page imported), is kept as ``results/<profile>/<notebook stem>.ipynb``: the website
-shows it in place of executing the page while the page's code cells stay the same
-(``book/_ext/recorded_pages.py``). A notebook that fails is not recorded.
+provenance in its metadata (with the package files the page imported), is kept as
+``results/<profile>/<notebook stem>.ipynb``: the website shows it in place of executing the page
+while the page's code cells stay the same (``book/_ext/recorded_pages.py``). A notebook that
+fails is not recorded.
 """
 
 from __future__ import annotations
