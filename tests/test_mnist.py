@@ -112,6 +112,24 @@ def test_dynamic_binarization_is_bernoulli_with_the_pixel_as_probability():
     assert not torch.equal(b, b2)  # a fresh sample each call: that is what "dynamic" means
 
 
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_binarize_draws_what_torch_bernoulli_draws_from_the_same_generator(seed):
+    """The faster draw changes no recorded run: same pixels, same generator state after."""
+    x = torch.rand(100, 784, generator=torch.Generator().manual_seed(99))
+    x[0, :3] = torch.tensor([0.0, 1.0, 0.5])
+    ours, theirs = torch.Generator().manual_seed(seed), torch.Generator().manual_seed(seed)
+    assert torch.equal(binarize(x, ours), torch.bernoulli(x, generator=theirs))
+    assert torch.equal(torch.rand(5, generator=ours), torch.rand(5, generator=theirs))
+
+
+@pytest.mark.parametrize("bad", [1.5, -0.1, float("nan")])
+def test_binarize_refuses_values_outside_the_unit_interval(bad):
+    x = torch.full((2, 3), 0.5)
+    x[1, 2] = bad
+    with pytest.raises(ValueError, match=r"x must lie in \[0, 1\]"):
+        binarize(x)
+
+
 def test_mirrors_are_at_least_two_per_file():
     assert all(len(f.urls) >= 2 for f in MNIST.files)
 

@@ -118,7 +118,10 @@ def check_unit_interval(name: str, x: Tensor) -> Tensor:
     """
     if x.is_cuda and torch.cuda.is_current_stream_capturing():
         return x
-    if x.numel() and not bool(((x >= 0) & (x <= 1)).all()):
+    if not x.numel():
+        return x
+    low, high = torch.aminmax(x)  # one pass; NaN propagates and fails the test below
+    if not bool((low >= 0) & (high <= 1)):
         finite = x[torch.isfinite(x)]
         seen = f"[{float(finite.min()):g}, {float(finite.max()):g}]" if finite.numel() else "none"
         nonfinite = "; it holds NaN or inf" if finite.numel() < x.numel() else ""
