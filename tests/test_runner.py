@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 
 import pytest
 import torch
@@ -72,6 +74,30 @@ def test_an_interrupted_job_resumes_to_the_same_curve(tmp_path, monkeypatch):
     assert not runner.result_path(job, tmp_path / "cut").exists()
     resumed = runner.run([job], root=tmp_path / "cut")[job.key]
     assert resumed["curve"] == whole["curve"]
+
+
+def _trains_then_is_killed(folder, **kwargs):
+    (folder / "train.ckpt").write_text("1765")  # what a checkpoint kept before the kill
+    os.kill(os.getpid(), signal.SIGTERM)
+    raise AssertionError("SIGTERM should have stopped the job")
+
+
+def test_a_killed_job_logs_how_far_its_checkpoint_got_and_stops(tmp_path):
+    job = runner.Job(
+        page="vae",
+        name="killed",
+        run=_trains_then_is_killed,
+        progress=lambda folder: {"trained_examples": int((folder / "train.ckpt").read_text())},
+        flops=1.0,
+        steps=1,
+    )
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run([job], root=tmp_path)
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler lasts only while a job runs
+    (session,) = runner.sessions(tmp_path / "vae/killed")
+    assert session["examples_to"] == 1_765 and session["interrupted"] is True
+    assert not runner.result_path(job, tmp_path).exists()
 
 
 def test_select_names_the_allowed_jobs():

@@ -23,8 +23,11 @@ threads stalls on synchronisation (``benchmarks/train_throughput.py`` measures b
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -132,6 +135,19 @@ def sessions(folder: Path) -> list[dict]:
     return json.loads(path.read_text()) if path.exists() else []
 
 
+@contextlib.contextmanager
+def _term_as_interrupt():
+    """While it lasts, SIGTERM (``kill``, the end of a session) stops a job as Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a job run from a thread keeps the default
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _execute(job: Job, root: Path, threads: int, deadline: float | None) -> dict:
     """Run one job in this process (a worker), write its result when it finished, return it."""
     torch.set_num_threads(threads)
@@ -140,20 +156,31 @@ def _execute(job: Job, root: Path, threads: int, deadline: float | None) -> dict
     began = time.perf_counter()
     cpu_began = time.process_time()
     before = _trained(job, folder)
-    result = job.run(folder, **job.kwargs, **({"deadline": deadline} if deadline else {}))
+
+    def log_session(**extra) -> None:
+        session = {
+            "examples_from": before,
+            "examples_to": _trained(job, folder),
+            "wall_seconds": time.perf_counter() - began,
+            "threads": threads,
+            "cuda_graph": os.environ.get("AEBOOK_CUDA_GRAPH") == "1",
+            "provenance": provenance(),
+            **extra,
+        }
+        write_json(folder / SESSIONS, [*sessions(folder), session])
+
+    try:
+        with _term_as_interrupt():
+            result = job.run(folder, **job.kwargs, **({"deadline": deadline} if deadline else {}))
+    except KeyboardInterrupt:  # what its checkpoint kept still counts, in this session's entry
+        if any(folder.iterdir()):
+            log_session(interrupted=True)
+        raise
     if "waiting_for" in result:  # it trained nothing: no session, and no folder unless it had one
         if not any(folder.iterdir()):
             folder.rmdir()
         return result
-    session = {
-        "examples_from": before,
-        "examples_to": _trained(job, folder),
-        "wall_seconds": time.perf_counter() - began,
-        "threads": threads,
-        "cuda_graph": os.environ.get("AEBOOK_CUDA_GRAPH") == "1",
-        "provenance": provenance(),
-    }
-    write_json(folder / SESSIONS, [*sessions(folder), session])
+    log_session()
     if result.get("finished") is False:
         return result
     result["job"] = job.key
