@@ -159,9 +159,15 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
     result = runner.run(smoke[:1], root=tmp_path)["vae_likelihood/dynamic"]
     assert result["k"] == 100 and result["n_test"] == 200 and result["log_px_se"] > 0
     assert -800 < result["log_px"] < 0
-    cfg = vae_likelihood.select(vae_likelihood.SETTINGS, "smoke")
-    model = vae_likelihood.read_job_model("dynamic", cfg, tmp_path / "vae_likelihood/dynamic")
-    assert model.latent_size == 50
+    with pytest.raises(RuntimeError, match="vae_likelihood/static not finished"):
+        vae_likelihood.paper_results("smoke", root=tmp_path)  # the page trains nothing
+    runner.run(smoke[1:], root=tmp_path)
+    found = vae_likelihood.paper_results("smoke", root=tmp_path)
+    model, read = found["dynamic"]
+    assert model.latent_size == 50 and not model.training and read == result
+    (tmp_path / "vae_likelihood/static/model.pt").write_bytes(b"swapped")
+    with pytest.raises(ValueError, match="not the file its job kept"):
+        vae_likelihood.paper_results("smoke", root=tmp_path)
 
 
 def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):

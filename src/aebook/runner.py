@@ -109,13 +109,42 @@ def result_path(job: Job, root: Path | None = None) -> Path:
 
 def load_result(job: Job, root: Path | None = None) -> dict | None:
     """The finished job's result, or None when it has not finished."""
-    path = result_path(job, root)
+    return _read_result(result_path(job, root))
+
+
+def _read_result(path: Path) -> dict | None:
     if not path.exists():
         return None
     try:
         return json.loads(path.read_text())
     except json.JSONDecodeError as err:
         raise ValueError(f"{path}: not a valid job result ({err}); delete it to rerun") from err
+
+
+def load_kept(folder: Path, model: torch.nn.Module, file: str = "model.pt") -> torch.nn.Module:
+    """``model`` with the weights the finished job in ``folder`` kept as ``file``, in eval mode.
+
+    The file must have the SHA-256 the job's result recorded, and is read with
+    ``weights_only=True``: pages and jobs read kept models only through here, so none reads a file
+    that was retrained, damaged or swapped since its job finished.
+    """
+    folder = Path(folder)
+    result = _read_result(folder / "result.json")
+    if result is None:
+        raise ValueError(
+            f"{folder} holds no finished job (no result.json); run it: python -m aebook.runner"
+        )
+    kept = result.get("models", {})
+    if file not in kept:
+        raise ValueError(
+            f"file must be one the job kept ({', '.join(kept) or 'none'}); got {file!r}"
+        )
+    if sha256_of(folder / file) != kept[file]:
+        raise ValueError(
+            f"{folder / file} is not the file its job kept (SHA-256 differs); rerun it"
+        )
+    model.load_state_dict(torch.load(folder / file, map_location="cpu", weights_only=True))
+    return model.eval()
 
 
 SESSIONS = "sessions.json"

@@ -401,13 +401,13 @@ def m1_job(
     }
 
 
-def read_m1(cfg: M2Settings, path: Path):
-    """The M1 a finished M1 job kept as ``model.pt``."""
+def read_m1(cfg: M2Settings, folder: Path):
+    """The M1 that the finished M1 job in ``folder`` kept as ``model.pt``."""
     from aebook.models import VAE
+    from aebook.runner import load_kept
 
     m1 = VAE(784, cfg.latent_size, cfg.m1_hidden_sizes, activation=cfg.activation)
-    m1.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
-    return m1.eval()
+    return load_kept(folder, m1)
 
 
 def _stored_codes(folder: Path, m1_file: Path, cfg, x_train, y_train, unlabelled, x_test, seed):
@@ -427,7 +427,7 @@ def _stored_codes(folder: Path, m1_file: Path, cfg, x_train, y_train, unlabelled
             )
         return codes
     mean, log_var, test, kept = m1_codes(
-        read_m1(cfg, m1_file), x_train, y_train, unlabelled, x_test, seed
+        read_m1(cfg, m1_file.parent), x_train, y_train, unlabelled, x_test, seed
     )
     codes = {"mean": mean, "log_var": log_var, "test": test, "kept": kept, "m1_model": m1_sha}
     folder.mkdir(parents=True, exist_ok=True)
@@ -475,7 +475,7 @@ def m2_job(
     cfg = released_settings(profile, changes)
     folder = Path(folder)
     m1_file = folder.parent / M1_JOB.split("/")[1] / "model.pt"
-    if on == "codes" and not m1_file.exists():
+    if on == "codes" and not (m1_file.parent / "result.json").exists():
         return {"finished": False, "examples": 0, "waiting_for": M1_JOB}
     x_train, y_train, x_test, y_test, provenance = m2_data(cfg)
     n = len(x_train)

@@ -188,13 +188,30 @@ def likelihood_job(
     return result
 
 
-def read_job_model(binarization: str, cfg: LikelihoodSettings, folder: Path) -> VAE:
-    """The trained model a finished likelihood job kept."""
-    model = cfg.recipe.build(784, cfg.latent_size)
-    model.load_state_dict(
-        torch.load(Path(folder) / "model.pt", map_location="cpu", weights_only=True)
-    )
-    return model.eval()
+def paper_results(profile: str = "paper", root: Path | None = None) -> dict[str, tuple[VAE, dict]]:
+    """The finished jobs of :func:`paper_jobs`, ``{binarization: (kept model, result)}``.
+
+    The page reads them and trains nothing: while a job is unfinished this raises, naming the
+    command that runs it (3,280 epochs are the runner's, run ahead of the page).
+    """
+    from aebook.runner import jobs_dir, load_kept, load_result
+
+    cfg = select(SETTINGS, profile)
+    found, missing = {}, []
+    for job in paper_jobs():
+        result = load_result(job, root)
+        if result is None:
+            missing.append(job.key)
+            continue
+        model = cfg.recipe.build(784, cfg.latent_size)
+        found[job.name] = (load_kept((root or jobs_dir()) / job.page / job.name, model), result)
+    if missing:
+        raise RuntimeError(
+            f"the paper profile reads finished jobs; {', '.join(missing)} not finished: "
+            f"python -m aebook.runner --estimate vae_likelihood, then python -m aebook.runner "
+            f"{' '.join(missing)}"
+        )
+    return found
 
 
 def _calibrate(steps: int = 200) -> float:

@@ -165,8 +165,7 @@ def paper_runs(
     kept model (its SHA-256 checked against the job's result) and the measured curve. ``latents``
     defaults to Figure 2's. Unfinished jobs are left out: they take hours, so the runner trains
     them (``python -m aebook.runner vae``), not the page."""
-    from aebook.data.store import sha256_of
-    from aebook.runner import jobs_dir, load_result
+    from aebook.runner import jobs_dir, load_kept, load_result
 
     if dataset not in FIGURE2_LATENTS:
         raise ValueError(f"dataset must be one of {', '.join(FIGURE2_LATENTS)}; got {dataset!r}")
@@ -181,12 +180,9 @@ def paper_runs(
         result = load_result(job)
         if result is None:
             continue
-        path = jobs_dir() / job.page / job.name / "model.pt"
-        if sha256_of(path) != result["models"]["model.pt"]:
-            raise ValueError(f"{path} is not the model its job kept (SHA-256 differs); rerun it")
         model = recipe.build(d, n_z, FIGURE2_LIKELIHOOD[dataset])
-        model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
-        runs[n_z] = (model.eval(), _history(result["curve"]))
+        model = load_kept(jobs_dir() / job.page / job.name, model)
+        runs[n_z] = (model, _history(result["curve"]))
     return dict(sorted(runs.items()))
 
 
