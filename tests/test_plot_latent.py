@@ -57,6 +57,16 @@ def test_lower_bound_curves_draw_train_and_test_per_run():
     assert len(stars) == 1 and stars[0].get_color() == curves[2].get_color()  # b's colour
 
 
+def test_a_run_keeps_its_colour_when_other_runs_are_missing():
+    h = History(train={"elbo": [-2.0]}, valid={"elbo": [-1.0]}, samples_seen=[100])
+    paper = {"a": -1.0, "b": -1.0, "c": -1.0}
+    every = plot.lower_bound_curves({"a": h, "b": h, "c": h}, paper=paper).axes[0]
+    some = plot.lower_bound_curves({"c": h}, paper=paper).axes[0]
+    colour = {ax: {ln.get_label(): ln.get_color() for ln in ax.lines} for ax in (every, some)}
+    assert colour[some]["c"] == colour[every]["c"] != colour[every]["a"]
+    plt.close("all")
+
+
 def test_codes_against_prior_draws_one_panel_per_model_with_ellipses():
     g = torch.Generator().manual_seed(0)
     codes = {"A": torch.randn(50, 2, generator=g), "B": torch.randn(50, 2, generator=g)}

@@ -101,13 +101,16 @@ def lower_bound_curves(
     ``train[metric]`` and ``valid[metric]`` are the bound on training and test data (the
     ``valid`` data passed to ``fit`` is the test set here). Solid: train; dashed: test.
     ``paper`` maps the same labels to the paper's test bound, drawn as a star in the run's
-    colour at ``paper_at`` training examples (the end of the paper's curves).
+    colour at ``paper_at`` training examples (the end of the paper's curves). A run's colour is
+    its label's place in ``paper``, then in ``runs``: a figure of the runs that finished colours
+    each as the figure of all of them does.
     """
     fig, ax = axes(ax, figsize=(5.2, 3.8))
     paper = paper or {}
-    for i, (label, h) in enumerate(runs.items()):
+    order = [*paper, *(label for label in runs if label not in paper)]
+    for label, h in runs.items():
         xs = np.asarray(h.samples_seen)
-        color = f"C{i % 8}"
+        color = f"C{order.index(label) % 8}"
         ax.plot(xs, h.train[metric], "-", color=color, label=f"{label}")
         if metric in h.valid:
             ax.plot(xs, h.valid[metric], "--", color=color, lw=1.2)
