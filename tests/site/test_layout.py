@@ -32,7 +32,8 @@ pytestmark = [
 ]
 
 # Run in the page once MathJax has typeset it: one line per element wider than its column
-# (or per equation that MathJax could not typeset).
+# (or per equation that MathJax could not typeset), per inline equation that runs past the end of
+# its line, and one if the whole page scrolls sideways.
 # An equation's column is its div.math (the theme clips what does not fit, number included);
 # a table fits when it, or the nearest box from it up to the article that scrolls
 # horizontally, is no wider than that box's parent.
@@ -84,7 +85,30 @@ const measure = () => {
         + (head ? head.textContent.trim().slice(0, 40) : ""));
     }
   }
-  done({ wide, equations, tables });
+  let inline = 0;
+  for (const c of document.querySelectorAll('mjx-container:not([display="true"])')) {
+    if (!c.getClientRects().length || c.closest('[style*="overflow"], .table-wrapper')) continue;
+    inline += 1;
+    const block = c.closest("p, li, dd, dt, td, th, figcaption, div");
+    const s = getComputedStyle(block), r = block.getBoundingClientRect();
+    const right = r.right - parseFloat(s.paddingRight) - parseFloat(s.borderRightWidth);
+    const own = c.getBoundingClientRect();
+    if (own.right > right + 1) {
+      const tex = (c.querySelector("mjx-assistive-mml") || c).textContent;
+      wide.push(`inline equation ${where(c)} ends ${Math.round(own.right - right)} px past `
+        + `its line: ` + tex.replace(/\\s+/g, " ").slice(0, 80));
+    }
+  }
+  const page = document.documentElement;
+  if (page.scrollWidth > page.clientWidth + 1) {
+    const past = [...document.querySelectorAll("body *")].filter(
+      (el) => el.getClientRects().length && el.getBoundingClientRect().right > page.clientWidth + 1
+        && !el.closest('[style*="overflow"]'));
+    const first = past.length ? past[past.length - 1] : null;
+    wide.push(`page scrolls sideways: ${page.scrollWidth} > ${page.clientWidth} px`
+      + (first ? ` (e.g. <${first.tagName.toLowerCase()} class="${first.className}">)` : ""));
+  }
+  done({ wide, equations, tables, inline });
 };
 if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
   MathJax.startup.promise.then(measure, measure);
@@ -130,20 +154,24 @@ def pages() -> list[str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_display_equations_and_tables_fit_their_column(browser, site_url, width):
+def test_equations_tables_and_pages_fit_their_column(browser, site_url, width):
     browser.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
     )
-    wide, equations, tables = [], 0, 0
+    wide, equations, tables, inline = [], 0, 0, 0
     for page in pages():
         browser.get(f"{site_url}/{page}")
         found = browser.execute_async_script(MEASURE)
         wide += [f"{page} {line}" for line in found["wide"]]
         equations += found["equations"]
         tables += found["tables"]
-    print(f"{width} px: {len(pages())} pages, {equations} display equations, {tables} tables")
-    assert equations and tables, "nothing measured: did MathJax and the tables render?"
+        inline += found["inline"]
+    print(
+        f"{width} px: {len(pages())} pages, {equations} display equations, {inline} inline, "
+        f"{tables} tables"
+    )
+    assert equations and tables and inline, "nothing measured: did MathJax and the tables render?"
     assert not wide, f"{len(wide)} wider than their column at {width} px:\n" + "\n".join(wide)
 
 

@@ -34,7 +34,7 @@ from aebook.profiles import ChapterSettings, select
 from aebook.results.records import write_json
 
 #: How a profile trains M2. ``book``: the page's procedure for short budgets, the few labelled
-#: images repeated to half of every minibatch (:func:`aebook.data.mix_labelled`), their bound
+#: images repeated to half of every minibatch (:func:`aebook.data.labels.mix_labelled`), their bound
 #: weighted once per pass and the classification term α·N/N_l on every labelled row; PyTorch's
 #: Adam and initialisation; M1's codes from a fresh binarization of each image. ``released``: the
 #: authors' code (:func:`released_minibatches`, :func:`m2_job`, :func:`m1_job`).
@@ -210,7 +210,7 @@ def _linears(module: nn.Module) -> list[nn.Linear]:
 
 @torch.no_grad()
 def init_released_m2(model, std: float = INIT_STD):
-    """Initialise an :class:`aebook.models.M2` as learn_yz_x_ss.py does (``init_w`` of
+    """Initialise an :class:`aebook.models.m2.M2` as learn_yz_x_ss.py does (``init_w`` of
     VAE_YZ_X and of MLP_Categorical): every weight from N(0, std²) but q(z|x,y)'s log-variance
     head (0); the biases of the hidden layers of q(z|x,y) and p(x|y,z), and of q(z|x,y)'s mean
     head, from N(0, std²); every other bias 0."""
@@ -227,7 +227,7 @@ def init_released_m2(model, std: float = INIT_STD):
 
 @torch.no_grad()
 def init_released_m1(vae, std: float = INIT_STD):
-    """Initialise M1 (a Bernoulli :class:`aebook.models.VAE`) as gpulearn_z_x.py does
+    """Initialise M1 (a Bernoulli :class:`aebook.models.vae.VAE`) as gpulearn_z_x.py does
     (``init_w`` of GPUVAE_Z_X): every weight from N(0, 1/fan-in), the biases from N(0, std²), but
     the log-variance head (weights and bias) and the output bias at 0."""
     for layer in _linears(vae):
@@ -462,7 +462,7 @@ def m2_job(
       once (seed 1).
 
     On codes it reads M1 from the M1 job's ``model.pt`` (:data:`M1_JOB`, beside ``folder``) and
-    keeps the codes (:func:`_stored_codes`); while that job has not finished it trains nothing and
+    keeps the codes (``_stored_codes``); while that job has not finished it trains nothing and
     returns ``{"finished": False, "waiting_for": "m2/m1"}``. Keeps ``model.pt``; the result has
     the test error and the curve of test errors."""
     from aebook.data import UNLABELLED, balanced_subset, binarize
