@@ -19,7 +19,7 @@ def _code(notebook: Path) -> str:
 
 
 def test_every_page_module_has_a_notebook_and_every_chapter_notebook_a_module():
-    assert len(NOTEBOOKS) == 15
+    assert len(NOTEBOOKS) == 16
     assert sorted(p.stem for p in NOTEBOOKS) == list(pages())
 
 

@@ -1,5 +1,5 @@
 """2-D densities with exact scores, score networks, Langevin samplers, field plots, and the
-measurements of chapter 2."""
+measurements of the score-matching and learned-scores pages."""
 
 from __future__ import annotations
 
@@ -11,11 +11,8 @@ import torch
 
 from aebook.data.toy2d import GaussianMixture, Ring, swiss_roll, two_gaussians
 from aebook.evaluate import field_errors, proportion
-from aebook.experiments.score_matching import (
-    cost_table_markdown,
-    train_score_net,
-    training_step_costs,
-)
+from aebook.experiments.learned_scores import train_score_net
+from aebook.experiments.score_matching import cost_table_markdown, training_step_costs
 from aebook.models import NoiseConditionalScoreNet, ScoreNet, TiedGaussianDAE
 from aebook.plot import sample_panels, score_fields
 from aebook.sampling import annealed_langevin, geometric_sigmas, langevin

@@ -24,7 +24,7 @@ PARTS = {
     "Vincent et al. 2008 — denoising autoencoders": (
         "denoising_autoencoders", "stacked_denoising_autoencoders",
     ),
-    "Vincent 2011 — score matching": ("score_matching",),
+    "Vincent 2011 — score matching": ("score_matching", "learned_scores"),
     "Kingma & Welling 2013 — VAE (with Burda et al. 2015)": ("vae", "vae_likelihood"),
     "Kingma et al. 2014 — M2": ("m2",),
     "Bank et al. 2020 — the survey": (
