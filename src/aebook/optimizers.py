@@ -41,23 +41,26 @@ def burda_stage_lr(epoch: int) -> float:
     return 1e-4 * round(10.0 ** (1 - 7 / 7), 1)
 
 
-class BurdaAdam(torch.optim.Optimizer):
-    """Adam as in Burda et al.'s released code (see the module's docstring).
+class _ReleasedAdam(torch.optim.Optimizer):
+    """What the two released Adams share: their arguments, no weight decay, and a step that keeps
+    per-parameter moments ``m`` and ``v`` and updates all parameters of a group at once (one
+    kernel per operation: these models' steps are launch-bound). Subclasses give ``v``'s start
+    and the update."""
 
-    With gradient g: m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g² (v starts at 1);
-    θ ← θ − lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ) · m / (√v + ε). (The code ascends a bound; here the loss,
-    its negative, is descended: the same update.)
-    """
+    v_start: Callable[[torch.Tensor], torch.Tensor]
+    no_weight_decay: str  #: the error message: why the released code has none
 
-    def __init__(self, params, lr: float = 1e-3, betas=(0.99, 0.999), eps: float = 1e-4,
-                 weight_decay: float = 0.0):  # fmt: skip
+    def __init__(self, params, lr: float, betas, eps: float, weight_decay: float):
         if not lr > 0:
             raise ValueError(f"lr must be > 0; got {lr!r}")
         if not all(0 <= b < 1 for b in betas):
             raise ValueError(f"betas must be in [0, 1); got {betas!r}")
         if weight_decay:
-            raise ValueError("BurdaAdam has no weight decay (the released code has none)")
+            raise ValueError(self.no_weight_decay)
         super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": 0})
+
+    def _update(self, group: dict, params: list, grads: list, m: list, v: list) -> None:
+        raise NotImplementedError
 
     @torch.no_grad()
     def step(self, closure=None):
@@ -66,31 +69,49 @@ class BurdaAdam(torch.optim.Optimizer):
             with torch.enable_grad():
                 loss = closure()
         for group in self.param_groups:
-            beta1, beta2 = group["betas"]
             params = [p for p in group["params"] if p.grad is not None]
             if not params:
                 continue
             for p in params:
                 if not self.state[p]:
-                    self.state[p] = {"m": torch.zeros_like(p), "v": torch.ones_like(p)}
-            group["step"] = group.get("step", 0) + 1  # every parameter of a group steps together
-            t = group["step"]
+                    self.state[p] = {"m": torch.zeros_like(p), "v": type(self).v_start(p)}
             grads = [p.grad for p in params]
             m = [self.state[p]["m"] for p in params]
             v = [self.state[p]["v"] for p in params]
-            # one kernel per operation for all parameters: this model's step is launch-bound
-            torch._foreach_mul_(m, beta1)
-            torch._foreach_add_(m, grads, alpha=1 - beta1)
-            torch._foreach_mul_(v, beta2)
-            torch._foreach_addcmul_(v, grads, grads, value=1 - beta2)
-            denominators = torch._foreach_sqrt(v)
-            torch._foreach_add_(denominators, group["eps"])
-            alpha = group["lr"] * (1 - beta2**t) ** 0.5 / (1 - beta1**t)
-            torch._foreach_addcdiv_(params, m, denominators, value=-alpha)
+            self._update(group, params, grads, m, v)
         return loss
 
 
-class Adam2014(torch.optim.Optimizer):
+class BurdaAdam(_ReleasedAdam):
+    """Adam as in Burda et al.'s released code (see the module's docstring).
+
+    With gradient g: m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g² (v starts at 1);
+    θ ← θ − lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ) · m / (√v + ε). (The code ascends a bound; here the loss,
+    its negative, is descended: the same update.)
+    """
+
+    v_start = torch.ones_like
+    no_weight_decay = "BurdaAdam has no weight decay (the released code has none)"
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.99, 0.999), eps: float = 1e-4,
+                 weight_decay: float = 0.0):  # fmt: skip
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def _update(self, group, params, grads, m, v):
+        beta1, beta2 = group["betas"]
+        group["step"] = group.get("step", 0) + 1  # every parameter of a group steps together
+        t = group["step"]
+        torch._foreach_mul_(m, beta1)
+        torch._foreach_add_(m, grads, alpha=1 - beta1)
+        torch._foreach_mul_(v, beta2)
+        torch._foreach_addcmul_(v, grads, grads, value=1 - beta2)
+        denominators = torch._foreach_sqrt(v)
+        torch._foreach_add_(denominators, group["eps"])
+        alpha = group["lr"] * (1 - beta2**t) ** 0.5 / (1 - beta1**t)
+        torch._foreach_addcdiv_(params, m, denominators, value=-alpha)
+
+
+class Adam2014(_ReleasedAdam):
     """Adam as released with Kingma et al.'s semi-supervised code (``adam.py`` of
     dpkingma/nips14-ssl, class ``AdaM``), written before the bias correction was published.
 
@@ -101,43 +122,24 @@ class Adam2014(torch.optim.Optimizer):
     where it is in float32, rather than at 0/0.
     """
 
+    v_start = torch.zeros_like
+    no_weight_decay = (
+        "Adam2014 has no weight decay (the released code puts the prior in the objective: "
+        "aebook.models.m2.M2's prior_weight)"
+    )
+
     def __init__(self, params, lr: float = 3e-4, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):  # fmt: skip
-        if not lr > 0:
-            raise ValueError(f"lr must be > 0; got {lr!r}")
-        if not all(0 <= b < 1 for b in betas):
-            raise ValueError(f"betas must be in [0, 1); got {betas!r}")
-        if weight_decay:
-            raise ValueError(
-                "Adam2014 has no weight decay (the released code puts the prior in the objective: "
-                "aebook.models.m2.M2's prior_weight)"
-            )
-        super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": 0})
+        super().__init__(params, lr, betas, eps, weight_decay)
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            params = [p for p in group["params"] if p.grad is not None]
-            if not params:
-                continue
-            for p in params:
-                if not self.state[p]:
-                    self.state[p] = {"m": torch.zeros_like(p), "v": torch.zeros_like(p)}
-            grads = [p.grad for p in params]
-            m = [self.state[p]["m"] for p in params]
-            v = [self.state[p]["v"] for p in params]
-            torch._foreach_lerp_(m, grads, 1 - beta1)
-            torch._foreach_mul_(v, beta2)
-            torch._foreach_addcmul_(v, grads, grads, value=1 - beta2)
-            denominators = torch._foreach_sqrt(v)
-            torch._foreach_add_(denominators, group["eps"])
-            torch._foreach_addcdiv_(params, m, denominators, value=-group["lr"])
-        return loss
+    def _update(self, group, params, grads, m, v):
+        beta1, beta2 = group["betas"]
+        torch._foreach_lerp_(m, grads, 1 - beta1)
+        torch._foreach_mul_(v, beta2)
+        torch._foreach_addcmul_(v, grads, grads, value=1 - beta2)
+        denominators = torch._foreach_sqrt(v)
+        torch._foreach_add_(denominators, group["eps"])
+        torch._foreach_addcdiv_(params, m, denominators, value=-group["lr"])
 
 
 #: The optimizers a :class:`aebook.train.TrainConfig` can name.
@@ -166,7 +168,7 @@ def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimiz
     if not params:
         raise ValueError("the model has no trainable parameters")
     optimizer = OPTIMIZERS[config.optimizer]
-    if optimizer in (BurdaAdam, Adam2014):
+    if issubclass(optimizer, _ReleasedAdam):
         return optimizer(params, lr=config.lr, weight_decay=config.weight_decay)
     # one fused kernel per step instead of a dozen elementwise passes (~20 % of a VAE step) —
     # except Adagrad on CUDA, which torch has no fused kernel for (it fails at the first step)
