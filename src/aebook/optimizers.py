@@ -47,8 +47,8 @@ class _ReleasedAdam(torch.optim.Optimizer):
     kernel per operation: these models' steps are launch-bound). Subclasses give ``v``'s start
     and the update."""
 
-    v_start: Callable[[torch.Tensor], torch.Tensor]
-    no_weight_decay: str  #: the error message: why the released code has none
+    _v_start: Callable[[torch.Tensor], torch.Tensor]
+    _no_weight_decay: str  # the error message: why the released code has none
 
     def __init__(self, params, lr: float, betas, eps: float, weight_decay: float):
         if not lr > 0:
@@ -56,7 +56,7 @@ class _ReleasedAdam(torch.optim.Optimizer):
         if not all(0 <= b < 1 for b in betas):
             raise ValueError(f"betas must be in [0, 1); got {betas!r}")
         if weight_decay:
-            raise ValueError(self.no_weight_decay)
+            raise ValueError(self._no_weight_decay)
         super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": 0})
 
     def _update(self, group: dict, params: list, grads: list, m: list, v: list) -> None:
@@ -74,7 +74,7 @@ class _ReleasedAdam(torch.optim.Optimizer):
                 continue
             for p in params:
                 if not self.state[p]:
-                    self.state[p] = {"m": torch.zeros_like(p), "v": type(self).v_start(p)}
+                    self.state[p] = {"m": torch.zeros_like(p), "v": type(self)._v_start(p)}
             grads = [p.grad for p in params]
             m = [self.state[p]["m"] for p in params]
             v = [self.state[p]["v"] for p in params]
@@ -90,8 +90,8 @@ class BurdaAdam(_ReleasedAdam):
     its negative, is descended: the same update.)
     """
 
-    v_start = torch.ones_like
-    no_weight_decay = "BurdaAdam has no weight decay (the released code has none)"
+    _v_start = torch.ones_like
+    _no_weight_decay = "BurdaAdam has no weight decay (the released code has none)"
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.99, 0.999), eps: float = 1e-4,
                  weight_decay: float = 0.0):  # fmt: skip
@@ -122,8 +122,8 @@ class Adam2014(_ReleasedAdam):
     where it is in float32, rather than at 0/0.
     """
 
-    v_start = torch.zeros_like
-    no_weight_decay = (
+    _v_start = torch.zeros_like
+    _no_weight_decay = (
         "Adam2014 has no weight decay (the released code puts the prior in the objective: "
         "aebook.models.m2.M2's prior_weight)"
     )

@@ -1,5 +1,6 @@
 """The built pages in headless Chromium at a desktop and a phone width: every display equation
-and every table fits its column (a table may instead scroll inside its own box).
+and every table fits its column (a table may instead scroll inside its own box), and no chapter
+is longer than a study group reads in one session.
 
 Needs Chromium, chromedriver and ``selenium`` (the ``test`` extra); skipped without them.
 """
@@ -13,9 +14,12 @@ import shutil
 import threading
 
 import pytest
-from test_site import SITE, book_pages
+from test_site import SITE, book_pages, toc_notebooks
 
 WIDTHS = {"desktop": 1280, "phone": 390}
+#: A study group works through a chapter in one 75-minute session; a chapter page longer than
+#: this many screens of 1280 × 900 px, with its folded parts closed, is split or trimmed.
+MOST_SCREENS = 20
 CHROMIUM = next(
     filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
 )
@@ -202,3 +206,25 @@ def test_the_site_search_lists_chapters_before_the_api_reference(browser, site_u
     chapters = [i for i, link in enumerate(found) if "book/0" in link]
     assert chapters, f"{query!r} found no chapter: {found}"
     assert not api or max(chapters) < min(api), f"{query!r}: API entries among chapters: {found}"
+
+
+def test_no_chapter_is_longer_than_a_session(browser, site_url):
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+    )
+    chapters = [doc for doc in toc_notebooks() if doc.split("/")[1][:2].isdigit()]
+    screens = {}
+    for doc in chapters:
+        browser.get(f"{site_url}/{doc}.html")
+        height = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "const h = () => done(document.documentElement.scrollHeight);"
+            "if (window.MathJax && MathJax.startup && MathJax.startup.promise) {"
+            "  MathJax.startup.promise.then(h, h); } else { h(); }"
+        )
+        screens[doc] = height / 900
+    print(", ".join(f"{doc.rsplit('/', 1)[1]} {n:.1f}" for doc, n in screens.items()))
+    assert len(screens) > 10, f"only {len(screens)} chapters measured"
+    long = {doc: round(n, 1) for doc, n in screens.items() if n > MOST_SCREENS}
+    assert not long, f"longer than {MOST_SCREENS} screens of 1280 × 900 px: {long}"
