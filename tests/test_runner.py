@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from aebook import runner
+from aebook.data import binarize
 from aebook.data.store import sha256_of
 from aebook.experiments.vae import figure2
 from aebook.models import VAE
@@ -257,6 +258,32 @@ def test_m1_m2_jobs_wait_for_m1_then_keep_models_and_each_draws_error(tmp_path):
 
     y = load_mnist(n_valid=59_000).train.y
     assert torch.bincount(y[sorted(draws[0])], minlength=10).tolist() == [10] * 10
+
+
+def test_the_m2_page_reads_each_finished_draw_and_refuses_to_train_in_paper(tmp_path):
+    from aebook.evaluate import classification_error, predict
+    from aebook.experiments import m2
+
+    changes = {**M2_TINY, "seeds": (0,)}
+    jobs = m2.paper_jobs("smoke", changes)
+    with pytest.raises(RuntimeError, match="no draw of M2 or M1\\+M2 has finished"):
+        m2.paper_results("smoke", changes, root=tmp_path)
+    results = runner.run(jobs, root=tmp_path)
+    found = m2.paper_results("smoke", changes, root=tmp_path)
+    cfg = m2.released_settings("smoke", changes)
+    _, _, x_test, y_test, _ = m2.m2_data(cfg)
+    pixels = binarize(x_test, torch.Generator().manual_seed(1))
+    for name, prefix in (("M2", "m2"), ("M1+M2", "m1m2")):
+        (draw,) = found[name]
+        result = results[f"m2/{prefix}-seed0"]
+        assert draw["seed"] == 0 and draw["curve"] == result["curve"]
+        assert draw["labelled"].tolist() == result["labelled"]
+        test = pixels if draw["test"] is None else draw["test"]
+        error = classification_error(predict(draw["model"], test), y_test)
+        assert error.percent == pytest.approx(result["test_error"])  # the job's own model
+    (tmp_path / "m2/m1m2-seed0/model.pt").write_bytes(b"swapped")
+    with pytest.raises(ValueError, match="SHA-256"):
+        m2.paper_results("smoke", changes, root=tmp_path)
 
 
 def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatch):

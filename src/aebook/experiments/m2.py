@@ -435,6 +435,23 @@ def _stored_codes(folder: Path, m1_file: Path, cfg, x_train, y_train, unlabelled
     return codes
 
 
+def released_m2(cfg: M2Settings, on: str, inputs: int, n_train: int):
+    """M2 as the paper profile's jobs build it ``on`` pixels or on M1's codes (``inputs`` of them
+    per row), for ``n_train`` training images: the networks, the classification weight
+    α·N/N_l and the parameter prior of :func:`m2_job`, before :func:`init_released_m2`."""
+    from aebook.models import M2
+    from aebook.models.m2 import paper_alpha
+
+    check_choice("on", on, MODELS)
+    hidden = cfg.hidden_sizes if on == "pixels" else cfg.m1m2_hidden_sizes
+    return M2(
+        inputs, 10, cfg.latent_size, hidden, activation=cfg.activation,
+        likelihood="bernoulli" if on == "pixels" else "gaussian", squash_mean=False,
+        labelled_weight=1.0, alpha=paper_alpha(n_train, cfg.n_labelled, cfg.alpha_scale),
+        prior_weight=1 / n_train,
+    )  # fmt: skip
+
+
 def m2_job(
     folder: Path,
     *,
@@ -467,8 +484,6 @@ def m2_job(
     the test error and the curve of test errors."""
     from aebook.data import UNLABELLED, balanced_subset, binarize
     from aebook.evaluate import classification_error, predict
-    from aebook.models import M2
-    from aebook.models.m2 import paper_alpha
     from aebook.train import History, TrainConfig, default_device, fit
 
     check_choice("on", on, MODELS)
@@ -492,21 +507,16 @@ def m2_job(
     if on == "pixels":
         inputs, transform = (x_train[rows],), _binarized_minibatch
         test = binarize(x_test, torch.Generator().manual_seed(1))
-        hidden, likelihood, epochs = cfg.hidden_sizes, "bernoulli", cfg.epochs
+        epochs = cfg.epochs
     else:
         codes = _stored_codes(folder, m1_file, cfg, x_train, y_train, unlabelled, x_test, seed)
         inputs, transform = (codes["mean"][rows], codes["log_var"][rows]), _sampled_codes
-        hidden, likelihood, epochs = cfg.m1m2_hidden_sizes, "gaussian", cfg.m1m2_epochs
+        epochs = cfg.m1m2_epochs
         test = codes["test"]
         extra = {"m1_model": codes["m1_model"], "code_dimensions": int(codes["kept"].sum())}
     test, y_test = test.to(device), y_test.to(device)
     torch.manual_seed(seed)
-    model = M2(
-        inputs[0].shape[-1], 10, cfg.latent_size, hidden, activation=cfg.activation,
-        likelihood=likelihood, squash_mean=False, labelled_weight=1.0,
-        alpha=paper_alpha(n, cfg.n_labelled, cfg.alpha_scale), prior_weight=1 / n,
-    )  # fmt: skip
-    init_released_m2(model).to(device)
+    model = init_released_m2(released_m2(cfg, on, inputs[0].shape[-1], n)).to(device)
     config = TrainConfig(epochs=epochs, batch_size=1, lr=cfg.lr, optimizer="adam-2014", seed=seed)
     every = max(1, epochs // CURVE_POINTS)
     curve = _resumed_curve(folder, cfg.batch_size)
@@ -648,3 +658,46 @@ def paper_jobs(profile: str = "paper", changes: Mapping | None = None) -> list:
                 )
             )
     return jobs
+
+
+def paper_results(
+    profile: str = "paper", changes: Mapping | None = None, root: Path | None = None
+) -> dict[str, list[dict]]:
+    """The finished draws of :func:`paper_jobs`, ``{"M2": [...], "M1+M2": [...]}``, each draw
+    ``{"seed", "labelled", "model", "curve", "test"}``: the labelled training images, the kept
+    model (its SHA-256 checked) in eval mode, the job's curve of test errors and, for M1+M2, the
+    codes of the test images it classifies (None for M2, which classifies the page's test
+    images, binarized once with seed 1 as the job did).
+
+    The page reads them and trains nothing: 3,000 passes per draw are the runner's, run ahead of
+    the page. While either model has no finished draw this raises, naming the commands.
+    """
+    from aebook.runner import jobs_dir, load_kept, load_result
+
+    cfg = released_settings(profile, changes)
+    root = root or jobs_dir()
+    found: dict[str, list[dict]] = {name: [] for name in MODELS.values()}
+    unfinished = []
+    for job in paper_jobs(profile, changes)[1:]:  # M1 is read through its M1+M2 draws' codes
+        result = load_result(job, root)
+        if result is None:
+            unfinished.append(job.key)
+            continue
+        on, folder = job.kwargs["on"], root / job.key
+        test, inputs = None, 784
+        if on == "codes":
+            codes = torch.load(folder / "m1_codes.ckpt", map_location="cpu", weights_only=True)
+            test, inputs = codes["test"], int(codes["kept"].sum())
+        model = load_kept(folder, released_m2(cfg, on, inputs, cfg.n_train))
+        found[MODELS[on]].append({
+            "seed": result["seed"], "labelled": torch.tensor(result["labelled"]),
+            "model": model, "curve": result["curve"], "test": test,
+        })  # fmt: skip
+    empty = [name for name, draws in found.items() if not draws]
+    if empty:
+        raise RuntimeError(
+            f"the paper profile reads finished jobs; no draw of {' or '.join(empty)} has "
+            f"finished ({len(unfinished)} jobs unfinished): python -m aebook.runner --estimate "
+            "m2, then python -m aebook.runner m2"
+        )
+    return found
