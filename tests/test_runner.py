@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -16,6 +17,33 @@ from aebook.experiments.vae import figure2
 from aebook.models import VAE
 
 TINY = 2 * 1_765  # two epochs of the Frey training faces
+
+
+class Killed(Exception):
+    """What :func:`killed_after_first_epoch` raises in place of a kill."""
+
+
+@contextlib.contextmanager
+def killed_after_first_epoch(monkeypatch, module):
+    """Within the block, ``module.fit`` trains one epoch (writing its checkpoint) and then stops as
+    a killed process would; the block expects that stop. ``fit`` calls without a callback (the
+    step-size choice) run whole."""
+    real_fit = module.fit
+
+    def fit(*args, callback=None, **kwargs):
+        if callback is None:
+            return real_fit(*args, **kwargs)
+
+        def then_kill(epoch, history):
+            callback(epoch, history)
+            raise Killed
+
+        return real_fit(*args, callback=then_kill, **{**kwargs, "checkpoint_every": 0})
+
+    monkeypatch.setattr(module, "fit", fit)
+    with pytest.raises(Killed):
+        yield
+    monkeypatch.setattr(module, "fit", real_fit)
 
 
 def tiny_jobs(n_zs=(2, 5)):
@@ -53,25 +81,8 @@ def test_an_interrupted_job_resumes_to_the_same_curve(tmp_path, monkeypatch):
     (job,) = tiny_jobs((2,))
     whole = runner.run([job], root=tmp_path / "whole")[job.key]
 
-    class Killed(Exception):
-        pass
-
-    real_fit = figure2.fit
-
-    def killed_after_first_epoch(*args, callback=None, **kwargs):
-        if callback is None:  # the step-size choice
-            return real_fit(*args, **kwargs)
-
-        def then_kill(epoch, history):
-            callback(epoch, history)
-            raise Killed
-
-        return real_fit(*args, callback=then_kill, **{**kwargs, "checkpoint_every": 0})
-
-    monkeypatch.setattr(figure2, "fit", killed_after_first_epoch)
-    with pytest.raises(Killed):
+    with killed_after_first_epoch(monkeypatch, figure2):
         runner.run([job], root=tmp_path / "cut")
-    monkeypatch.setattr(figure2, "fit", real_fit)
     assert not runner.result_path(job, tmp_path / "cut").exists()
     resumed = runner.run([job], root=tmp_path / "cut")[job.key]
     assert resumed["curve"] == whole["curve"]
@@ -297,22 +308,8 @@ def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatc
     (tmp_path / "cut/m2").mkdir(parents=True)
     (tmp_path / "whole/m2/m1").rename(tmp_path / "cut/m2/m1")
 
-    class Killed(Exception):
-        pass
-
-    real_fit = train.fit
-
-    def killed_after_first_epoch(*args, callback=None, **kwargs):
-        def then_kill(epoch, history):
-            callback(epoch, history)
-            raise Killed
-
-        return real_fit(*args, callback=then_kill, **{**kwargs, "checkpoint_every": 0})
-
-    monkeypatch.setattr(train, "fit", killed_after_first_epoch)
-    with pytest.raises(Killed):
+    with killed_after_first_epoch(monkeypatch, train):
         runner.run([job], root=tmp_path / "cut")
-    monkeypatch.setattr(train, "fit", real_fit)
     assert not runner.result_path(job, tmp_path / "cut").exists()
     assert job.progress(tmp_path / "cut" / job.key)["trained_examples"] == 1_000
     resumed = runner.run([job], root=tmp_path / "cut")[job.key]
