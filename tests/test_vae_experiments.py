@@ -54,6 +54,18 @@ def test_every_profile_names_a_known_recipe():
         recipes("fast")
 
 
+def test_the_paper_settings_name_the_epochs_that_figure_2s_jobs_train():
+    # the ledger reads the budget from these settings: they must be what the jobs ran
+    from aebook.experiments.vae.figure2 import FREY_N_TEST, PAPER_EXAMPLES, figure2_data
+
+    paper = SETTINGS["paper"]
+    for dataset, epochs in (("mnist", paper.mnist_epochs), ("frey", paper.frey_epochs)):
+        n_train = len(figure2_data(dataset)[0])
+        assert epochs == math.ceil(PAPER_EXAMPLES / n_train)
+        assert epochs * n_train >= PAPER_EXAMPLES > (epochs - 1) * n_train
+    assert paper.frey_n_test == FREY_N_TEST
+
+
 def test_the_jobs_table_says_where_each_curve_trained_and_costs_the_rest_at_its_last_speed():
     from aebook.experiments.vae import snapshot_table
 

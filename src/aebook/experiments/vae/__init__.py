@@ -100,8 +100,8 @@ SETTINGS = {
         _STANDARD,
         step_selection_steps=500,
         mnist_latents=(3, 5, 10, 20, 200),
-        mnist_epochs=1_667,  # 10⁸ examples
-        frey_epochs=56_657,  # 10⁸ examples of 1,765 training faces
+        mnist_epochs=1_667,  # ⌈10⁸ / 60,000⌉: the epochs Figure 2's jobs train
+        frey_epochs=56_658,  # ⌈10⁸ / 1,765⌉ (the training faces): the same
         manifold_recipe="paper",
         manifold_epochs=1_667,
         checkpoint_dir="checkpoints/vae",
