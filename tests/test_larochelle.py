@@ -4,6 +4,7 @@ that defines each task. The digit tasks need MNIST (``AEBOOK_DATA``); the others
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.spatial import Delaunay
@@ -79,6 +80,31 @@ def test_backgrounds_are_laid_under_the_unchanged_digit(task):
     off = basic.train.x == 0
     assert varied.train.x[off].mean() > 0.2  # the background is not empty
     assert varied.train.x[off].std() > 0.1  # and not flat
+
+
+def test_backgrounds_come_from_eighteen_distinct_grey_photographs():
+    images = larochelle.natural_images()
+    assert len(images) == len(larochelle.PHOTOGRAPHS) == 18
+    for img in images:
+        assert img.ndim == 2 and max(img.shape) <= larochelle.MAX_SIDE
+        assert 0 <= img.min() and img.max() <= 1 and img.std() > 0.04
+    small = [F.interpolate(img[None, None], size=(16, 16), mode="area").flatten() for img in images]
+    gaps = torch.cdist(torch.stack(small), torch.stack(small))
+    assert gaps[~torch.eye(18, dtype=torch.bool)].min() > 0.5  # no photograph twice
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000))
+def test_textured_sites_are_the_patches_whose_spread_reaches_the_threshold(seed):
+    g = torch.Generator().manual_seed(seed)
+    i = int(torch.randint(len(larochelle.PHOTOGRAPHS), (1,), generator=g))
+    img, corners = larochelle._textured_sites()[i]
+    h, w = img.shape
+    r, c = (int(torch.randint(n - 27, (1,), generator=g)) for n in (h, w))
+    std = img[r : r + 28, c : c + 28].double().std(unbiased=False)
+    listed = bool(((corners[:, 0] == r) & (corners[:, 1] == c)).any())
+    if abs(std - 0.1) > 1e-6:  # away from the threshold, where float rounding decides
+        assert listed == (std >= 0.1)
 
 
 @pytest.mark.parametrize("task", ["rect", "rect-img", "convex"])

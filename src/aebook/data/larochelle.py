@@ -108,8 +108,9 @@ GENERATED_DIFFERENCES = {
     "and the digits drawn differ from the published files.",
     "bg-rand": "Same recipe (each background pixel uniform in [0, 1]); a pixel is the larger of "
     "the digit and the background, our reading of how the digit was laid on the noise.",
-    "bg-img": "Backgrounds are cut from the 2 photographs bundled with scikit-learn (with random "
-    "flips and quarter turns) instead of the 20 images of the original; patches with little "
+    "bg-img": "Backgrounds are cut from 18 photographs bundled with scikit-learn and "
+    "scikit-image (with random flips and quarter turns) instead of the 20 unpublished images of "
+    "the original; patches with little "
     "texture (standard deviation < 0.1) are skipped as in the original; digit over background "
     "by a pixel-wise maximum.",
     "rot-bg-img": "The rotation of rot followed by the backgrounds of bg-img, with the same "
@@ -118,7 +119,7 @@ GENERATED_DIFFERENCES = {
     "pixels, position uniform); our side range is 3..28 pixels and the classes are exactly "
     "balanced.",
     "rect-img": "The inside of the rectangle is one image patch and the outside another, both "
-    "from the 2 scikit-learn photographs instead of the original 20 images; sides 6..28 pixels, "
+    "from the 18 photographs of bg-img instead of the original 20 images; sides 6..28 pixels, "
     "at least 3 apart.",
     "convex": "Same recipe and parameters (intersections of random half-planes, their number "
     "geometric with parameter 0.195, at least 19 pixels; non-convex: unions of 2-4 such sets with "
@@ -252,27 +253,75 @@ def _digits(split: str, n: int, seed: int, root) -> tuple[Tensor, Tensor]:
 # --------------------------------------------------------------------------- natural images
 
 
-def natural_images() -> list[Tensor]:
-    """The photographs bundled with scikit-learn, in grey levels in [0, 1], shape ``(h, w)``."""
-    from sklearn.datasets import load_sample_images
+#: The photographs the image backgrounds are cut from: the original used 20 images from the
+#: internet that were never published; these are 18 photographs that scikit-learn (2) and
+#: scikit-image (16) ship: scenes, textures, a face, animals, objects, microscopy and the sky.
+#: Their drawings, scanned text, tiny images and synthetic test images are left out.
+PHOTOGRAPHS = (
+    "sklearn:china.jpg",
+    "sklearn:flower.jpg",
+    *(
+        f"skimage:{name}"
+        for name in "astronaut brick camera cell chelsea clock coffee coins gravel grass "
+        "hubble_deep_field immunohistochemistry moon motorcycle retina rocket".split()
+    ),
+)
+#: Longer side of a photograph at most (the scikit-learn ones' 640 pixels): larger ones are
+#: averaged down by an integer factor, so that a 28 x 28 patch covers a similar share of a scene.
+MAX_SIDE = 640
 
+
+def _photograph(name: str) -> np.ndarray:
+    """One of :data:`PHOTOGRAPHS` as its package ships it (uint8, grey or RGB)."""
+    source, item = name.split(":")
+    if source == "sklearn":
+        from sklearn.datasets import load_sample_image
+
+        return load_sample_image(item)
+    import skimage.data
+
+    return (
+        skimage.data.stereo_motorcycle()[0]
+        if item == "motorcycle"
+        else getattr(skimage.data, item)()
+    )
+
+
+def natural_images() -> list[Tensor]:
+    """:data:`PHOTOGRAPHS` in grey levels in [0, 1], shape ``(h, w)``, longer side at most
+    :data:`MAX_SIDE`."""
     luminance = torch.tensor([0.299, 0.587, 0.114])
-    return [
-        torch.from_numpy(np.asarray(img, dtype=np.float32) / 255.0) @ luminance
-        for img in load_sample_images().images
-    ]
+    images = []
+    for name in PHOTOGRAPHS:
+        img = torch.from_numpy(np.asarray(_photograph(name), dtype=np.float32) / 255.0)
+        if img.ndim == 3:
+            img = img[..., :3] @ luminance
+        factor = math.ceil(max(img.shape) / MAX_SIDE)
+        if factor > 1:
+            img = F.avg_pool2d(img[None, None], factor)[0, 0]
+        images.append(img)
+    return images
 
 
 _PATCH_SITES: list[tuple[Tensor, Tensor]] = []
 
 
 def _textured_sites(min_std: float = 0.1) -> list[tuple[Tensor, Tensor]]:
-    """Per image: the image and the top-left corners of its 28 x 28 patches with std >= min_std."""
+    """Per image: the image and the top-left corners of its 28 x 28 patches with std >= min_std
+    (window sums from integral images, in float64)."""
     if not _PATCH_SITES:
         for img in natural_images():
-            m = F.avg_pool2d(img[None, None], SIDE, stride=1)[0, 0]
-            m2 = F.avg_pool2d(img[None, None].pow(2), SIDE, stride=1)[0, 0]
-            std = (m2 - m.pow(2)).clamp_min(0).sqrt()
+            sums = []
+            for values in (img.double(), img.double().pow(2)):
+                integral = F.pad(values.cumsum(0).cumsum(1), (1, 0, 1, 0))
+                sums.append(
+                    integral[SIDE:, SIDE:]
+                    - integral[:-SIDE, SIDE:]
+                    - integral[SIDE:, :-SIDE]
+                    + integral[:-SIDE, :-SIDE]
+                )
+            mean, mean2 = sums[0] / D, sums[1] / D
+            std = (mean2 - mean.pow(2)).clamp_min(0).sqrt()
             _PATCH_SITES.append((img, torch.nonzero(std >= min_std)))
     return _PATCH_SITES
 
