@@ -218,6 +218,33 @@ def test_the_sessions_table_says_where_each_stretch_of_a_job_trained(tmp_path):
     )
 
 
+def test_what_is_left_to_run_counts_finished_jobs_as_done_and_started_ones_by_their_share(
+    tmp_path,
+):
+    from aebook.results.runtimes import remaining_table
+
+    def row(job, cpu, gpu):
+        return {"job": job, "tflop": 1.0, "steps": 10, "cpu_hours": cpu, "gpu_minutes": gpu}
+
+    estimate = {
+        "rows": [row("vae/a", 2.0, 10.0), row("vae/b", 4.0, 20.0), row("vae/c", 1.0, 1.0),
+                 row("m2/m1", 3.0, 6.0)],
+        "provenance": {"date": "2026-11-30T13:00:00+00:00"},
+    }  # fmt: skip
+    (tmp_path / "vae").mkdir()
+    (tmp_path / "vae/a.json").write_text(json.dumps({"status": "finished", "target": 100}))
+    (tmp_path / "vae/b.json").write_text(
+        json.dumps({"status": "running", "examples": 25, "target": 100})
+    )
+    table = remaining_table(estimate, tmp_path)
+    assert table.rows == [
+        ["vae", "3", "1", "1", "4.0", "16.0"],
+        ["m2", "1", "0", "0", "3.0", "6.0"],
+    ]
+    assert "7.0 CPU hours" in table.note and "about 22 H200 minutes" in table.note
+    assert "2026-11-30" in table.note
+
+
 #: The M2 jobs at a tiny scale, through the paper's code path: 1,000 images in 10 fixed
 #: minibatches of 10 labelled and 90 unlabelled images.
 M2_TINY = {

@@ -201,6 +201,43 @@ def estimate_table(payload: dict) -> Table:
     )
 
 
+def remaining_table(estimate: dict, jobs: Path | str) -> Table:
+    """What the ``paper`` profile has still to train, per page: ``estimate`` is
+    ``python -m aebook.runner --estimate --out``'s payload, ``jobs`` the runner's snapshots
+    (``results/paper/jobs``). A finished job costs nothing more; one under way costs the share of
+    its examples still to train; a job without a snapshot has not started."""
+    pages: dict[str, list[float]] = {}  # jobs, finished, under way, CPU h, H200 min
+    for row in estimate["rows"]:
+        page, name = row["job"].split("/", 1)
+        path = Path(jobs) / page / f"{name}.json"
+        entry = read_json(path) if path.exists() else {"status": "not run"}
+        if entry["status"] == "finished":
+            left = 0.0
+        elif entry.get("target"):
+            left = max(0.0, 1 - entry.get("examples", 0) / entry["target"])
+        else:
+            left = 1.0
+        tally = pages.setdefault(page, [0, 0, 0, 0.0, 0.0])
+        tally[0] += 1
+        tally[1] += entry["status"] == "finished"
+        tally[2] += entry["status"] == "running"
+        tally[3] += left * row["cpu_hours"]
+        tally[4] += left * row["gpu_minutes"]
+    rows = [[page, int(t[0]), int(t[1]), int(t[2]), f"{t[3]:,.1f}", f"{t[4]:,.1f}"]
+            for page, t in pages.items()]  # fmt: skip
+    cpu, gpu = sum(t[3] for t in pages.values()), sum(t[4] for t in pages.values())
+    date = estimate.get("provenance", {}).get("date", "")[:10]
+    return Table(
+        ["page", "jobs", "finished", "under way", "CPU hours left (1 thread)", "H200 minutes left"],
+        rows,
+        note=f"In all {cpu:,.1f} CPU hours (half that on two cores) or about {gpu:,.0f} H200 "
+        f"minutes are left, from the estimate of {date} (`python -m aebook.runner --estimate`) "
+        "and the jobs' snapshots in `results/paper/jobs`; a job under way counts the share of "
+        "its examples still to train. Table 1's fine-tunings count their full 200 epochs, an "
+        "upper bound.",
+    )
+
+
 def sessions_table(folder: Path | str) -> Table:
     """Where each paper job trained, from the ``sessions`` of its snapshot in ``folder``
     (``results/paper/jobs/<page>``): hardware, examples trained, seconds and examples per
