@@ -13,6 +13,7 @@ import torch
 from aebook import runner
 from aebook.data import binarize
 from aebook.data.store import sha256_of
+from aebook.experiments import settings
 from aebook.experiments.vae import figure2
 from aebook.models import VAE
 
@@ -197,6 +198,29 @@ def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
     assert len(result["candidates"]) == len(cfg.finetune_lrs)
     cached = list((tmp_path / "stacked_denoising_autoencoders/runs/smoke").rglob("*.json"))
     assert len(cached) == len(cfg.finetune_lrs)
+
+
+def test_the_table1_page_in_paper_reads_each_task_whose_grid_finished_and_trains_nothing(
+    tmp_path,
+):
+    from aebook.experiments import stacked_denoising_autoencoders as sda
+    from aebook.experiments.stacked_denoising_autoencoders.jobs import paper_results
+    from aebook.experiments.stacked_denoising_autoencoders.runs import run_task
+
+    cfg = settings("stacked_denoising_autoencoders", "smoke")
+    rect = [job for job in sda.paper_jobs("smoke") if job.kwargs["task"] == "rect"]
+    assert len(rect) == 2  # SAA-3 and SdA-3 at the paper's ν: one pretraining each
+    runner.run(rect[:1], root=tmp_path)
+    results, unfinished = paper_results("smoke", root=tmp_path)
+    assert results == {} and unfinished == {"basic": 2, "rect": 1}
+    cache = tmp_path / "stacked_denoising_autoencoders/runs"
+    with pytest.raises(ValueError, match="1 of rect are not there"):
+        run_task("rect", cfg, cache_dir=cache, train=False)
+    runner.run(rect[1:], root=tmp_path)
+    results, unfinished = paper_results("smoke", root=tmp_path)
+    assert list(results) == ["rect"] and unfinished == {"basic": 2}
+    assert results["rect"].sda.candidate.nu == sda.PAPER_TABLE1["rect"]["nu"]
+    assert results["rect"].saa.test.n == cfg.sizes("rect").n_test
 
 
 def test_the_sessions_table_says_where_each_stretch_of_a_job_trained(tmp_path):

@@ -26,6 +26,7 @@ from aebook.experiments.stacked_denoising_autoencoders.runs import (
     finetune_candidate,
     load_run,
     pretrain_candidate,
+    run_task,
     save_run,
 )
 from aebook.models import StackedDenoisingAutoencoder
@@ -90,6 +91,26 @@ def table1_job(
         "model": model,
         "candidates": done,
     }
+
+
+def paper_results(profile: str = "paper", root: Path | None = None) -> tuple[dict, dict]:
+    """Table 1 from the finished jobs, training nothing: ``(results, unfinished)``, a
+    :class:`~aebook.experiments.stacked_denoising_autoencoders.runs.TaskResult` for every task
+    whose whole grid (both models) is in the jobs' candidate cache, and for every other task the
+    number of its candidates still to train."""
+    from aebook.runner import jobs_dir
+
+    cfg = settings(PAGE, profile)
+    cache = (root or jobs_dir()) / PAGE / "runs"
+    results, unfinished = {}, {}
+    for task in cfg.tasks:
+        grid = candidates(cfg, task, "saa") + candidates(cfg, task, "sda")
+        left = sum(not (cache / profile / task / f"{c.key()}.json").exists() for c in grid)
+        if left:
+            unfinished[task] = left
+        else:
+            results[task] = run_task(task, cfg, cache_dir=cache, train=False)
+    return results, unfinished
 
 
 def _macs(task: str, hidden: tuple[int, ...]) -> tuple[int, int]:

@@ -184,16 +184,32 @@ def run_task(
     progress: bool | None = None,
     cache_dir: Path | str | None = None,
     splits=None,
+    train: bool = True,
 ) -> TaskResult:
     """Train SAA-3 and SdA-3 on ``task`` over the grid of ``cfg``; keep each model's candidate
     with the lowest validation error (ties: the first in grid order).
 
     Pretraining is shared by the candidates that differ only in their fine-tuning learning rate.
     With ``cache_dir``, every finished candidate is written there and reused by a later call, so
-    a long ``paper`` run can be stopped and resumed.
+    a long ``paper`` run can be stopped and resumed. With ``train=False`` every candidate must be
+    in the cache (the runner's jobs trained them): a missing one raises, naming it.
     """
-    splits = splits if splits is not None else load_task(task, sizes=cfg.sizes(task), seed=cfg.seed)
     cache = Path(cache_dir) / cfg.profile / task if cache_dir is not None else None
+    if not train:
+        missing = [
+            c.key()
+            for m in ("saa", "sda")
+            for c in candidates(cfg, task, m)
+            if cache is None or not (cache / f"{c.key()}.json").exists()
+        ]
+        if missing:
+            raise ValueError(
+                f"train=False reads every candidate from cache_dir; {len(missing)} of {task} are "
+                f"not there (first: {missing[0]}): run python -m aebook.runner "
+                "stacked_denoising_autoencoders"
+            )
+    elif splits is None:
+        splits = load_task(task, sizes=cfg.sizes(task), seed=cfg.seed)
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
     best: dict[str, Run] = {}
