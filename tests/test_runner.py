@@ -292,6 +292,8 @@ def test_the_m2_paper_jobs_are_m1_then_one_job_per_draw_of_the_labels():
     assert all(j.flops > 0 for j in jobs)
     assert jobs[1].flops > jobs[-1].flops  # pixels cost more than M1's 50-d codes
     assert [j.key for j in runner.paper_jobs() if j.page == "m2"] == [j.key for j in jobs]
+    pages = list(dict.fromkeys(j.page for j in runner.paper_jobs()))
+    assert pages == ["vae", "vae_likelihood", "m2", "stacked_denoising_autoencoders"]
 
 
 def test_m1_m2_jobs_wait_for_m1_then_keep_models_and_each_draws_error(tmp_path):
