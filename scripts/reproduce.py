@@ -30,10 +30,11 @@ from nbclient import NotebookClient
 
 from aebook.profiles import active_profile
 from aebook.results import provenance, record_runtime
+from aebook.results.freshness import IMPORTS_PROBE
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "book" / "_ext"))
-from recorded_pages import IMPORTS_PROBE, compact_pngs, record_path, stamp  # noqa: E402
+from recorded_pages import compact_pngs, record_path, stamp  # noqa: E402
 
 #: What all recorded notebooks of one profile may weigh together (bytes).
 BUDGET = 25 * 2**20

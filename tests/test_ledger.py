@@ -179,25 +179,6 @@ def test_the_command_prints_one_line_per_profile(capsys, monkeypatch):
     assert capsys.readouterr().out.startswith("standard: paper numbers: 0 reproduced")
 
 
-def test_a_record_knows_when_the_code_changed_since_its_commit(tmp_path):
-    import subprocess
-
-    def git(*args):
-        return subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
-
-    git("init", "-q")
-    (tmp_path / "src" / "aebook").mkdir(parents=True)
-    (tmp_path / "src" / "aebook" / "x.py").write_text("A = 1\n")
-    git("add", "-A")
-    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
-    head = git("rev-parse", "HEAD").stdout.decode().strip()
-    rec = Record("toy", "standard", commit=head)
-    assert rec.changed_since(tmp_path, None) is False
-    (tmp_path / "src" / "aebook" / "x.py").write_text("A = 2\n")
-    assert rec.changed_since(tmp_path, None) is True
-    assert Record("toy", "standard", commit="unknown").changed_since(tmp_path, None) is None
-
-
 def test_the_loaders_provenance_decides_whether_data_are_the_papers(tmp_path):
     from aebook.data.store import built_by_caller
     from aebook.results.ledger import _data_departure

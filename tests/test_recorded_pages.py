@@ -128,6 +128,37 @@ def test_only_the_package_files_a_record_imported_count_as_changes(tmp_path):
     assert "Package files this page imports have changed" in banner(choice, "x.ipynb", "")
 
 
+def test_the_scoreboard_and_the_banner_judge_a_record_by_the_same_rule(tmp_path):
+    from aebook.results.freshness import freshness
+    from aebook.results.records import Record
+
+    (tmp_path / "book" / "ch").mkdir(parents=True)
+    nb = page(tmp_path / "book" / "ch" / "toy.ipynb", "print(1)")
+    path = record(tmp_path / "results", "standard", nb, "1")
+    run = Record("toy", "standard", commit="abcdef0" + "0" * 33).write(tmp_path / "results")
+
+    def both():
+        choice = choose(nb, tmp_path / "results", "standard")
+        return choice.get("changed"), freshness(run)
+
+    assert both() == ([], "recorded at `abcdef0`")
+    recorded = nbformat.read(path, as_version=4)
+    recorded.metadata["aebook_record"]["package"]["aebook/train.py"] = "0" * 16
+    recorded.metadata["aebook_record"]["imports"] = ["aebook/train.py"]
+    nbformat.write(recorded, path)
+    assert both() == (
+        ["aebook/train.py"],
+        "recorded at `abcdef0`, 1 package file(s) it imports changed since",
+    )
+    recorded.metadata["aebook_record"]["imports"] = ["aebook/__init__.py"]  # not the edited one
+    nbformat.write(recorded, path)
+    assert both() == ([], "recorded at `abcdef0`")
+    page(nb, "print(2)")
+    assert both() == (None, "recorded at `abcdef0`, the page's code changed since")
+    path.unlink()
+    assert "cannot tell" in freshness(run)
+
+
 def test_a_paper_banner_says_when_the_hours_were_spent_in_jobs(tmp_path):
     nb = page(tmp_path / "ch.ipynb", "print(1)")
     record(tmp_path, "paper", nb, "1")

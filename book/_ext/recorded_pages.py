@@ -19,8 +19,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
-import hashlib
-import importlib.util
 import io
 import os
 import re
@@ -28,52 +26,21 @@ from pathlib import Path
 
 import nbformat
 
+from aebook.results.freshness import (
+    METADATA_KEY,
+    code_cells,
+    package_changes,
+    package_digest,
+)
+
 #: Longest first: a build uses a record of its own profile or a longer one.
 PROFILES = ("paper", "standard", "smoke")
-#: Where a recorded notebook keeps its provenance.
-METADATA_KEY = "aebook_record"
 #: What a run in each profile is, in a few words for the banner.
 MEANING = {
     "paper": "the papers' own settings",
     "standard": "shorter training than the papers",
     "smoke": "seconds of training: the numbers only show that the code runs",
 }
-
-
-def code_cells(nb) -> list[str]:
-    """The sources of a notebook's code cells: what a record must match to stay valid."""
-    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
-
-
-def package_digest() -> dict[str, str]:
-    """A short SHA-256 of each ``.py`` file of the ``aebook`` package that Python would import."""
-    root = Path(importlib.util.find_spec("aebook").submodule_search_locations[0])
-    return {
-        f"aebook/{p.relative_to(root).as_posix()}": hashlib.sha256(p.read_bytes()).hexdigest()[:16]
-        for p in sorted(root.rglob("*.py"))
-    }
-
-
-#: Run in the kernel after a page's last cell when it is recorded (then dropped from the record):
-#: prints the package files the page imported, named as in :func:`package_digest`.
-IMPORTS_PROBE = """\
-import json as _json, pathlib as _pathlib, sys as _sys
-_root = _pathlib.Path(_sys.modules["aebook"].__file__).parent if "aebook" in _sys.modules else None
-print(_json.dumps(sorted(
-    "aebook/" + _pathlib.Path(_m.__file__).relative_to(_root).as_posix()
-    for _n, _m in list(_sys.modules.items())
-    if _root and _n.split(".")[0] == "aebook" and getattr(_m, "__file__", None)
-)))"""
-
-
-def package_changes(
-    recorded: dict[str, str], current: dict[str, str], imported: list[str] | None = None
-) -> list[str]:
-    """Package files added, removed or edited since a record was made; with ``imported`` (the
-    files the recorded run imported), only those: a file the page never imported cannot have
-    changed its outputs, and one it would import now is imported by a file that changed."""
-    changed = (f for f in recorded.keys() | current.keys() if recorded.get(f) != current.get(f))
-    return sorted(f for f in changed if imported is None or f in imported)
 
 
 def _smallest_png(raw: bytes) -> bytes:

@@ -23,8 +23,8 @@ from aebook.evaluate.frechet import FrechetScorer
 from aebook.evaluate.reconstruction import reconstruction_error
 from aebook.models.families import FAMILIES, FamilyHyper
 from aebook.profiles import ChapterSettings
+from aebook.results.freshness import freshness
 from aebook.results.records import Record
-from aebook.results.scoreboard import freshness
 from aebook.results.table import ComparisonTable
 from aebook.train import History, TrainConfig
 

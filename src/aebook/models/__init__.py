@@ -1,81 +1,44 @@
 """Autoencoder families, each a plain ``torch.nn.Module`` with ``loss(batch) -> dict``."""
 
-from aebook.models.aae import AdversarialAutoencoder
-from aebook.models.autoencoders import (
-    ACTIVATIONS,
-    Autoencoder,
-    LinearAutoencoder,
-    MLPAutoencoder,
-    SigmoidAutoencoder,
-    first_input,
-    mlp,
-    train_autoencoder,
-)
-from aebook.models.autorec import BiasedMF, IAutoRec
-from aebook.models.dae import DenoisingAutoencoder, StackedDenoisingAutoencoder
-from aebook.models.energy import DAEEnergyModel, TiedGaussianDAE
-from aebook.models.families import FAMILIES, GENERATIVE, FamilyHyper, build_family
-from aebook.models.m2 import M2
-from aebook.models.recipes import MODERN, PAPER_FREY, PAPER_MNIST, VAERecipe
-from aebook.models.regularized import (
-    SPARSITY_PENALTIES,
-    ContractiveAutoencoder,
-    MLPDenoisingAutoencoder,
-    RegularizedAutoencoder,
-    SparseAutoencoder,
-)
-from aebook.models.score_net import NoiseConditionalScoreNet, ScoreNet
-from aebook.models.supervised import MLPClassifier, SupervisedAutoencoder
-from aebook.models.vae import (
-    LIKELIHOODS,
-    VAE,
-    BernoulliDecoder,
-    GaussianDecoder,
-    GaussianEncoder,
-    LinearGaussianVAE,
-)
-from aebook.models.wae import WAE, GaussianPriorAutoencoder
+import lazy_loader
 
-__all__ = [
-    "ACTIVATIONS",
-    "FAMILIES",
-    "GENERATIVE",
-    "FamilyHyper",
-    "build_family",
-    "Autoencoder",
-    "DenoisingAutoencoder",
-    "StackedDenoisingAutoencoder",
-    "LinearAutoencoder",
-    "MLPAutoencoder",
-    "SigmoidAutoencoder",
-    "first_input",
-    "mlp",
-    "train_autoencoder",
-    "BiasedMF",
-    "IAutoRec",
-    "SupervisedAutoencoder",
-    "LIKELIHOODS",
-    "M2",
-    "MLPClassifier",
-    "VAE",
-    "BernoulliDecoder",
-    "GaussianDecoder",
-    "GaussianEncoder",
-    "SPARSITY_PENALTIES",
-    "AdversarialAutoencoder",
-    "ContractiveAutoencoder",
-    "MLPDenoisingAutoencoder",
-    "GaussianPriorAutoencoder",
-    "RegularizedAutoencoder",
-    "SparseAutoencoder",
-    "WAE",
-    "DAEEnergyModel",
-    "TiedGaussianDAE",
-    "NoiseConditionalScoreNet",
-    "ScoreNet",
-    "LinearGaussianVAE",
-    "MODERN",
-    "PAPER_FREY",
-    "PAPER_MNIST",
-    "VAERecipe",
-]
+#: Each submodule is imported when one of its names is first used, so a page imports
+#: (and its record depends on) only the files it uses.
+_EXPORTS = {
+    "aae": ["AdversarialAutoencoder"],
+    "autoencoders": [
+        "ACTIVATIONS",
+        "Autoencoder",
+        "LinearAutoencoder",
+        "MLPAutoencoder",
+        "SigmoidAutoencoder",
+        "first_input",
+        "mlp",
+        "train_autoencoder",
+    ],
+    "autorec": ["BiasedMF", "IAutoRec"],
+    "dae": ["DenoisingAutoencoder", "StackedDenoisingAutoencoder"],
+    "energy": ["DAEEnergyModel", "TiedGaussianDAE"],
+    "families": ["FAMILIES", "GENERATIVE", "FamilyHyper", "build_family"],
+    "m2": ["M2"],
+    "recipes": ["MODERN", "PAPER_FREY", "PAPER_MNIST", "VAERecipe"],
+    "regularized": [
+        "SPARSITY_PENALTIES",
+        "ContractiveAutoencoder",
+        "MLPDenoisingAutoencoder",
+        "RegularizedAutoencoder",
+        "SparseAutoencoder",
+    ],
+    "score_net": ["NoiseConditionalScoreNet", "ScoreNet"],
+    "supervised": ["MLPClassifier", "SupervisedAutoencoder"],
+    "vae": [
+        "LIKELIHOODS",
+        "VAE",
+        "BernoulliDecoder",
+        "GaussianDecoder",
+        "GaussianEncoder",
+        "LinearGaussianVAE",
+    ],
+    "wae": ["WAE", "GaussianPriorAutoencoder"],
+}
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs=_EXPORTS)

@@ -6,29 +6,26 @@
 * :mod:`~aebook.results.records` — the one :class:`~aebook.results.records.Record` per page and
   profile, on disk;
 * :mod:`~aebook.results.ledger` — paper numbers read from a record and judged;
+* :mod:`~aebook.results.freshness` — whether a record is still the run of today's code;
+* :mod:`~aebook.results.runs` — a page's recorded run, as the page shows it;
 * :mod:`~aebook.results.scoreboard` — everything recorded, paper numbers first;
 * :mod:`~aebook.results.runtimes` — how long pages and benchmarks ran;
 * :mod:`~aebook.results.table` — the one Markdown :class:`~aebook.results.table.Table`.
 """
 
-from aebook.results.claims import Claim, check, claims_table
-from aebook.results.ledger import assess, ledger_table, summary_line
-from aebook.results.papers import LEDGER, PaperNumber
-from aebook.results.records import Record, load_records, provenance, record, results_dir
-from aebook.results.rule import Ours, Uncertainty, Verdict, judge
-from aebook.results.runtimes import (
-    RuntimeTable,
-    ThroughputTable,
-    load_benchmark,
-    record_runtime,
-    runtimes,
-)
-from aebook.results.scoreboard import Scoreboard, recorded, scoreboard
-from aebook.results.table import ComparisonTable, Table
+import lazy_loader
 
-__all__ = [
-    "LEDGER", "Claim", "ComparisonTable", "Ours", "PaperNumber", "Record", "RuntimeTable",
-    "Scoreboard", "Table", "ThroughputTable", "Uncertainty", "Verdict", "assess", "check",
-    "claims_table", "judge", "ledger_table", "load_benchmark", "load_records", "provenance", "record",
-    "record_runtime", "recorded", "results_dir", "runtimes", "scoreboard", "summary_line",
-]  # fmt: skip
+#: Each submodule is imported when one of its names is first used, so a page imports
+#: (and its record depends on) only the files it uses.
+_EXPORTS = {
+    "claims": ["Claim", "check", "claims_table"],
+    "ledger": ["assess", "ledger_table", "summary_line"],
+    "papers": ["LEDGER", "PaperNumber"],
+    "records": ["Record", "load_records", "provenance", "record", "results_dir"],
+    "rule": ["Ours", "Uncertainty", "Verdict", "judge"],
+    "runtimes": ["RuntimeTable", "ThroughputTable", "load_benchmark", "record_runtime", "runtimes"],
+    "runs": ["RecordedPage", "recorded"],
+    "scoreboard": ["Scoreboard", "scoreboard"],
+    "table": ["ComparisonTable", "Table"],
+}
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs=_EXPORTS)

@@ -168,21 +168,6 @@ class Record:
             _replace(path, json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
         return dataclasses.replace(self, path=path)
 
-    def changed_since(self, repo: Path | str, notebook: Path | str | None) -> bool | None:
-        """Whether the package or the page's notebook differ from the record's commit (None:
-        cannot tell — no commit, no git, or the commit is unknown to this repository)."""
-        paths = ["src/aebook"] + ([str(notebook)] if notebook else [])
-        try:
-            done = subprocess.run(
-                ["git", "diff", "--quiet", self.commit, "--", *paths],
-                cwd=repo,
-                capture_output=True,
-                timeout=30,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return {0: False, 1: True}.get(done.returncode)
-
 
 def record(
     chapter: str,

@@ -228,9 +228,9 @@ def remaining_table(estimate: dict, jobs: Path | str) -> Table:
     cpu, gpu = sum(t[3] for t in pages.values()), sum(t[4] for t in pages.values())
     date = estimate.get("provenance", {}).get("date", "")[:10]
     return Table(
-        ["page", "jobs", "finished", "under way", "CPU hours left (1 thread)", "H200 minutes left"],
+        ["page", "jobs", "done", "under way", "CPU h left", "H200 min left"],
         rows,
-        note=f"In all {cpu:,.1f} CPU hours (half that on two cores) or about {gpu:,.0f} H200 "
+        note=f"CPU hours are of one thread. In all {cpu:,.1f} CPU hours (half that on two cores) or about {gpu:,.0f} H200 "
         f"minutes are left, from the estimate of {date} (`python -m aebook.runner --estimate`) "
         "and the jobs' snapshots in `results/paper/jobs`; a job under way counts the share of "
         "its examples still to train. Table 1's fine-tunings count their full 200 epochs, an "

@@ -1,20 +1,21 @@
 """The scoreboard: the paper numbers' verdicts first, then one card per paper, then each run.
 
 It reads every record under ``results/`` (:func:`~aebook.results.records.load_records`), says of
-each whether the package or its page changed since the commit that recorded it, and never lets a
-✓ stand beside a paper number: those carry the rule's verdict only.
+each whether its page or the package files it imported changed since
+(:func:`~aebook.results.freshness.freshness`), and never lets a ✓ stand beside a paper number:
+those carry the rule's verdict only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
 from aebook.results.claims import KINDS, UNCLASSIFIED
-from aebook.results.ledger import PaperSettings, assess, ledger_table, summary_line
+from aebook.results.freshness import freshness
+from aebook.results.ledger import PaperSettings, assess, summary_line
 from aebook.results.papers import LEDGER
-from aebook.results.records import Record, load_records, results_dir
+from aebook.results.records import Record, load_records
 from aebook.results.rule import VERDICTS
 from aebook.results.table import Table
 
@@ -34,26 +35,6 @@ PARTS = {
 }  # fmt: skip
 
 JUDGED = ("standard", "paper")  #: profiles whose records the ledger judges (never smoke)
-
-
-@cache
-def _notebooks(book: Path) -> dict[str, Path]:
-    """Page name → notebook: a page is named after its notebook's stem."""
-    return {nb.stem: nb for nb in sorted(book.rglob("*.ipynb"))}
-
-
-def freshness(record: Record) -> str:
-    """The record's banner: the commit that recorded it, and whether the code changed since."""
-    commit = record.commit[:7]
-    root = results_dir()
-    if record.path is None or root is None:
-        return f"recorded at `{commit}`"
-    repo = root.resolve().parent
-    notebook = _notebooks(repo / "book").get(record.chapter)
-    changed = record.changed_since(repo, notebook.relative_to(repo) if notebook else None)
-    if changed is None:
-        return f"recorded at `{commit}` (cannot tell whether the code changed since)"
-    return f"recorded at `{commit}`, code changed since" if changed else f"recorded at `{commit}`"
 
 
 class Scoreboard:
@@ -122,63 +103,3 @@ def scoreboard(
     """The scoreboard of the records under ``root`` (default: the repository's ``results/``),
     judged with ``paper_settings`` (:func:`aebook.experiments.paper_settings`)."""
     return Scoreboard(load_records(root), paper_settings)
-
-
-class RecordedPage:
-    """A page's recorded run in one profile, as the page shows it: where and when it ran (and
-    whether the code changed since), its paper numbers judged, its claims and measurements."""
-
-    def __init__(
-        self,
-        page: str,
-        profile: str,
-        record: Record | None,
-        paper_settings: PaperSettings | None = None,
-    ):
-        self.page, self.profile, self.record = page, profile, record
-        self.paper_settings = paper_settings
-
-    @property
-    def measurements(self) -> dict[str, float]:
-        return dict(self.record.measurements) if self.record else {}
-
-    def _repr_markdown_(self) -> str:
-        r = self.record
-        if r is None:
-            return (
-                f"*No recorded `{self.profile}` run of `{self.page}`: run "
-                "`scripts/reproduce.py` on this page to record one.*"
-            )
-        out = [
-            f"Recorded run: profile `{r.profile}`, {r.date[:10]}, {freshness(r)}, {r.hardware}.",
-            "",
-        ]
-        if any(n.page == r.chapter for n in LEDGER):
-            table = ledger_table(r, self.paper_settings, title="The paper's numbers")
-            out += [table._repr_markdown_(), ""]
-        if r.claims:
-            rows = [[c.kind, c.name, f"{c.ours:.4g} {c.unit}".rstrip(), c.criterion, c.result]
-                    for c in r.claims]  # fmt: skip
-            header = ["kind", "claim", "ours", "criterion", "result"]
-            out += [Table(header, rows, title="Claims")._repr_markdown_(), ""]
-        rows = [[name, value] for name, value in r.measurements.items()]
-        out += [Table(["quantity", "value"], rows, title="Measurements")._repr_markdown_()]
-        return "\n".join(out)
-
-    def __repr__(self) -> str:
-        return self._repr_markdown_()
-
-
-def recorded(
-    page: str,
-    profile: str = "standard",
-    root: Path | str | None = None,
-    *,
-    paper_settings: PaperSettings | None = None,
-) -> RecordedPage:
-    """The run of ``page`` recorded in ``profile`` under ``root`` (default: the repository's
-    ``results/``), its paper numbers judged with ``paper_settings``; says so when there is none."""
-    root = results_dir() if root is None else Path(root)
-    path = None if root is None else root / profile / f"{page}.json"
-    found = Record.read(path) if path and path.exists() else None
-    return RecordedPage(page, profile, found, paper_settings)

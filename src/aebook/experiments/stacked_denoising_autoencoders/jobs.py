@@ -25,6 +25,7 @@ from aebook.experiments.stacked_denoising_autoencoders.runs import (
     candidates,
     finetune_candidate,
     load_run,
+    missing_candidates,
     pretrain_candidate,
     run_task,
     save_run,
@@ -35,9 +36,12 @@ from aebook.train import TrainConfig
 PAGE = "stacked_denoising_autoencoders"
 
 
-def runs_dir(folder: Path) -> Path:
-    """The candidate cache shared by the jobs of this page (``run_task``'s ``cache_dir``)."""
-    return Path(folder).parent / "runs"
+def runs_dir(root: Path | None = None) -> Path:
+    """The candidate cache that this page's jobs share (``run_task``'s ``cache_dir``), under the
+    runner's jobs folder ``root`` (default :func:`aebook.runner.jobs_dir`)."""
+    from aebook.runner import jobs_dir
+
+    return (root or jobs_dir()) / PAGE / "runs"
 
 
 def table1_job(
@@ -63,7 +67,7 @@ def table1_job(
     ]
     if not mine:
         raise ValueError(f"no candidate of the {profile} grid has {key} for {task}/{model}")
-    cache = runs_dir(folder) / profile / task
+    cache = runs_dir(Path(folder).parents[1]) / profile / task  # folder: <root>/<page>/<job>
     cache.mkdir(parents=True, exist_ok=True)
     splits, pretrained, done = None, None, []
     for cand in mine:
@@ -98,16 +102,13 @@ def paper_results(profile: str = "paper", root: Path | None = None) -> tuple[dic
     :class:`~aebook.experiments.stacked_denoising_autoencoders.runs.TaskResult` for every task
     whose whole grid (both models) is in the jobs' candidate cache, and for every other task the
     number of its candidates still to train."""
-    from aebook.runner import jobs_dir
-
     cfg = settings(PAGE, profile)
-    cache = (root or jobs_dir()) / PAGE / "runs"
+    cache = runs_dir(root)
     results, unfinished = {}, {}
     for task in cfg.tasks:
-        grid = candidates(cfg, task, "saa") + candidates(cfg, task, "sda")
-        left = sum(not (cache / profile / task / f"{c.key()}.json").exists() for c in grid)
+        left = missing_candidates(task, cfg, cache)
         if left:
-            unfinished[task] = left
+            unfinished[task] = len(left)
         else:
             results[task] = run_task(task, cfg, cache_dir=cache, train=False)
     return results, unfinished

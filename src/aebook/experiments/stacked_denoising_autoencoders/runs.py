@@ -176,6 +176,19 @@ def load_run(path: Path) -> Run:
     )
 
 
+def missing_candidates(
+    task: str, cfg: StackedDenoisingAutoencodersSettings, cache_dir: Path | str | None
+) -> list[str]:
+    """The keys of ``task``'s candidates (both models) not yet in the cache ``cache_dir``."""
+    cache = Path(cache_dir) / cfg.profile / task if cache_dir is not None else None
+    return [
+        c.key()
+        for m in ("saa", "sda")
+        for c in candidates(cfg, task, m)
+        if cache is None or not (cache / f"{c.key()}.json").exists()
+    ]
+
+
 def run_task(
     task: str,
     cfg: StackedDenoisingAutoencodersSettings,
@@ -196,12 +209,7 @@ def run_task(
     """
     cache = Path(cache_dir) / cfg.profile / task if cache_dir is not None else None
     if not train:
-        missing = [
-            c.key()
-            for m in ("saa", "sda")
-            for c in candidates(cfg, task, m)
-            if cache is None or not (cache / f"{c.key()}.json").exists()
-        ]
+        missing = missing_candidates(task, cfg, cache_dir)
         if missing:
             raise ValueError(
                 f"train=False reads every candidate from cache_dir; {len(missing)} of {task} are "

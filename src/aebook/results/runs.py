@@ -1,0 +1,71 @@
+"""A page's recorded run as the page itself shows it (its "Running it yourself" cell)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aebook.results.freshness import freshness
+from aebook.results.ledger import PaperSettings, ledger_table
+from aebook.results.papers import LEDGER
+from aebook.results.records import Record, results_dir
+from aebook.results.table import Table
+
+
+class RecordedPage:
+    """A page's recorded run in one profile, as the page shows it: where and when it ran (and
+    whether the code changed since), its paper numbers judged, its claims and measurements."""
+
+    def __init__(
+        self,
+        page: str,
+        profile: str,
+        record: Record | None,
+        paper_settings: PaperSettings | None = None,
+    ):
+        self.page, self.profile, self.record = page, profile, record
+        self.paper_settings = paper_settings
+
+    @property
+    def measurements(self) -> dict[str, float]:
+        return dict(self.record.measurements) if self.record else {}
+
+    def _repr_markdown_(self) -> str:
+        r = self.record
+        if r is None:
+            return (
+                f"*No recorded `{self.profile}` run of `{self.page}`: run "
+                "`scripts/reproduce.py` on this page to record one.*"
+            )
+        out = [
+            f"Recorded run: profile `{r.profile}`, {r.date[:10]}, {freshness(r)}, {r.hardware}.",
+            "",
+        ]
+        if any(n.page == r.chapter for n in LEDGER):
+            table = ledger_table(r, self.paper_settings, title="The paper's numbers")
+            out += [table._repr_markdown_(), ""]
+        if r.claims:
+            rows = [[c.kind, c.name, f"{c.ours:.4g} {c.unit}".rstrip(), c.criterion, c.result]
+                    for c in r.claims]  # fmt: skip
+            header = ["kind", "claim", "ours", "criterion", "result"]
+            out += [Table(header, rows, title="Claims")._repr_markdown_(), ""]
+        rows = [[name, value] for name, value in r.measurements.items()]
+        out += [Table(["quantity", "value"], rows, title="Measurements")._repr_markdown_()]
+        return "\n".join(out)
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_()
+
+
+def recorded(
+    page: str,
+    profile: str = "standard",
+    root: Path | str | None = None,
+    *,
+    paper_settings: PaperSettings | None = None,
+) -> RecordedPage:
+    """The run of ``page`` recorded in ``profile`` under ``root`` (default: the repository's
+    ``results/``), its paper numbers judged with ``paper_settings``; says so when there is none."""
+    root = results_dir() if root is None else Path(root)
+    path = None if root is None else root / profile / f"{page}.json"
+    found = Record.read(path) if path and path.exists() else None
+    return RecordedPage(page, profile, found, paper_settings)
