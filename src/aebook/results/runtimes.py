@@ -230,11 +230,11 @@ def remaining_table(estimate: dict, jobs: Path | str) -> Table:
     return Table(
         ["page", "jobs", "done", "under way", "CPU h left", "H200 min left"],
         rows,
-        note=f"CPU hours are of one thread. In all {cpu:,.1f} CPU hours (half that on two cores) or about {gpu:,.0f} H200 "
-        f"minutes are left, from the estimate of {date} (`python -m aebook.runner --estimate`) "
-        "and the jobs' snapshots in `results/paper/jobs`; a job under way counts the share of "
-        "its examples still to train. Table 1's fine-tunings count their full 200 epochs, an "
-        "upper bound.",
+        note=f"CPU hours are of one thread. In all {cpu:,.1f} CPU hours (half that on two cores) "
+        f"or about {gpu:,.0f} H200 minutes are left, from the estimate of {date} "
+        "(`python -m aebook.runner --estimate`) and the jobs' snapshots in `results/paper/jobs`; "
+        "a job under way counts the share of its examples still to train. Table 1's "
+        "fine-tunings count their full 200 epochs, an upper bound.",
     )
 
 
