@@ -33,6 +33,8 @@ from aebook.checks import check_choice
 from aebook.profiles import ChapterSettings, select
 from aebook.results.records import write_json
 
+PIXELS = 784  #: an MNIST image, flattened: what M1 and M2 on pixels read
+
 #: How a profile trains M2. ``book``: the page's procedure for short budgets, the few labelled
 #: images repeated to half of every minibatch (:func:`aebook.data.labels.mix_labelled`), their bound
 #: weighted once per pass and the classification term α·N/N_l on every labelled row; PyTorch's
@@ -406,7 +408,7 @@ def read_m1(cfg: M2Settings, folder: Path):
     from aebook.models import VAE
     from aebook.runner import load_kept
 
-    m1 = VAE(784, cfg.latent_size, cfg.m1_hidden_sizes, activation=cfg.activation)
+    m1 = VAE(PIXELS, cfg.latent_size, cfg.m1_hidden_sizes, activation=cfg.activation)
     return load_kept(folder, m1)
 
 
@@ -571,7 +573,7 @@ def _m2_step_flops(cfg: M2Settings, on: str) -> float:
     procedure: every unlabelled image through q(z|x,y) and p(x|y,z) once per class, the labelled
     ones once, every image through q(y|x). On codes, ``latent_size`` inputs (at most M1's)."""
     d, hidden = (
-        (784, cfg.hidden_sizes) if on == "pixels" else (cfg.latent_size, cfg.m1m2_hidden_sizes)
+        (PIXELS, cfg.hidden_sizes) if on == "pixels" else (cfg.latent_size, cfg.m1m2_hidden_sizes)
     )
     out = d if on == "pixels" else 2 * d  # the Gaussian decoder has a mean and a variance head
     n_z, k = cfg.latent_size, 10
@@ -584,7 +586,9 @@ def _m2_step_flops(cfg: M2Settings, on: str) -> float:
 
 def _m1_flops_per_example(cfg: M2Settings) -> float:
     h = cfg.m1_hidden_sizes
-    return 6.0 * (_macs([784, *h, 2 * cfg.latent_size]) + _macs([cfg.latent_size, *h[::-1], 784]))
+    return 6.0 * (
+        _macs([PIXELS, *h, 2 * cfg.latent_size]) + _macs([cfg.latent_size, *h[::-1], PIXELS])
+    )
 
 
 @functools.cache
@@ -597,12 +601,12 @@ def _calibrate(job: str, steps: int = 3) -> float:
 
     cfg = select(SETTINGS, "paper")
     if job == "m1":
-        model = VAE(784, cfg.latent_size, cfg.m1_hidden_sizes, activation=cfg.activation)
-        data = torch.rand(cfg.m1_batch_size * (steps + 1), 784)
+        model = VAE(PIXELS, cfg.latent_size, cfg.m1_hidden_sizes, activation=cfg.activation)
+        data = torch.rand(cfg.m1_batch_size * (steps + 1), PIXELS)
         config = TrainConfig(epochs=1, batch_size=cfg.m1_batch_size, lr=cfg.m1_lr)
         warm, transform = data[: cfg.m1_batch_size], binarize
     else:
-        d = 784 if job == "pixels" else cfg.latent_size
+        d = PIXELS if job == "pixels" else cfg.latent_size
         hidden = cfg.hidden_sizes if job == "pixels" else cfg.m1m2_hidden_sizes
         model = M2(d, 10, cfg.latent_size, hidden, activation=cfg.activation, alpha=50.0,
                    likelihood="bernoulli" if job == "pixels" else "gaussian", squash_mean=False)  # fmt: skip
@@ -684,7 +688,7 @@ def paper_results(
             unfinished.append(job.key)
             continue
         on, folder = job.kwargs["on"], root / job.key
-        test, inputs = None, 784
+        test, inputs = None, PIXELS
         if on == "codes":
             codes = torch.load(folder / "m1_codes.ckpt", map_location="cpu", weights_only=True)
             test, inputs = codes["test"], int(codes["kept"].sum())
