@@ -19,7 +19,7 @@ def _code(notebook: Path) -> str:
 
 
 def test_every_page_module_has_a_notebook_and_every_chapter_notebook_a_module():
-    assert len(NOTEBOOKS) == 16
+    assert len(NOTEBOOKS) == 17
     assert sorted(p.stem for p in NOTEBOOKS) == list(pages())
 
 
@@ -51,3 +51,10 @@ def test_no_lower_module_imports_the_pages():
         and re.search(r"^\s*(from|import) aebook\.experiments", path.read_text(), re.M)
     ]
     assert upward == []
+
+
+def test_the_scoreboard_gives_every_page_to_one_part_of_the_book():
+    from aebook.results.scoreboard import PARTS
+
+    listed = [page for part in PARTS.values() for page in part]
+    assert sorted(listed) == list(pages()), "add the page to PARTS in aebook.results.scoreboard"

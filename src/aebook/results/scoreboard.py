@@ -26,7 +26,9 @@ PARTS = {
         "denoising_autoencoders", "stacked_denoising_autoencoders",
     ),
     "Vincent 2011 — score matching": ("score_matching", "learned_scores"),
-    "Kingma & Welling 2013 — VAE (with Burda et al. 2015)": ("vae", "vae_likelihood"),
+    "Kingma & Welling 2013 — VAE (with Burda et al. 2015)": (
+        "vae", "vae_manifolds", "vae_likelihood",
+    ),
     "Kingma et al. 2014 — M2": ("m2",),
     "Bank et al. 2020 — the survey": (
         "families", "beta_vae", "posteriors", "anomaly_detection", "classification",

@@ -43,8 +43,6 @@ class VAESettings(ChapterSettings):
     frey_n_test: int  #: Frey faces held out as the test set (the rest train)
     frey_latents: tuple[int, ...]  #: N_z of the Frey Face curves (paper: 2, 5, 10, 20)
     frey_epochs: int  #: passes over the Frey training faces per latent size
-    manifold_recipe: str  #: recipe of the N_z = 2 MNIST model drawn as a manifold
-    manifold_epochs: int  #: its epochs
     gradient_draws: int  #: single-sample gradient estimates per estimator (variance study)
     gradient_examples: int  #: test images the gradient variance is averaged over
     min_variance_ratio: float  #: score-function variance must exceed reparameterized × this
@@ -66,8 +64,6 @@ _STANDARD = VAESettings(
     frey_n_test=200,
     frey_latents=(2, 5, 10, 20),
     frey_epochs=300,
-    manifold_recipe="modern",
-    manifold_epochs=10,
     gradient_draws=10_000,
     gradient_examples=16,
     min_variance_ratio=10.0,
@@ -87,7 +83,6 @@ SETTINGS = {
         mnist_epochs=2,
         frey_latents=(2, 10),
         frey_epochs=15,
-        manifold_epochs=2,
         gradient_draws=1_000,
         gradient_examples=4,
         min_variance_ratio=5.0,
@@ -102,8 +97,6 @@ SETTINGS = {
         mnist_latents=(3, 5, 10, 20, 200),
         mnist_epochs=1_667,  # ⌈10⁸ / 60,000⌉: the epochs Figure 2's jobs train
         frey_epochs=56_658,  # ⌈10⁸ / 1,765⌉ (the training faces): the same
-        manifold_recipe="paper",
-        manifold_epochs=1_667,
         checkpoint_dir="checkpoints/vae",
     ),
 }

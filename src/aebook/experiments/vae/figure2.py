@@ -1,7 +1,8 @@
 """Figure 2 of Kingma & Welling (2013) at the paper's budget: Adagrad's step chosen as the paper
 does (:func:`select_step_size`), then one VAE per latent size trained to 10⁸ examples as a job of
 :mod:`aebook.runner` (:func:`figure2_job`), its test bound measured on a fixed grid of examples.
-The page (:mod:`aebook.experiments.vae`) reads the jobs back.
+The pages (:mod:`aebook.experiments.vae`, and :mod:`aebook.experiments.vae_manifolds` for the 2-D
+models) read the jobs back.
 """
 
 from __future__ import annotations
@@ -56,8 +57,9 @@ FIGURE2_GRID = tuple(round(10 ** (5 + j / 8)) for j in range(25))
 PAPER_EXAMPLES = 10**8
 #: Latent sizes of Figure 2, in the order the runner trains them (MNIST N_z = 20 first).
 FIGURE2_LATENTS = {"mnist": (20, 3, 5, 10, 200), "frey": (2, 5, 10, 20)}
-#: The 2-D models whose decoders the page draws as manifolds (the paper's Figure 4; Frey Face's
-#: N_z = 2 is a curve of Figure 2), trained with Figure 2's recipe and budget after its curves.
+#: The 2-D models whose decoders :mod:`aebook.experiments.vae_manifolds` draws as manifolds (the
+#: paper's Figure 4; Frey Face's N_z = 2 is a curve of Figure 2), trained with Figure 2's recipe
+#: and budget after its curves.
 MANIFOLD_LATENTS = {"mnist": (2,)}
 #: Frey faces held out as the test set (the paper does not give its split).
 FREY_N_TEST = 200
@@ -249,7 +251,7 @@ _N_TRAIN = {"mnist": 60_000, "frey": 1_965 - FREY_N_TEST}
 
 def paper_jobs(examples: int = PAPER_EXAMPLES) -> list:
     """Figure 2's nine curves as runner jobs (MNIST N_z = 20 first, then MNIST, then Frey Face),
-    then the 2-D MNIST model of the manifold figure."""
+    then the 2-D MNIST model of the manifold figure (read by the page ``vae_manifolds``)."""
     from aebook.runner import Job
 
     jobs = []
