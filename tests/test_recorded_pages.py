@@ -166,7 +166,9 @@ def test_a_paper_banner_says_when_the_hours_were_spent_in_jobs(tmp_path):
     choice["provenance"]["wall_s"] = 28.0
     assert "jobs of `aebook.runner`" in banner(choice, "x.ipynb", "", jobs=True)
     assert "jobs of" not in banner(choice, "x.ipynb", "", jobs=False)
-    assert {"vae", "vae_likelihood", "stacked_denoising_autoencoders"} <= pages_with_jobs()
+    assert {"vae", "vae_likelihood", "stacked_denoising_autoencoders", "vae_manifolds"} <= (
+        pages_with_jobs()
+    )
 
 
 def test_figures_are_recompressed_without_changing_a_pixel():

@@ -202,6 +202,28 @@ def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
     assert len(cached) == len(cfg.finetune_lrs)
 
 
+def test_stacked_table1_jobs_train_their_group_once_and_the_others_wait(tmp_path, monkeypatch):
+    from aebook.experiments import stacked_denoising_autoencoders as sda
+    from aebook.experiments.stacked_denoising_autoencoders import jobs as table1
+    from aebook.experiments.stacked_denoising_autoencoders import stacked
+
+    monkeypatch.setenv(table1.STACK_VAR, "1")
+    saa, sda_job = sda.paper_jobs("smoke")[:2]  # basic: one group of SAA-3 and SdA-3
+    assert runner.run([sda_job], root=tmp_path)[sda_job.key] == {
+        "finished": False,
+        "waiting_for": saa.key,  # the group's first job trains it
+    }
+    trained = []
+    monkeypatch.setattr(
+        table1, "train_group", lambda *a: trained.append(a[2]) or stacked.train_group(*a)
+    )
+    done = runner.run([saa, sda_job], root=tmp_path, workers=1)
+    assert [[c.nu for c in group] for group in trained] == [[0.0, 0.1]]  # once, both models
+    assert all(len(done[j.key]["candidates"]) == 1 for j in (saa, sda_job))
+    results, unfinished = table1.paper_results("smoke", root=tmp_path)
+    assert list(results) == ["basic"] and unfinished == {"rect": 2}
+
+
 def test_the_table1_page_in_paper_reads_each_task_whose_grid_finished_and_trains_nothing(
     tmp_path,
 ):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import importlib
 import io
 import os
 import re
@@ -237,10 +238,19 @@ def note_choices(app, env, added, changed, removed):
 
 @functools.cache
 def pages_with_jobs() -> frozenset[str]:
-    """Pages whose ``paper`` run reads trainings that the runner did ahead of it."""
+    """Pages whose ``paper`` run reads trainings that the runner did ahead of it: the pages that
+    own jobs, and those whose module says it reads another page's (``READS_JOBS_OF``)."""
+    from aebook.experiments import pages
     from aebook.runner import paper_jobs
 
-    return frozenset(job.page for job in paper_jobs())
+    owners = {job.page for job in paper_jobs()}
+    readers = {
+        page
+        for page in pages()
+        if getattr(importlib.import_module(f"aebook.experiments.{page}"), "READS_JOBS_OF", None)
+        in owners
+    }
+    return frozenset(owners | readers)
 
 
 def build_page(app, docname, source):

@@ -37,6 +37,9 @@ from aebook.models import VAE, VAERecipe
 from aebook.profiles import ChapterSettings
 from aebook.train import History
 
+#: In ``paper`` the page reads jobs of the runner that belong to this page (Figure 2's 2-D models).
+READS_JOBS_OF = "vae"
+
 
 @dataclass(frozen=True, kw_only=True)
 class ManifoldSettings(ChapterSettings):

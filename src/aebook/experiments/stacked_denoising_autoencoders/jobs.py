@@ -6,6 +6,14 @@ their fine-tuning learning rate). Each finished candidate is written to the cach
 (``<jobs>/stacked_denoising_autoencoders/runs``), so the page selects on the validation set from
 the jobs' results without training again. The order: every task with the paper's own ν first
 (the candidates nearest the paper's selection), then the rest.
+
+With ``AEBOOK_STACK=1`` (``scripts/gpu_paper`` sets it on a GPU, where these small SGD steps are
+launch-bound) the jobs work by group: the candidates of one task that share their layer sizes and
+pretraining epochs (8 pretrainings and 16 fine-tunings in ``paper``) train at once as one stacked
+model (:func:`~aebook.experiments.stacked_denoising_autoencoders.stacked.train_group`). The
+group's first unfinished job trains the whole group and caches every candidate; the group's other
+jobs wait for it (``waiting_for``) and then read theirs from the cache. A group cannot stop
+midway: it starts only before the deadline and then runs to its end.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
+import os
 import time
 from pathlib import Path
 
@@ -22,6 +31,7 @@ from aebook.data.larochelle import N_CLASSES, load_task
 from aebook.experiments import settings
 from aebook.experiments.stacked_denoising_autoencoders.runs import (
     PAPER_TABLE1,
+    Candidate,
     candidates,
     finetune_candidate,
     load_run,
@@ -30,6 +40,7 @@ from aebook.experiments.stacked_denoising_autoencoders.runs import (
     run_task,
     save_run,
 )
+from aebook.experiments.stacked_denoising_autoencoders.stacked import train_group
 from aebook.models import StackedDenoisingAutoencoder
 from aebook.train import TrainConfig
 
@@ -42,6 +53,37 @@ def runs_dir(root: Path | None = None) -> Path:
     from aebook.runner import jobs_dir
 
     return (root or jobs_dir()) / PAGE / "runs"
+
+
+STACK_VAR = "AEBOOK_STACK"
+
+
+def _job_name(task: str, model: str, cand: Candidate) -> str:
+    return f"{task}-{model}-h{cand.hidden[0]}-pe{cand.pretrain_epochs}-plr{cand.pretrain_lr}-nu{cand.nu}"
+
+
+def _train_group(task: str, model: str, mine: list[Candidate], cfg, cache: Path) -> str | None:
+    """Stacked mode: train every uncached candidate of ``mine``'s group when this job leads the
+    group (its first job, in the runner's order, with a candidate to train); else return the key
+    of the job that leads it."""
+    first = mine[0]
+    group = [
+        c
+        for m in ("saa", "sda")
+        for c in candidates(cfg, task, m)
+        if (c.hidden, c.pretrain_epochs) == (first.hidden, first.pretrain_epochs)
+    ]
+    todo = [c for c in group if not (cache / f"{c.key()}.json").exists()]
+    if not todo:
+        return None
+    names = {_job_name(task, "saa" if c.nu == 0 else "sda", c) for c in todo}
+    leader = next(job for job in paper_jobs(cfg.profile) if job.name in names)
+    if leader.name != _job_name(task, model, first):
+        return leader.key
+    splits = load_task(task, sizes=cfg.sizes(task), seed=cfg.seed)
+    for cand, run in zip(todo, train_group(task, cfg, todo, splits), strict=True):
+        save_run(cache / f"{cand.key()}.json", run)
+    return None
 
 
 def table1_job(
@@ -57,7 +99,8 @@ def table1_job(
     deadline: float | None = None,
 ) -> dict:
     """Pretrain one stack and fine-tune it with every fine-tuning rate of the grid; each finished
-    candidate is cached, so a stopped job continues at the next candidate."""
+    candidate is cached, so a stopped job continues at the next candidate. With ``AEBOOK_STACK=1``
+    the job trains its whole group at once, or waits for the job that does (module docstring)."""
     cfg = settings(PAGE, profile)
     key = (tuple(hidden), pretrain_epochs, pretrain_lr, nu)
     mine = [
@@ -69,6 +112,10 @@ def table1_job(
         raise ValueError(f"no candidate of the {profile} grid has {key} for {task}/{model}")
     cache = runs_dir(Path(folder).parents[1]) / profile / task  # folder: <root>/<page>/<job>
     cache.mkdir(parents=True, exist_ok=True)
+    if os.environ.get(STACK_VAR) == "1" and (deadline is None or time.time() < deadline):
+        leader = _train_group(task, model, mine, cfg, cache)
+        if leader is not None:
+            return {"finished": False, "waiting_for": leader}
     splits, pretrained, done = None, None, []
     for cand in mine:
         path = cache / f"{cand.key()}.json"
@@ -158,10 +205,7 @@ def paper_jobs(profile: str = "paper") -> list:
                 n_fine = len(cfg.finetune_lrs)
                 flops = 6.0 * n * (pre * cand.pretrain_epochs + fine * cfg.finetune.epochs * n_fine)
                 per_step = 6.0 * cfg.finetune.batch_size * fine
-                name = (
-                    f"{task}-{model}-h{cand.hidden[0]}-pe{cand.pretrain_epochs}"
-                    f"-plr{cand.pretrain_lr}-nu{cand.nu}"
-                )
+                name = _job_name(task, model, cand)
                 job = Job(
                     page=PAGE,
                     name=name,
