@@ -129,7 +129,7 @@ def train_2d(
     checkpoint_dir: str | Path | None = None,
     tag: str = "manifold",
 ) -> tuple[VAE, History, float]:
-    """One VAE with N_z = 2, trained with ``recipe`` (a :class:`~aebook.models.VAERecipe`, or
+    """One VAE with N_z = 2, trained with ``recipe`` (a :class:`~aebook.models.recipes.VAERecipe`, or
     the name of one: then the MNIST recipe for ``"bernoulli"``, Frey Face's for ``"gaussian"``)
     and its test bound measured every epoch. An Adagrad recipe's step is chosen from
     ``step_sizes`` as the paper does, by the training bound of ``step_selection_steps``

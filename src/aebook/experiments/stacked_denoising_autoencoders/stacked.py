@@ -13,8 +13,8 @@ same minibatches and draw the same uniform scores for their masking noise. Maski
 zeroes the ⌊νd⌋ inputs of largest score (:func:`aebook.corruption.masking`), so one draw per step
 serves every level. Each model's SGD step is scaled by its own learning rate, and early stopping
 freezes a model (its step times 0) while the others go on. A stacked run therefore equals the K
-runs of :func:`~aebook.experiments.stacked_denoising_autoencoders.runs.pretrain_candidate` and
-:func:`~aebook.experiments.stacked_denoising_autoencoders.runs.finetune_candidate` up to the
+runs of ``runs.pretrain_candidate`` and
+``runs.finetune_candidate`` up to the
 order of float sums (``tests/test_stacked_training.py``: parameters within 1e-5 of each tensor's
 largest entry, the same validation errors, best epochs and test predictions). Over the paper's
 hundreds of epochs such rounding differences may grow until a borderline validation example or
@@ -55,9 +55,8 @@ if TYPE_CHECKING:
         StackedDenoisingAutoencodersSettings,
     )
 
-#: Parameters of K models of one architecture: each entry of a tied
-#: :class:`~aebook.models.dae.StackedDenoisingAutoencoder`'s ``state_dict``, with a leading axis
-#: of length K.
+# Parameters of K models of one architecture: each entry of a tied
+# StackedDenoisingAutoencoder's state_dict, with a leading axis of length K.
 Params = dict[str, Tensor]
 
 
@@ -397,8 +396,8 @@ def train_group(
 ) -> list[Run]:
     """Train the candidates of ``group`` on ``task`` at once and return their runs, in order: the
     same :class:`~aebook.experiments.stacked_denoising_autoencoders.runs.Run` that
-    :func:`~aebook.experiments.stacked_denoising_autoencoders.runs.finetune_candidate` returns
-    after :func:`~aebook.experiments.stacked_denoising_autoencoders.runs.pretrain_candidate`,
+    ``runs.finetune_candidate`` returns
+    after ``runs.pretrain_candidate``,
     ready for ``save_run``.
 
     The candidates must share their layer sizes and pretraining epochs (they may mix SAA-3 and
