@@ -283,3 +283,14 @@ def test_cpu_ci_publishes_the_website_and_the_gpu_workflow_proposes_records():
     assert "bash scripts/test" in ci and any(u.startswith("actions/deploy-pages") for u in ci)
     assert not any("pages" in u for u in gpu), gpu
     assert any(u.startswith("peter-evans/create-pull-request") for u in gpu)
+
+
+def test_every_build_reads_the_summary_pages_again(monkeypatch):
+    import types
+
+    import recorded_pages
+
+    choices = {"board": {"kind": "summary"}, "ch": {"kind": "record", "profile": "standard"}}
+    monkeypatch.setattr(recorded_pages, "_choices", lambda app, env: choices)
+    env = types.SimpleNamespace(aebook_choices=dict(choices))  # the previous build's, unchanged
+    assert recorded_pages.note_choices(None, env, set(), set(), set()) == ["board"]

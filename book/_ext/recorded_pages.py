@@ -230,10 +230,15 @@ def _choices(app, env) -> dict[str, dict]:
 
 
 def note_choices(app, env, added, changed, removed):
-    """Choose each page's source once per build; pages whose choice changed are read again."""
+    """Choose each page's source once per build; pages whose choice changed are read again, and
+    so is every summary page, which reads the records and must never show an earlier build's."""
     before = getattr(env, "aebook_choices", {})
     env.aebook_choices = _choices(app, env)
-    return [d for d, c in env.aebook_choices.items() if d not in added and before.get(d) != c]
+    return [
+        d
+        for d, c in env.aebook_choices.items()
+        if d not in added and (before.get(d) != c or c["kind"] == "summary")
+    ]
 
 
 @functools.cache
