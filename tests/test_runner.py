@@ -169,7 +169,19 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
     assert [j.key for j in jobs] == ["vae_likelihood/dynamic", "vae_likelihood/static"]
     assert all(j.target == 3_280 * n for j, n in zip(jobs, (59_600, 50_000), strict=True))
     smoke = [runner.Job(**{**j.__dict__, "kwargs": {**j.kwargs, "profile": "smoke"}}) for j in jobs]
+    # stopped at its deadline after one of its two epochs: the snapshot says how far it got
+    part = runner.run(smoke[:1], root=tmp_path, max_minutes=1e-9)["vae_likelihood/dynamic"]
+    assert part == {"finished": False, "examples": 3_000}
+    runner.snapshot(smoke, tmp_path / "snap", root=tmp_path)
+    running = json.loads((tmp_path / "snap/vae_likelihood/dynamic.json").read_text())
+    assert running["status"] == "running" and running["epochs"] == 1
+    assert running["examples"] == 3_000 and len(running["train_elbo"]) == 1
+    assert running["sessions"][0]["examples_to"] == 3_000
+    (partial,) = vae_likelihood.paper_histories(root=tmp_path).values()
+    assert partial.epochs == 1 and partial.train["elbo"] == running["train_elbo"]
     result = runner.run(smoke[:1], root=tmp_path)["vae_likelihood/dynamic"]
+    (whole,) = vae_likelihood.paper_histories(root=tmp_path).values()  # kept with the model
+    assert whole.epochs == 2 and whole.train["elbo"][:1] == partial.train["elbo"]
     assert result["k"] == 100 and result["n_test"] == 200 and result["log_px_se"] > 0
     assert -800 < result["log_px"] < 0
     found, unfinished = vae_likelihood.paper_results("smoke", root=tmp_path)  # trains nothing
@@ -248,7 +260,7 @@ def test_the_table1_page_in_paper_reads_each_task_whose_grid_finished_and_trains
 
 
 def test_the_sessions_table_says_where_each_stretch_of_a_job_trained(tmp_path):
-    from aebook.results.runtimes import sessions_table
+    from aebook.results.performance import sessions_table
 
     def session(start, end, hardware, seconds):
         return {
@@ -269,7 +281,7 @@ def test_the_sessions_table_says_where_each_stretch_of_a_job_trained(tmp_path):
 def test_what_is_left_to_run_counts_finished_jobs_as_done_and_started_ones_by_their_share(
     tmp_path,
 ):
-    from aebook.results.runtimes import remaining_table
+    from aebook.results.performance import remaining_table
 
     def row(job, cpu, gpu):
         return {"job": job, "tflop": 1.0, "steps": 10, "cpu_hours": cpu, "gpu_minutes": gpu}

@@ -123,6 +123,15 @@ def _read_result(path: Path) -> dict | None:
         raise ValueError(f"{path}: not a valid job result ({err}); delete it to rerun") from err
 
 
+def saved_history(folder: Path) -> dict | None:
+    """The training history (``History.as_dict()``) in the checkpoint of the job in ``folder``,
+    or None before its first checkpoint: how far an unfinished job got, without its model."""
+    from aebook import checkpoint
+
+    path = Path(folder) / "train.ckpt"
+    return checkpoint.load(path)["history"] if path.exists() else None
+
+
 def load_kept(folder: Path, model: torch.nn.Module, file: str = "model.pt") -> torch.nn.Module:
     """``model`` with the weights the finished job in ``folder`` kept as ``file``, in eval mode.
 

@@ -307,7 +307,9 @@ def _deadline(deadline: float | None):
 
 def _resumed_curve(folder: Path, examples_per_row: int) -> list[dict]:
     """The curve a job measured up to its checkpoint (points after it are measured again)."""
-    history = _checkpoint_history(folder)
+    from aebook.runner import saved_history
+
+    history = saved_history(folder)
     curve_file = folder / "curve.json"
     if history is None or not curve_file.exists():
         return []
@@ -315,21 +317,16 @@ def _resumed_curve(folder: Path, examples_per_row: int) -> list[dict]:
     return [p for p in json.loads(curve_file.read_text()) if p["examples"] <= reached]
 
 
-def _checkpoint_history(folder: Path) -> dict | None:
-    checkpoint = Path(folder) / "train.ckpt"
-    if not checkpoint.exists():
-        return None
-    return torch.load(checkpoint, map_location="cpu", weights_only=True)["history"]
-
-
 def job_progress(folder: Path, *, examples_per_row: int = 1) -> dict:
     """What an unfinished job has measured so far (for ``runner --snapshot``); ``examples`` are
     training images, ``examples_per_row`` of them per row of the data ``fit`` sees."""
+    from aebook.runner import saved_history
+
     folder = Path(folder)
     curve_file = folder / "curve.json"
     curve = json.loads(curve_file.read_text()) if curve_file.exists() else []
     progress = {"examples": curve[-1]["examples"] if curve else 0, "curve": curve}
-    history = _checkpoint_history(folder)
+    history = saved_history(folder)
     if history is not None:
         progress["train_seconds"] = sum(history["seconds"])
         progress["trained_examples"] = history["samples_seen"][-1] * examples_per_row

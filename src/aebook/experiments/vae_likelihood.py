@@ -184,8 +184,46 @@ def likelihood_job(
         "train_bound": history.train["elbo"][-1],
         "train_seconds": sum(history.seconds),
     }
-    write_json(folder / "curve.json", {"train_elbo": history.train["elbo"]})
+    write_json(folder / HISTORY, history.as_dict())
     return result
+
+
+#: The finished job's training history (``History.as_dict()``), kept beside its model.
+HISTORY = "history.json"
+
+
+def likelihood_progress(folder: Path) -> dict:
+    """How far an unfinished reference VAE trained (for ``runner --snapshot``): examples and
+    epochs reached, their seconds, and the training bound of every epoch."""
+    from aebook.runner import saved_history
+
+    history = saved_history(folder)
+    if history is None:
+        return {"examples": 0}
+    return {
+        "examples": history["samples_seen"][-1],
+        "trained_examples": history["samples_seen"][-1],
+        "epochs": len(history["samples_seen"]),
+        "train_seconds": sum(history["seconds"]),
+        "train_elbo": history["train"]["elbo"],
+    }
+
+
+def paper_histories(root: Path | None = None) -> dict[str, History]:
+    """The training history of each job of :func:`paper_jobs` that has one, finished (kept
+    beside its model) or not (its checkpoint's), for the page's curves of the budget reached."""
+    import json
+
+    from aebook.runner import jobs_dir, saved_history
+
+    found = {}
+    for job in paper_jobs():
+        folder = (root or jobs_dir()) / job.page / job.name
+        kept = folder / HISTORY
+        saved = json.loads(kept.read_text()) if kept.exists() else saved_history(folder)
+        if saved is not None:
+            found[job.name] = History.from_dict(saved)
+    return found
 
 
 def paper_results(
@@ -248,6 +286,7 @@ def paper_jobs() -> list:
                 flops=6.0 * macs * epochs * n + evaluation,
                 steps=steps,
                 calibrate=functools.partial(_calibrate),
+                progress=likelihood_progress,
                 target=epochs * n,
             )
         )

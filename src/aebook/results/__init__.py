@@ -9,7 +9,8 @@
 * :mod:`~aebook.results.freshness` — whether a record is still the run of today's code;
 * :mod:`~aebook.results.runs` — a page's recorded run, as the page shows it;
 * :mod:`~aebook.results.scoreboard` — everything recorded, paper numbers first;
-* :mod:`~aebook.results.runtimes` — how long pages and benchmarks ran;
+* :mod:`~aebook.results.runtimes` — how long each page ran;
+* :mod:`~aebook.results.performance` — the benchmarks and the paper profile's cost;
 * :mod:`~aebook.results.table` — the one Markdown :class:`~aebook.results.table.Table`.
 """
 
@@ -23,7 +24,8 @@ _EXPORTS = {
     "papers": ["LEDGER", "PaperNumber"],
     "records": ["Record", "load_records", "provenance", "record", "results_dir"],
     "rule": ["Ours", "Uncertainty", "Verdict", "judge"],
-    "runtimes": ["RuntimeTable", "ThroughputTable", "load_benchmark", "record_runtime", "runtimes"],
+    "performance": ["ThroughputTable", "load_benchmark"],
+    "runtimes": ["RuntimeTable", "record_runtime", "runtimes"],
     "runs": ["RecordedPage", "recorded"],
     "scoreboard": ["Scoreboard", "scoreboard"],
     "table": ["ComparisonTable", "Table"],

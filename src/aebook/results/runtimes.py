@@ -1,4 +1,7 @@
-"""How long each page runs per profile, and the benchmarks' own files, read from ``results/``."""
+"""How long each page ran, per profile, read from ``results/``: the table every page shows.
+
+The performance page's own tables (benchmarks, the paper profile's cost) are in
+:mod:`aebook.results.performance`, so that changing them does not touch every page's record."""
 
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ def record_runtime(root: Path | str, notebook: str, profile: str, wall: float, c
     return update_json(Path(root) / RUNTIMES, add)
 
 
-def _minutes(seconds: float) -> str:
+def format_duration(seconds: float) -> str:
+    """``"45 s"``, ``"2.5 min"`` or ``"12 min"``: a run time as the tables show it."""
     if seconds < 90:
         return f"{seconds:.0f} s"
     return f"{seconds / 60:.1f} min" if seconds < 600 else f"{seconds / 60:.0f} min"
@@ -62,14 +66,16 @@ class RuntimeTable:
         rows = []
         for nb in self.notebooks:
             cells = [
-                "—" if e is None else f"{_minutes(e['wall_s'])} / {_minutes(e['cpu_s'])}"
+                "—"
+                if e is None
+                else f"{format_duration(e['wall_s'])} / {format_duration(e['cpu_s'])}"
                 for e in (self.table.get(p, {}).get(nb) for p in profiles)
             ]
             rows.append([Path(nb).stem, *cells])  # stems are unique
         totals = []
         for p in profiles:
             known = [self.table[p][nb]["wall_s"] for nb in self.notebooks if nb in self.table[p]]
-            totals.append(_minutes(sum(known)) if known else "—")
+            totals.append(format_duration(sum(known)) if known else "—")
         rows.append(["**total (wall)**", *totals])
         hardware = {e["hardware"] for per in self.table.values() for e in per.values()}
         header = ["page", *(f"`{p}`: wall / CPU" for p in profiles)]
@@ -89,174 +95,3 @@ def runtimes(
     path = None if root is None else root / RUNTIMES
     table = read_json(path) if path is not None and path.exists() else {}
     return RuntimeTable(table, notebooks, title)
-
-
-def load_benchmark(name: str, root: Path | str | None = None) -> dict | None:
-    """What ``benchmarks/<name>.py`` last wrote to ``root``/benchmarks/<name>.json (None if never)."""
-    root = results_dir() if root is None else Path(root)
-    path = None if root is None else root / "benchmarks" / f"{name}.json"
-    return read_json(path) if path is not None and path.exists() else None
-
-
-class ThroughputTable:
-    """The table of ``benchmarks/train_throughput.py``: per thread count and model, each
-    pipeline's median epoch, its time against ``fit``'s, and the share of the limit it reaches
-    (the matrix products alone, in cache)."""
-
-    def __init__(self, payload: dict):
-        self.payload = payload
-
-    def _repr_markdown_(self) -> str:
-        p = self.payload
-        rows = [
-            [
-                r["threads"],
-                r["model"],
-                r["pipeline"],
-                f"{r['median_epoch_seconds']:.2f}",
-                f"{r['vs_fit']:.2f}",
-                f"{r['gflops']:.0f}",
-                f"{100 * r['share_of_limit']:.0f} %",
-            ]
-            for r in p["rows"]
-        ]
-        pythae = "" if p["pythae"] else " Pythae was not installed, so its trainer is not compared."
-        machine = p["provenance"]
-        note = (
-            f"{p['n']:,} MNIST images, median of {p['repeats']} alternating repeats, "
-            f"{machine['hardware']}, torch {machine['torch']}. `limit`: only the step's matrix "
-            f"products, on tensors that stay in cache.{pythae}"
-        )
-        header = [
-            "threads", "model", "pipeline", "epoch (s)", "time ÷ fit's", "GFLOP/s",
-            "share of the limit",
-        ]  # fmt: skip
-        return Table(header, rows, note=note)._repr_markdown_()
-
-
-#: The share of the matrix-product limit ``fit`` should reach (issue of 2026-11: fixed before the
-#: measurement it judges): 80 % on one thread, 70 % on two.
-THROUGHPUT_TARGETS = {1: 0.8, 2: 0.7}
-
-
-def throughput_targets(payload: dict) -> list[str]:
-    """One line per model and thread count: the share of the limit ``fit`` reaches, and whether
-    it meets :data:`THROUGHPUT_TARGETS`."""
-    lines = []
-    for row in payload["rows"]:
-        target = THROUGHPUT_TARGETS.get(row["threads"])
-        if row["pipeline"] != "fit" or target is None:
-            continue
-        verdict = "met" if row["share_of_limit"] >= target else "not met"
-        lines.append(
-            f"{row['model']} VAE, {row['threads']} thread(s): fit reaches "
-            f"{100 * row['share_of_limit']:.0f} % of the limit (target {100 * target:.0f} %: "
-            f"{verdict})"
-        )
-    return lines
-
-
-def workers_table(payload: dict) -> Table:
-    """``benchmarks/workers.py``: images per second of all trainings, per layout."""
-    rate = payload["images_per_second"]
-    return Table(
-        ["processes × threads", "images per second, all trainings"],
-        [[k, f"{v:,.0f}"] for k, v in rate.items()],
-        note=f"{payload['n']:,} images per training; fastest: {payload['fastest']}.",
-    )
-
-
-def precision_table(payload: dict) -> Table:
-    """``benchmarks/precision.py``: the bound and the epoch time of fp32 and bf16."""
-    runs, med = payload["runs"], payload["median_epoch_seconds"]
-    return Table(
-        ["precision", "test bound (nats)", "median epoch (s)"],
-        [
-            [k, f"{r['test_bound']:.2f} ± {r['test_se']:.2f}", f"{med[k]:.2f}"]
-            for k, r in runs.items()
-        ],
-        note=f"bf16 − fp32: {payload['difference']:+.2f} ± {payload['difference_se']:.2f} nats after "
-        f"{runs['fp32']['examples']:,} examples of the paper's VAE.",
-    )
-
-
-def estimate_table(payload: dict) -> Table:
-    """``python -m aebook.runner --estimate --out``: the cost of the paper profile, per page."""
-    pages: dict[str, list[dict]] = {}
-    for r in payload["rows"]:
-        pages.setdefault(r["job"].split("/")[0], []).append(r)
-    rows = [
-        [page, len(rs), f"{sum(r['tflop'] for r in rs):,.0f}",
-         f"{sum(r['cpu_hours'] for r in rs):,.1f}", f"{sum(r['gpu_minutes'] for r in rs):,.1f}"]
-        for page, rs in pages.items()
-    ]  # fmt: skip
-    every = payload["rows"]
-    return Table(
-        ["page", "jobs", "TFLOP", "CPU hours (1 thread)", "H200 minutes"],
-        rows,
-        note=f"total: {sum(r['cpu_hours'] for r in every):,.1f} CPU hours (half that on two "
-        f"cores), about {sum(r['gpu_minutes'] for r in every):,.0f} H200 minutes, one job at a "
-        "time. Table 1's fine-tunings are counted at their full 200 epochs (early stopping ends "
-        "most sooner), so its row is an upper bound.",
-    )
-
-
-def remaining_table(estimate: dict, jobs: Path | str) -> Table:
-    """What the ``paper`` profile has still to train, per page: ``estimate`` is
-    ``python -m aebook.runner --estimate --out``'s payload, ``jobs`` the runner's snapshots
-    (``results/paper/jobs``). A finished job costs nothing more; one under way costs the share of
-    its examples still to train; a job without a snapshot has not started."""
-    pages: dict[str, list[float]] = {}  # jobs, finished, under way, CPU h, H200 min
-    for row in estimate["rows"]:
-        page, name = row["job"].split("/", 1)
-        path = Path(jobs) / page / f"{name}.json"
-        entry = read_json(path) if path.exists() else {"status": "not run"}
-        if entry["status"] == "finished":
-            left = 0.0
-        elif entry.get("target"):
-            left = max(0.0, 1 - entry.get("examples", 0) / entry["target"])
-        else:
-            left = 1.0
-        tally = pages.setdefault(page, [0, 0, 0, 0.0, 0.0])
-        tally[0] += 1
-        tally[1] += entry["status"] == "finished"
-        tally[2] += entry["status"] == "running"
-        tally[3] += left * row["cpu_hours"]
-        tally[4] += left * row["gpu_minutes"]
-    rows = [[page, int(t[0]), int(t[1]), int(t[2]), f"{t[3]:,.1f}", f"{t[4]:,.1f}"]
-            for page, t in pages.items()]  # fmt: skip
-    cpu, gpu = sum(t[3] for t in pages.values()), sum(t[4] for t in pages.values())
-    date = estimate.get("provenance", {}).get("date", "")[:10]
-    return Table(
-        ["page", "jobs", "done", "under way", "CPU h left", "H200 min left"],
-        rows,
-        note=f"CPU hours are of one thread. In all {cpu:,.1f} CPU hours (half that on two cores) "
-        f"or about {gpu:,.0f} H200 minutes are left, from the estimate of {date} "
-        "(`python -m aebook.runner --estimate`) and the jobs' snapshots in `results/paper/jobs`; "
-        "a job under way counts the share of its examples still to train. Table 1's "
-        "fine-tunings count their full 200 epochs, an upper bound.",
-    )
-
-
-def sessions_table(folder: Path | str) -> Table:
-    """Where each paper job trained, from the ``sessions`` of its snapshot in ``folder``
-    (``results/paper/jobs/<page>``): hardware, examples trained, seconds and examples per
-    second. Sessions of one machine that ran at the same time shared it."""
-    rows = []
-    for path in sorted(Path(folder).glob("*.json")):
-        entry = read_json(path)
-        for s in entry.get("sessions", []):
-            seconds = s.get("wall_seconds") or s.get("train_seconds")
-            trained = s["examples_to"] - s["examples_from"]
-            rows.append([
-                entry["job"], s["provenance"]["hardware"], s["provenance"]["date"][:10],
-                f"{s['examples_from']:.3g} → {s['examples_to']:.3g}", _minutes(seconds),
-                f"{trained / seconds:,.0f}", "graph" if s.get("cuda_graph") else "eager",
-            ])  # fmt: skip
-    header = ["job", "hardware", "date", "examples", "time", "examples/s", "steps"]
-    return Table(
-        header,
-        rows or [["—"] * len(header)],
-        note="Sessions recorded by the job runner since 2026-11-30; training done before that "
-        "(on this CPU) is not listed.",
-    )

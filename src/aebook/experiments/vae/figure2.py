@@ -118,6 +118,8 @@ def figure2_job(
     import json
     import time
 
+    from aebook.runner import saved_history
+
     folder = Path(folder)
     recipe = PAPER_MNIST if dataset == "mnist" else PAPER_FREY
     train, test, likelihood = figure2_data(dataset)
@@ -148,14 +150,9 @@ def figure2_job(
     epochs = math.ceil(examples / len(train))
     config = recipe.train_config(epochs, len(train), seed=seed, lr=chosen["lr"])
     checkpoint, curve_file = folder / "train.ckpt", folder / "curve.json"
-    curve = json.loads(curve_file.read_text()) if curve_file.exists() else []
-    if checkpoint.exists():  # points measured after the last checkpoint are measured again
-        reached = torch.load(checkpoint, map_location="cpu", weights_only=True)["history"][
-            "samples_seen"
-        ][-1]
-        curve = [p for p in curve if p["examples"] <= reached]
-    else:
-        curve = []
+    saved = saved_history(folder)  # points measured after the last checkpoint are measured again
+    curve = json.loads(curve_file.read_text()) if saved and curve_file.exists() else []
+    curve = [p for p in curve if p["examples"] <= saved["samples_seen"][-1]]
 
     def measure(epoch: int, history: History) -> bool:
         seen = history.samples_seen[-1]
@@ -207,15 +204,15 @@ def figure2_progress(folder: Path) -> dict:
     """What an unfinished Figure 2 job has measured so far (for ``runner --snapshot``)."""
     import json
 
+    from aebook.runner import saved_history
+
     folder = Path(folder)
     curve_file, step_file = folder / "curve.json", folder / "step.json"
     curve = json.loads(curve_file.read_text()) if curve_file.exists() else []
     step = json.loads(step_file.read_text()) if step_file.exists() else None
     progress = {"examples": curve[-1]["examples"] if curve else 0, "step": step, "curve": curve}
-    if (folder / "train.ckpt").exists():  # the measured speed, for the cost of the rest
-        history = torch.load(folder / "train.ckpt", map_location="cpu", weights_only=True)[
-            "history"
-        ]
+    history = saved_history(folder)
+    if history is not None:  # the measured speed, for the cost of the rest
         progress["train_seconds"] = sum(history["seconds"])
         progress["trained_examples"] = history["samples_seen"][-1]
     return progress
