@@ -42,3 +42,20 @@ def rng():
 
 # Figures are drawn off-screen in tests.
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def two_class_splits(n_train: int, n_valid: int, n_test: int):
+    """A tiny two-class task of 5 x 6 binary images, class 1 inked more (seeded): small enough
+    for a whole model-selection grid of Table 1's code in a test."""
+    import torch
+
+    from aebook.data import LabelledImages, Splits
+
+    g = torch.Generator().manual_seed(0)
+
+    def part(n):
+        y = torch.randint(2, (n,), generator=g)
+        x = (torch.rand(n, 30, generator=g) < 0.2 + 0.6 * y[:, None]).float()
+        return LabelledImages(x, y, (5, 6))
+
+    return Splits(part(n_train), part(n_valid), part(n_test))

@@ -6,7 +6,6 @@ from dataclasses import replace
 import pytest
 import torch
 
-from aebook.data import LabelledImages, Splits
 from aebook.data.larochelle import PAPER_SIZES, TASKS
 from aebook.experiments import settings
 from aebook.experiments.stacked_denoising_autoencoders import (
@@ -18,6 +17,8 @@ from aebook.experiments.stacked_denoising_autoencoders import (
 from aebook.experiments.stacked_denoising_autoencoders.runs import candidates, run_task
 from aebook.profiles import PROFILES
 from aebook.train import TrainConfig
+
+from conftest import two_class_splits
 
 
 def test_paper_table1_intervals_match_50000_test_examples():
@@ -75,19 +76,8 @@ def _tiny_settings():
     )
 
 
-def _tiny_splits():
-    g = torch.Generator().manual_seed(0)
-
-    def part(n):
-        y = torch.randint(2, (n,), generator=g)
-        x = (torch.rand(n, 30, generator=g) < 0.2 + 0.6 * y[:, None]).float()
-        return LabelledImages(x, y, (5, 6))
-
-    return Splits(part(120), part(40), part(60))
-
-
 def test_run_task_selects_on_validation_and_resumes_from_its_cache(tmp_path):
-    cfg, splits = _tiny_settings(), _tiny_splits()
+    cfg, splits = _tiny_settings(), two_class_splits(120, 40, 60)
     result = run_task("rect", cfg, device="cpu", splits=splits, cache_dir=tmp_path)
     assert result.n_candidates == {"saa": 2, "sda": 2}
     assert result.saa.candidate.nu == 0.0 and result.sda.candidate.nu == 0.10

@@ -5,7 +5,6 @@ from dataclasses import replace
 import pytest
 import torch
 
-from aebook.data import LabelledImages, Splits
 from aebook.experiments import settings
 from aebook.experiments.stacked_denoising_autoencoders.runs import (
     Candidate,
@@ -22,6 +21,8 @@ from aebook.experiments.stacked_denoising_autoencoders.stacked import (
 )
 from aebook.models import StackedDenoisingAutoencoder
 from aebook.train import TrainConfig
+
+from conftest import two_class_splits
 
 HIDDEN = (16, 16, 16)
 #: Largest difference allowed between a stacked and an individual parameter tensor, relative to
@@ -50,14 +51,7 @@ def _settings(finetune: TrainConfig = EARLY):
 
 @pytest.fixture(scope="module")
 def splits():
-    g = torch.Generator().manual_seed(0)
-
-    def part(n):
-        y = torch.randint(2, (n,), generator=g)
-        x = (torch.rand(n, 30, generator=g) < 0.2 + 0.6 * y[:, None]).float()
-        return LabelledImages(x, y, (5, 6))
-
-    return Splits(part(160), part(60), part(60))
+    return two_class_splits(160, 60, 60)
 
 
 def _assert_close(stacked: dict, single: dict) -> None:
