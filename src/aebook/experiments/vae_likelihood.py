@@ -116,6 +116,9 @@ SETTINGS = {
 
 BINARIZATIONS = ("dynamic", "static")
 
+#: The finished job's training history (``History.as_dict()``), kept beside its model.
+HISTORY = "history.json"
+
 
 def likelihood_data(binarization: str, cfg: LikelihoodSettings):
     """``(train, test, transform)``: the first ``dynamic_n_train`` MNIST training images binarized
@@ -186,10 +189,6 @@ def likelihood_job(
     }
     write_json(folder / HISTORY, history.as_dict())
     return result
-
-
-#: The finished job's training history (``History.as_dict()``), kept beside its model.
-HISTORY = "history.json"
 
 
 def likelihood_progress(folder: Path) -> dict:
