@@ -162,6 +162,47 @@ def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
         runner.run(jobs, root=tmp_path, max_minutes=0)
 
 
+def test_parked_jobs_resume_on_another_machine_and_damage_is_refused(tmp_path):
+    jobs = [
+        runner.Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
+        for j in tiny_jobs()
+    ]
+    here, there, parked = tmp_path / "here", tmp_path / "there", tmp_path / "parked"
+    whole = runner.run(jobs[:1], root=tmp_path / "whole")[jobs[0].key]
+    runner.run(jobs[:1], root=here, max_minutes=1e-9)  # one of two epochs
+    (line,) = runner.park(jobs, parked, root=here)  # frey-nz5 has nothing to carry
+    assert "1,765 of 3,530 examples" in line
+    manifest = json.loads((parked / "vae/frey-nz2/manifest.json").read_text())
+    assert manifest["status"] == "running" and set(manifest["files"]) == {
+        "train.ckpt",
+        "sessions.json",
+    }
+    (line,) = runner.unpark(jobs, parked, root=there)  # a machine without the job
+    assert line.startswith("vae/frey-nz2: resumed from")
+    resumed = runner.run(jobs[:1], root=there)[jobs[0].key]
+    assert resumed["curve"] == whole["curve"]
+    stretches = [
+        (s["examples_from"], s["examples_to"]) for s in runner.sessions(there / "vae/frey-nz2")
+    ]
+    assert stretches == [(0, 1_765), (1_765, TINY)]
+    assert runner.unpark(jobs, parked, root=there) == []  # never replaces a job that got further
+    runner.park(jobs, parked, root=there)  # finished: its kept model and result travel
+    manifest = json.loads((parked / "vae/frey-nz2/manifest.json").read_text())
+    assert manifest["status"] == "finished" and "train.ckpt" not in manifest["files"]
+    elsewhere = tmp_path / "elsewhere"
+    runner.unpark(jobs, parked, root=elsewhere)
+    assert runner.load_result(jobs[0], elsewhere) == runner.load_result(jobs[0], there)
+    assert runner.run(jobs[:1], root=elsewhere)[jobs[0].key] == resumed  # nothing retrained
+    kept = next(name for name in manifest["files"] if name.endswith(".pt"))
+    (parked / "vae/frey-nz2" / kept).write_bytes(b"damaged")
+    with pytest.raises(ValueError, match="damaged or missing"):
+        runner.unpark(jobs, parked, root=tmp_path / "fresh")
+    assert not (tmp_path / "fresh").exists()
+    other = [runner.Job(**{**jobs[0].__dict__, "kwargs": {**jobs[0].kwargs, "n_z": 3}})]
+    with pytest.raises(ValueError, match="parked for kwargs"):
+        runner.unpark(other, parked, root=tmp_path / "fresh")
+
+
 def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path):
     from aebook.experiments import vae_likelihood
 

@@ -14,6 +14,13 @@ threads stalls on synchronisation (``benchmarks/train_throughput.py`` measures b
     python -m aebook.runner vae/mnist-nz20 --workers 1  # run (or resume) jobs
     python -m aebook.runner --workers 9 --max-minutes 9 # a chunk: stop, checkpointed, at 9 min
     python -m aebook.runner --snapshot                  # what every job reached -> results/paper
+    python -m aebook.runner --park                      # carry unfinished jobs to a new machine
+
+A job's folder lives in the user cache, which a new machine does not have; a job of many CPU-hours
+outlives a session. ``--park`` copies each job's resumable state (an unfinished job's checkpoint,
+a finished job's kept models and result) into the repository (``results/paper/parked``, with the
+SHA-256 of every file), so a commit carries it; a run on a machine that lacks it, or holds less of
+it, first resumes from there.
 
 ``scripts/gpu_paper`` runs the whole profile on one GPU in such chunks. With
 ``AEBOOK_CUDA_GRAPH=1`` Figure 2's jobs replay their steps as CUDA graphs
@@ -26,6 +33,7 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import signal
 import threading
 import time
@@ -39,7 +47,7 @@ import torch
 from aebook.cost import estimate
 from aebook.data.store import sha256_of
 from aebook.results import provenance
-from aebook.results.records import write_json
+from aebook.results.records import read_json, write_json
 
 ENV_VAR = "AEBOOK_JOBS"
 
@@ -295,6 +303,98 @@ def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[P
     return written
 
 
+PARKED = Path("results/paper/parked")
+_MANIFEST = "manifest.json"
+_FINISHED = float("inf")  # ranks a finished job above every unfinished one
+
+
+def _state(job: Job, folder: Path) -> tuple[float, list[Path]]:
+    """``(rank, files)``: how far the job in ``folder`` got and the files that carry that state.
+    A finished job ranks first; an unfinished one by its trained examples; none at all, -1."""
+    result = _read_result(folder / "result.json")
+    if result is not None:
+        kept = [folder / name for name in result.get("models", {})]
+        extra = [p for p in sorted(folder.glob("*.json")) if p.name != "result.json"]
+        return _FINISHED, [*kept, *extra, folder / "result.json"]
+    if not (folder / "train.ckpt").exists():
+        return -1, []
+    files = [folder / "train.ckpt", *([folder / SESSIONS] if (folder / SESSIONS).exists() else [])]
+    return _trained(job, folder), files
+
+
+def park(jobs: Sequence[Job], out: Path = PARKED, root: Path | None = None) -> list[str]:
+    """Copy each job's resumable state (see :func:`_state`) to ``out/<page>/<name>/`` with a
+    manifest of SHA-256s, replacing what was parked before; jobs with nothing to carry are skipped.
+    Returns one line per parked job."""
+    lines = []
+    for job in jobs:
+        folder = (root or jobs_dir()) / job.page / job.name
+        rank, files = _state(job, folder)
+        if not files:
+            continue
+        target = Path(out) / job.page / job.name
+        staging = target.with_name(f".{job.name}.parking")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        for path in files:
+            shutil.copy2(path, staging / path.name)
+        finished = rank == _FINISHED
+        manifest = {
+            "job": job.key,
+            "kwargs": dict(job.kwargs),
+            "status": "finished" if finished else "running",
+            "trained_examples": None if finished else rank,
+            "files": {path.name: sha256_of(staging / path.name) for path in files},
+            "provenance": provenance(),
+        }
+        write_json(staging / _MANIFEST, manifest)
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
+        reached = "finished" if finished else f"{rank:,} of {job.target:,} examples"
+        lines.append(f"{job.key}: parked ({reached}) in {target}")
+    return lines
+
+
+def unpark(jobs: Sequence[Job], source: Path = PARKED, root: Path | None = None) -> list[str]:
+    """Restore each parked job whose state here is missing or behind the parked one.
+
+    A parked job must have the job's kwargs and every file its manifest's SHA-256; otherwise it
+    raises, naming the folder, before anything is copied (a damaged or foreign state is never
+    resumed). Returns one line per restored job."""
+    plan = []
+    for job in jobs:
+        parked = Path(source) / job.page / job.name
+        if not (parked / _MANIFEST).exists():
+            continue
+        manifest = read_json(parked / _MANIFEST)
+        if manifest.get("kwargs") != dict(job.kwargs):
+            raise ValueError(
+                f"{parked}: parked for kwargs {manifest.get('kwargs')}, but the job {job.key} "
+                f"has {dict(job.kwargs)}; delete the parked folder or restore the job's settings"
+            )
+        for name, digest in manifest["files"].items():
+            if not (parked / name).exists() or sha256_of(parked / name) != digest:
+                raise ValueError(f"{parked / name}: damaged or missing (SHA-256 differs); not used")
+        folder = (root or jobs_dir()) / job.page / job.name
+        finished = manifest["status"] == "finished"
+        if _state(job, folder)[0] >= (_FINISHED if finished else manifest["trained_examples"]):
+            continue
+        plan.append((job, parked, folder, manifest))
+    lines = []
+    for job, parked, folder, manifest in plan:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in manifest["files"]:
+            shutil.copy2(parked / name, folder / f".{name}.unparking")
+            (folder / f".{name}.unparking").replace(folder / name)
+        reached = (
+            "finished"
+            if manifest["status"] == "finished"
+            else f"{manifest['trained_examples']:,} of {job.target:,} examples"
+        )
+        lines.append(f"{job.key}: resumed from {parked} ({reached})")
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the paper profile's jobs (resumable).")
     parser.add_argument("jobs", nargs="*", help="job keys or page prefixes (default: all)")
@@ -310,6 +410,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         nargs="?",
         const=Path("results/paper/jobs"),
         help="write what every job reached to this folder (default results/paper/jobs)",
+    )
+    parser.add_argument(
+        "--park",
+        type=Path,
+        nargs="?",
+        const=PARKED,
+        help=f"copy the jobs' resumable state to this folder, to commit (default {PARKED})",
     )
     args = parser.parse_args(argv)
     if args.workers < 1 or args.threads < 1:
@@ -341,6 +448,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in snapshot(chosen, args.snapshot):
             print(path)
         return 0
+    if args.park is not None:
+        for line in park(chosen, args.park):
+            print(line)
+        return 0
+    for line in unpark(chosen):  # a new machine resumes what an earlier one parked
+        print(line)
     done = run(chosen, workers=args.workers, threads=args.threads, max_minutes=args.max_minutes)
     for key, result in done.items():
         if "waiting_for" in result:
