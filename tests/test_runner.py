@@ -203,6 +203,27 @@ def test_parked_jobs_resume_on_another_machine_and_damage_is_refused(tmp_path):
         runner.unpark(other, parked, root=tmp_path / "fresh")
 
 
+def test_the_command_line_parks_and_a_new_machine_resumes(tmp_path, monkeypatch, capsys):
+    jobs = [
+        runner.Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
+        for j in tiny_jobs()
+    ]
+    monkeypatch.setattr(runner, "paper_jobs", lambda: jobs)
+    monkeypatch.chdir(tmp_path)  # the repository: --park writes results/paper/parked here
+    monkeypatch.setenv(runner.ENV_VAR, str(tmp_path / "old-machine"))
+    runner.main(["vae/frey-nz2", "--max-minutes", "1e-9"])
+    runner.main(["--park"])
+    assert "vae/frey-nz2: parked (1,765 of 3,530 examples)" in capsys.readouterr().out
+    monkeypatch.setenv(runner.ENV_VAR, str(tmp_path / "new-machine"))
+    runner.main(["--list", "vae/frey-nz2"])
+    assert "to run; parked at 1,765 examples" in capsys.readouterr().out
+    runner.main(["vae/frey-nz2"])
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("vae/frey-nz2: resumed from results/paper/parked/vae/frey-nz2")
+    sessions = runner.sessions(tmp_path / "new-machine/vae/frey-nz2")
+    assert [(s["examples_from"], s["examples_to"]) for s in sessions] == [(0, 1_765), (1_765, TINY)]
+
+
 def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path):
     from aebook.experiments import vae_likelihood
 

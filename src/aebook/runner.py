@@ -303,6 +303,7 @@ def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[P
     return written
 
 
+SNAPSHOTS = Path("results/paper/jobs")
 PARKED = Path("results/paper/parked")
 _MANIFEST = "manifest.json"
 _FINISHED = float("inf")  # ranks a finished job above every unfinished one
@@ -395,6 +396,27 @@ def unpark(jobs: Sequence[Job], source: Path = PARKED, root: Path | None = None)
     return lines
 
 
+def _listed(job: Job) -> str:
+    """The job's state on this machine for ``--list``, and what the repository holds of it."""
+    folder = jobs_dir() / job.page / job.name
+    if load_result(job) is not None:
+        return "finished"
+    if job.progress is not None and folder.exists():
+        state = f"to run (measured to {job.progress(folder)['examples']:,} of {job.target:,})"
+    else:
+        state = "to run"
+    parked = PARKED / job.page / job.name / _MANIFEST
+    snapped = SNAPSHOTS / job.page / f"{job.name}.json"
+    if parked.exists():
+        manifest = read_json(parked)
+        reached = manifest["trained_examples"]
+        at = "finished" if reached is None else f"{reached:,} examples"
+        state += f"; parked at {at} (a run resumes from there)"
+    elif snapped.exists() and read_json(snapped).get("status") == "finished":
+        state += f"; finished on another machine ({snapped}), whose kept models are not here"
+    return state
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the paper profile's jobs (resumable).")
     parser.add_argument("jobs", nargs="*", help="job keys or page prefixes (default: all)")
@@ -408,8 +430,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--snapshot",
         type=Path,
         nargs="?",
-        const=Path("results/paper/jobs"),
-        help="write what every job reached to this folder (default results/paper/jobs)",
+        const=SNAPSHOTS,
+        help=f"write what every job reached to this folder (default {SNAPSHOTS})",
     )
     parser.add_argument(
         "--park",
@@ -427,16 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = select(everything, args.jobs) if args.jobs else everything
     if args.list:
         for job in chosen:
-            folder = jobs_dir() / job.page / job.name
-            if load_result(job) is not None:
-                state = "finished"
-            elif job.progress is not None and folder.exists():
-                state = (
-                    f"to run (measured to {job.progress(folder)['examples']:,} of {job.target:,})"
-                )
-            else:
-                state = "to run"
-            print(f"{job.key:<28} {state}")
+            print(f"{job.key:<28} {_listed(job)}")
         return 0
     if args.estimate:
         cost = estimate(chosen)
