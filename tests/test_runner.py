@@ -212,7 +212,10 @@ def test_the_command_line_parks_and_a_new_machine_resumes(tmp_path, monkeypatch,
     monkeypatch.chdir(tmp_path)  # the repository: --park writes results/paper/parked here
     monkeypatch.setenv(runner.ENV_VAR, str(tmp_path / "old-machine"))
     runner.main(["vae/frey-nz2", "--max-minutes", "1e-9"])
-    runner.main(["--park"])
+    with pytest.raises(SystemExit):  # a job where the folder may go is refused, not a folder
+        runner.main(["--park", "vae/frey-nz2"])
+    assert "--park takes an optional folder" in capsys.readouterr().err
+    runner.main(["vae/frey-nz2", "--park"])
     assert "vae/frey-nz2: parked (1,765 of 3,530 examples)" in capsys.readouterr().out
     monkeypatch.setenv(runner.ENV_VAR, str(tmp_path / "new-machine"))
     runner.main(["--list", "vae/frey-nz2"])

@@ -102,15 +102,17 @@ def paper_jobs() -> list[Job]:
     ]
 
 
+def _names_jobs(jobs: Sequence[Job], key: str) -> bool:
+    return any(j.key == key or j.key.startswith(key.rstrip("/") + "/") for j in jobs)
+
+
 def select(jobs: Sequence[Job], keys: Sequence[str]) -> list[Job]:
     """The jobs whose key equals, or starts with ``key/``, one of ``keys`` (in ``jobs``' order)."""
-    known = {job.key for job in jobs}
     for key in keys:
-        if key not in known and not any(k.startswith(key.rstrip("/") + "/") for k in known):
-            raise ValueError(f"job must be one of {sorted(known)} (or a page prefix); got {key!r}")
-    return [
-        j for j in jobs if any(j.key == k or j.key.startswith(k.rstrip("/") + "/") for k in keys)
-    ]
+        if not _names_jobs(jobs, key):
+            known = sorted(job.key for job in jobs)
+            raise ValueError(f"job must be one of {known} (or a page prefix); got {key!r}")
+    return [j for j in jobs if any(_names_jobs([j], k) for k in keys)]
 
 
 def result_path(job: Job, root: Path | None = None) -> Path:
@@ -446,6 +448,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.max_minutes is not None and args.max_minutes <= 0:
         parser.error(f"--max-minutes must be > 0; got {args.max_minutes}")
     everything = paper_jobs()
+    for flag, folder in (("--snapshot", args.snapshot), ("--park", args.park)):
+        if folder is not None and not folder.is_dir() and _names_jobs(everything, str(folder)):
+            parser.error(
+                f"{flag} takes an optional folder, and {str(folder)!r} names jobs: put the jobs "
+                f"first (python -m aebook.runner {folder} {flag})"
+            )
     chosen = select(everything, args.jobs) if args.jobs else everything
     if args.list:
         for job in chosen:
