@@ -5,6 +5,7 @@ import pytest
 from aebook import runner
 from aebook.cost import estimate
 from aebook.experiments.vae import figure2
+from aebook.jobs import Job
 
 
 def test_estimate_lists_every_paper_job_with_cpu_and_gpu_cost():
@@ -17,7 +18,7 @@ def test_estimate_lists_every_paper_job_with_cpu_and_gpu_cost():
         "stacked_denoising_autoencoders",
         "m2",
     }
-    fast = [runner.Job(**{**j.__dict__, "calibrate": lambda: 1e-3}) for j in jobs]
+    fast = [Job(**{**j.__dict__, "calibrate": lambda: 1e-3}) for j in jobs]
     table = estimate(fast)
     assert table.cpu_hours == pytest.approx(sum(j.steps for j in jobs) * 1e-3 / 3600)
     assert table.gpu_minutes > 0

@@ -15,6 +15,7 @@ from aebook.data import binarize
 from aebook.data.store import sha256_of
 from aebook.experiments import settings
 from aebook.experiments.vae import figure2
+from aebook.jobs import ENV_VAR, Job, load_result, result_path, sessions
 from aebook.models import VAE
 
 TINY = 2 * 1_765  # two epochs of the Frey training faces
@@ -49,7 +50,7 @@ def killed_after_first_epoch(monkeypatch, module):
 
 def tiny_jobs(n_zs=(2, 5)):
     return [
-        runner.Job(
+        Job(
             page="vae",
             name=f"frey-nz{n_z}",
             run=figure2.figure2_job,
@@ -84,7 +85,7 @@ def test_an_interrupted_job_resumes_to_the_same_curve(tmp_path, monkeypatch):
 
     with killed_after_first_epoch(monkeypatch, figure2):
         runner.run([job], root=tmp_path / "cut")
-    assert not runner.result_path(job, tmp_path / "cut").exists()
+    assert not result_path(job, tmp_path / "cut").exists()
     resumed = runner.run([job], root=tmp_path / "cut")[job.key]
     assert resumed["curve"] == whole["curve"]
 
@@ -96,7 +97,7 @@ def _trains_then_is_killed(folder, **kwargs):
 
 
 def test_a_killed_job_logs_how_far_its_checkpoint_got_and_stops(tmp_path):
-    job = runner.Job(
+    job = Job(
         page="vae",
         name="killed",
         run=_trains_then_is_killed,
@@ -108,9 +109,9 @@ def test_a_killed_job_logs_how_far_its_checkpoint_got_and_stops(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         runner.run([job], root=tmp_path)
     assert signal.getsignal(signal.SIGTERM) == before  # the handler lasts only while a job runs
-    (session,) = runner.sessions(tmp_path / "vae/killed")
+    (session,) = sessions(tmp_path / "vae/killed")
     assert session["examples_to"] == 1_765 and session["interrupted"] is True
-    assert not runner.result_path(job, tmp_path).exists()
+    assert not result_path(job, tmp_path).exists()
 
 
 def test_select_names_the_allowed_jobs():
@@ -128,22 +129,22 @@ def test_run_rejects_bad_worker_counts(tmp_path):
 
 def test_a_damaged_result_names_its_file(tmp_path):
     (job,) = tiny_jobs((2,))
-    path = runner.result_path(job, tmp_path)
+    path = result_path(job, tmp_path)
     path.parent.mkdir(parents=True)
     path.write_text("{not json")
     with pytest.raises(ValueError, match="result.json"):
-        runner.load_result(job, tmp_path)
+        load_result(job, tmp_path)
 
 
 def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
     jobs = [
-        runner.Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
+        Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
         for j in tiny_jobs()
     ]
     whole = runner.run(jobs[:1], root=tmp_path / "whole")[jobs[0].key]
     part = runner.run(jobs[:1], root=tmp_path / "cut", max_minutes=1e-9)[jobs[0].key]
     assert part == {"finished": False, "examples": 1_765}
-    assert not runner.result_path(jobs[0], tmp_path / "cut").exists()
+    assert not result_path(jobs[0], tmp_path / "cut").exists()
     out = tmp_path / "snap"
     runner.snapshot(jobs, out, root=tmp_path / "cut")
     running = json.loads((out / "vae/frey-nz2.json").read_text())
@@ -164,7 +165,7 @@ def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
 
 def test_parked_jobs_resume_on_another_machine_and_damage_is_refused(tmp_path):
     jobs = [
-        runner.Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
+        Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
         for j in tiny_jobs()
     ]
     here, there, parked = tmp_path / "here", tmp_path / "there", tmp_path / "parked"
@@ -181,9 +182,7 @@ def test_parked_jobs_resume_on_another_machine_and_damage_is_refused(tmp_path):
     assert line.startswith("vae/frey-nz2: resumed from")
     resumed = runner.run(jobs[:1], root=there)[jobs[0].key]
     assert resumed["curve"] == whole["curve"]
-    stretches = [
-        (s["examples_from"], s["examples_to"]) for s in runner.sessions(there / "vae/frey-nz2")
-    ]
+    stretches = [(s["examples_from"], s["examples_to"]) for s in sessions(there / "vae/frey-nz2")]
     assert stretches == [(0, 1_765), (1_765, TINY)]
     assert runner.unpark(jobs, parked, root=there) == []  # never replaces a job that got further
     runner.park(jobs, parked, root=there)  # finished: its kept model and result travel
@@ -191,40 +190,40 @@ def test_parked_jobs_resume_on_another_machine_and_damage_is_refused(tmp_path):
     assert manifest["status"] == "finished" and "train.ckpt" not in manifest["files"]
     elsewhere = tmp_path / "elsewhere"
     runner.unpark(jobs, parked, root=elsewhere)
-    assert runner.load_result(jobs[0], elsewhere) == runner.load_result(jobs[0], there)
+    assert load_result(jobs[0], elsewhere) == load_result(jobs[0], there)
     assert runner.run(jobs[:1], root=elsewhere)[jobs[0].key] == resumed  # nothing retrained
     kept = next(name for name in manifest["files"] if name.endswith(".pt"))
     (parked / "vae/frey-nz2" / kept).write_bytes(b"damaged")
     with pytest.raises(ValueError, match="damaged or missing"):
         runner.unpark(jobs, parked, root=tmp_path / "fresh")
     assert not (tmp_path / "fresh").exists()
-    other = [runner.Job(**{**jobs[0].__dict__, "kwargs": {**jobs[0].kwargs, "n_z": 3}})]
+    other = [Job(**{**jobs[0].__dict__, "kwargs": {**jobs[0].kwargs, "n_z": 3}})]
     with pytest.raises(ValueError, match="parked for kwargs"):
         runner.unpark(other, parked, root=tmp_path / "fresh")
 
 
 def test_the_command_line_parks_and_a_new_machine_resumes(tmp_path, monkeypatch, capsys):
     jobs = [
-        runner.Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
+        Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
         for j in tiny_jobs()
     ]
     monkeypatch.setattr(runner, "paper_jobs", lambda: jobs)
     monkeypatch.chdir(tmp_path)  # the repository: --park writes results/paper/parked here
-    monkeypatch.setenv(runner.ENV_VAR, str(tmp_path / "old-machine"))
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "old-machine"))
     runner.main(["vae/frey-nz2", "--max-minutes", "1e-9"])
     with pytest.raises(SystemExit):  # a job where the folder may go is refused, not a folder
         runner.main(["--park", "vae/frey-nz2"])
     assert "--park takes an optional folder" in capsys.readouterr().err
     runner.main(["vae/frey-nz2", "--park"])
     assert "vae/frey-nz2: parked (1,765 of 3,530 examples)" in capsys.readouterr().out
-    monkeypatch.setenv(runner.ENV_VAR, str(tmp_path / "new-machine"))
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "new-machine"))
     runner.main(["--list", "vae/frey-nz2"])
     assert "to run; parked at 1,765 examples" in capsys.readouterr().out
     runner.main(["vae/frey-nz2"])
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("vae/frey-nz2: resumed from results/paper/parked/vae/frey-nz2")
-    sessions = runner.sessions(tmp_path / "new-machine/vae/frey-nz2")
-    assert [(s["examples_from"], s["examples_to"]) for s in sessions] == [(0, 1_765), (1_765, TINY)]
+    logged = sessions(tmp_path / "new-machine/vae/frey-nz2")
+    assert [(s["examples_from"], s["examples_to"]) for s in logged] == [(0, 1_765), (1_765, TINY)]
 
 
 def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path):
@@ -233,7 +232,7 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
     jobs = vae_likelihood.paper_jobs()
     assert [j.key for j in jobs] == ["vae_likelihood/dynamic", "vae_likelihood/static"]
     assert all(j.target == 3_280 * n for j, n in zip(jobs, (59_600, 50_000), strict=True))
-    smoke = [runner.Job(**{**j.__dict__, "kwargs": {**j.kwargs, "profile": "smoke"}}) for j in jobs]
+    smoke = [Job(**{**j.__dict__, "kwargs": {**j.kwargs, "profile": "smoke"}}) for j in jobs]
     # stopped at its deadline after one of its two epochs: the snapshot says how far it got
     part = runner.run(smoke[:1], root=tmp_path, max_minutes=1e-9)["vae_likelihood/dynamic"]
     assert part == {"finished": False, "examples": 3_000}
@@ -464,7 +463,7 @@ def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatc
 
     with killed_after_first_epoch(monkeypatch, train):
         runner.run([job], root=tmp_path / "cut")
-    assert not runner.result_path(job, tmp_path / "cut").exists()
+    assert not result_path(job, tmp_path / "cut").exists()
     assert job.progress(tmp_path / "cut" / job.key)["trained_examples"] == 1_000
     resumed = runner.run([job], root=tmp_path / "cut")[job.key]
     assert resumed["curve"] == whole["curve"] and resumed["test_error"] == whole["test_error"]
@@ -486,5 +485,28 @@ def test_a_deadline_stops_m1_resumably(tmp_path):
     assert m1.progress(tmp_path / m1.key)["curve"][-1]["epochs"] == 1
     done = runner.run([m1], root=tmp_path)[m1.key]
     assert done["epochs"] == 3 and [p["epochs"] for p in done["curve"]] == [1, 2, 3]
-    stretches = [(s["examples_from"], s["examples_to"]) for s in runner.sessions(tmp_path / m1.key)]
+    stretches = [(s["examples_from"], s["examples_to"]) for s in sessions(tmp_path / m1.key)]
     assert stretches == [(0, 1_000), (1_000, 3_000)]
+
+
+def test_pages_read_jobs_without_importing_the_runner():
+    """A change to how jobs are run must not make the records of the pages that read them stale
+    (a record notes every package file its page imported): pages and experiments read jobs
+    through :mod:`aebook.jobs`."""
+    import re
+    from pathlib import Path
+
+    src = Path(runner.__file__).parent
+    readers = [*(src / "experiments").rglob("*.py"), *(src / "results").rglob("*.py")]
+    importing = [
+        str(p.relative_to(src))
+        for p in readers
+        if re.search(
+            r"^\s*(from aebook\.runner |import aebook\.runner|from aebook import .*runner)",
+            p.read_text(),
+            re.M,
+        )
+    ]
+    assert importing == []
+    notebooks = (src.parents[1] / "book").rglob("*.ipynb")
+    assert not [p.name for p in notebooks if "from aebook.runner" in p.read_text()]

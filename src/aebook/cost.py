@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import torch
 
 if TYPE_CHECKING:
-    from aebook.runner import Job
+    from aebook.jobs import Job
 
 #: Sustained throughput assumed for an H200 on these small models (FLOP/s): TF32 tensor cores
 #: reach ~10 % of their 495 TFLOP/s peak on batch-100 products of a few hundred units.

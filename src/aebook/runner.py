@@ -1,6 +1,6 @@
 """The job runner: the paper profile's long, independent trainings, resumable and in parallel.
 
-A :class:`Job` is one training (one latent size of Figure 2, one cell of a model-selection grid,
+A :class:`~aebook.jobs.Job` is one training (one latent size of Figure 2, one cell of a model-selection grid,
 one seed). Its function trains with a checkpoint in the job's own folder, so a killed or restarted
 run continues where it stopped, and returns a JSON-able result; the runner writes that result with
 the provenance of the run, and the SHA-256 of every final model file the job kept, so a record can
@@ -31,61 +31,29 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
 from aebook.cost import estimate
 from aebook.data.store import sha256_of
+from aebook.jobs import (
+    SESSIONS,
+    Job,
+    jobs_dir,
+    load_result,
+    read_result,
+    sessions,
+)
 from aebook.results import provenance
 from aebook.results.records import read_json, write_json
-
-ENV_VAR = "AEBOOK_JOBS"
-
-
-@dataclass(frozen=True)
-class Job:
-    """One independent training.
-
-    ``run(folder, **kwargs)`` is a module-level function (so worker processes can import it);
-    it keeps its checkpoint and final models in ``folder`` and returns a JSON-able dict, with
-    ``"finished": False`` when it stopped at its ``deadline`` keyword (a ``time.time()``), and
-    also ``"waiting_for": <job key>`` when it cannot start before that job has finished.
-    ``flops`` (forward and backward products, the whole run) and ``steps`` (optimisation steps)
-    give the estimate; ``calibrate`` (optional) returns the measured seconds per step on this
-    machine, from a few real steps; ``progress(folder)`` what an unfinished run has measured, with
-    ``"examples"`` reached of ``target``.
-    """
-
-    page: str
-    name: str
-    run: Callable[..., dict]
-    kwargs: Mapping = field(default_factory=dict)
-    flops: float = 0.0
-    steps: int = 0
-    calibrate: Callable[[], float] | None = None
-    progress: Callable[[Path], dict] | None = None
-    target: int = 0
-
-    @property
-    def key(self) -> str:
-        return f"{self.page}/{self.name}"
-
-
-def jobs_dir() -> Path:
-    """Where jobs keep checkpoints and models: ``$AEBOOK_JOBS``, else ``~/.cache/aebook/jobs``."""
-    configured = os.environ.get(ENV_VAR)
-    root = Path(configured) if configured else Path.home() / ".cache" / "aebook" / "jobs"
-    return root.expanduser().resolve()
 
 
 def paper_jobs() -> list[Job]:
@@ -115,74 +83,11 @@ def select(jobs: Sequence[Job], keys: Sequence[str]) -> list[Job]:
     return [j for j in jobs if any(_names_jobs([j], k) for k in keys)]
 
 
-def result_path(job: Job, root: Path | None = None) -> Path:
-    return (root or jobs_dir()) / job.page / job.name / "result.json"
-
-
-def load_result(job: Job, root: Path | None = None) -> dict | None:
-    """The finished job's result, or None when it has not finished."""
-    return _read_result(result_path(job, root))
-
-
-def _read_result(path: Path) -> dict | None:
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as err:
-        raise ValueError(f"{path}: not a valid job result ({err}); delete it to rerun") from err
-
-
-def saved_history(folder: Path) -> dict | None:
-    """The training history (``History.as_dict()``) in the checkpoint of the job in ``folder``,
-    or None before its first checkpoint: how far an unfinished job got, without its model."""
-    from aebook import checkpoint
-
-    path = Path(folder) / "train.ckpt"
-    return checkpoint.load(path)["history"] if path.exists() else None
-
-
-def load_kept(folder: Path, model: torch.nn.Module, file: str = "model.pt") -> torch.nn.Module:
-    """``model`` with the weights the finished job in ``folder`` kept as ``file``, in eval mode.
-
-    The file must have the SHA-256 the job's result recorded, and is read with
-    ``weights_only=True``: pages and jobs read kept models only through here, so none reads a file
-    that was retrained, damaged or swapped since its job finished.
-    """
-    folder = Path(folder)
-    result = _read_result(folder / "result.json")
-    if result is None:
-        raise ValueError(
-            f"{folder} holds no finished job (no result.json); run it: python -m aebook.runner"
-        )
-    kept = result.get("models", {})
-    if file not in kept:
-        raise ValueError(
-            f"file must be one the job kept ({', '.join(kept) or 'none'}); got {file!r}"
-        )
-    if sha256_of(folder / file) != kept[file]:
-        raise ValueError(
-            f"{folder / file} is not the file its job kept (SHA-256 differs); rerun it"
-        )
-    model.load_state_dict(torch.load(folder / file, map_location="cpu", weights_only=True))
-    return model.eval()
-
-
-SESSIONS = "sessions.json"
-
-
 def _trained(job: Job, folder: Path) -> int:
     """Examples the job's checkpoint has trained on (0 when it has none or does not say)."""
     if job.progress is None or not (folder / "train.ckpt").exists():
         return 0
     return int(job.progress(folder).get("trained_examples", 0))
-
-
-def sessions(folder: Path) -> list[dict]:
-    """Where and how far each session trained a job: a run that moves between machines (a CPU
-    here, a GPU chunk there) says which hardware trained which stretch of its examples."""
-    path = folder / SESSIONS
-    return json.loads(path.read_text()) if path.exists() else []
 
 
 @contextlib.contextmanager
@@ -314,7 +219,7 @@ _FINISHED = float("inf")  # ranks a finished job above every unfinished one
 def _state(job: Job, folder: Path) -> tuple[float, list[Path]]:
     """``(rank, files)``: how far the job in ``folder`` got and the files that carry that state.
     A finished job ranks first; an unfinished one by its trained examples; none at all, -1."""
-    result = _read_result(folder / "result.json")
+    result = read_result(folder / "result.json")
     if result is not None:
         kept = [folder / name for name in result.get("models", {})]
         extra = [p for p in sorted(folder.glob("*.json")) if p.name != "result.json"]

@@ -307,7 +307,7 @@ def _deadline(deadline: float | None):
 
 def _resumed_curve(folder: Path, examples_per_row: int) -> list[dict]:
     """The curve a job measured up to its checkpoint (points after it are measured again)."""
-    from aebook.runner import saved_history
+    from aebook.jobs import saved_history
 
     history = saved_history(folder)
     curve_file = folder / "curve.json"
@@ -320,7 +320,7 @@ def _resumed_curve(folder: Path, examples_per_row: int) -> list[dict]:
 def job_progress(folder: Path, *, examples_per_row: int = 1) -> dict:
     """What an unfinished job has measured so far (for ``runner --snapshot``); ``examples`` are
     training images, ``examples_per_row`` of them per row of the data ``fit`` sees."""
-    from aebook.runner import saved_history
+    from aebook.jobs import saved_history
 
     folder = Path(folder)
     curve_file = folder / "curve.json"
@@ -402,8 +402,8 @@ def m1_job(
 
 def read_m1(cfg: M2Settings, folder: Path):
     """The M1 that the finished M1 job in ``folder`` kept as ``model.pt``."""
+    from aebook.jobs import load_kept
     from aebook.models import VAE
-    from aebook.runner import load_kept
 
     m1 = VAE(PIXELS, cfg.latent_size, cfg.m1_hidden_sizes, activation=cfg.activation)
     return load_kept(folder, m1)
@@ -625,7 +625,7 @@ def paper_jobs(profile: str = "paper", changes: Mapping | None = None) -> list:
     profile's settings, or ``profile``'s with ``changes``: the tests' tiny jobs). An M1+M2 job run
     before M1 has finished trains nothing and says it waits for :data:`M1_JOB`; in this order, one
     or two workers reach them after M1 has finished."""
-    from aebook.runner import Job
+    from aebook.jobs import Job
 
     cfg = released_settings(profile, changes)
     settings = {"profile": profile, **({"changes": dict(changes)} if changes else {})}
@@ -673,7 +673,7 @@ def paper_results(
     The page reads them and trains nothing: 3,000 passes per draw are the runner's, run ahead of
     the page. While either model has no finished draw this raises, naming the commands.
     """
-    from aebook.runner import jobs_dir, load_kept, load_result
+    from aebook.jobs import jobs_dir, load_kept, load_result
 
     cfg = released_settings(profile, changes)
     root = root or jobs_dir()

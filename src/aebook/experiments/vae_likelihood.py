@@ -194,7 +194,7 @@ def likelihood_job(
 def likelihood_progress(folder: Path) -> dict:
     """How far an unfinished reference VAE trained (for ``runner --snapshot``): examples and
     epochs reached, their seconds, and the training bound of every epoch."""
-    from aebook.runner import saved_history
+    from aebook.jobs import saved_history
 
     history = saved_history(folder)
     if history is None:
@@ -213,7 +213,7 @@ def paper_histories(root: Path | None = None) -> dict[str, History]:
     beside its model) or not (its checkpoint's), for the page's curves of the budget reached."""
     import json
 
-    from aebook.runner import jobs_dir, saved_history
+    from aebook.jobs import jobs_dir, saved_history
 
     found = {}
     for job in paper_jobs():
@@ -231,7 +231,7 @@ def paper_results(
     """The jobs of :func:`paper_jobs`, training nothing: ``(finished, unfinished)``, with
     ``{binarization: (kept model, result)}`` for each finished one and, for each other, the
     command that runs it (3,280 epochs are the runner's, run ahead of the page)."""
-    from aebook.runner import jobs_dir, load_kept, load_result
+    from aebook.jobs import jobs_dir, load_kept, load_result
 
     cfg = select(SETTINGS, profile)
     found, unfinished = {}, {}
@@ -262,7 +262,7 @@ def _calibrate(steps: int = 200) -> float:
 
 def paper_jobs() -> list:
     """The two reference VAEs of the paper profile, dynamic binarization first."""
-    from aebook.runner import Job
+    from aebook.jobs import Job
 
     cfg = select(SETTINGS, "paper")
     h = cfg.recipe.hidden_sizes

@@ -49,8 +49,8 @@ PAGE = "stacked_denoising_autoencoders"
 
 def runs_dir(root: Path | None = None) -> Path:
     """The candidate cache that this page's jobs share (``run_task``'s ``cache_dir``), under the
-    runner's jobs folder ``root`` (default :func:`aebook.runner.jobs_dir`)."""
-    from aebook.runner import jobs_dir
+    runner's jobs folder ``root`` (default :func:`aebook.jobs.jobs_dir`)."""
+    from aebook.jobs import jobs_dir
 
     return (root or jobs_dir()) / PAGE / "runs"
 
@@ -188,7 +188,7 @@ def _calibrate(hidden: tuple[int, ...], steps: int = 20) -> float:
 
 def paper_jobs(profile: str = "paper") -> list:
     """Every pretraining of Table 1's grid as a job: the tasks' paper ν (and SAA-3) first."""
-    from aebook.runner import Job
+    from aebook.jobs import Job
 
     cfg = settings(PAGE, profile)
     first, rest = [], []

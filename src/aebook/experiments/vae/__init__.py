@@ -158,7 +158,7 @@ def paper_runs(
     kept model (its SHA-256 checked against the job's result) and the measured curve. ``latents``
     defaults to Figure 2's. Unfinished jobs are left out: they take hours, so the runner trains
     them (``python -m aebook.runner vae``), not the page."""
-    from aebook.runner import jobs_dir, load_kept, load_result
+    from aebook.jobs import jobs_dir, load_kept, load_result
 
     if dataset not in FIGURE2_LATENTS:
         raise ValueError(f"dataset must be one of {', '.join(FIGURE2_LATENTS)}; got {dataset!r}")

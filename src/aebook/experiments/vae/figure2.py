@@ -118,7 +118,7 @@ def figure2_job(
     import json
     import time
 
-    from aebook.runner import saved_history
+    from aebook.jobs import saved_history
 
     folder = Path(folder)
     recipe = PAPER_MNIST if dataset == "mnist" else PAPER_FREY
@@ -204,7 +204,7 @@ def figure2_progress(folder: Path) -> dict:
     """What an unfinished Figure 2 job has measured so far (for ``runner --snapshot``)."""
     import json
 
-    from aebook.runner import saved_history
+    from aebook.jobs import saved_history
 
     folder = Path(folder)
     curve_file, step_file = folder / "curve.json", folder / "step.json"
@@ -249,7 +249,7 @@ _N_TRAIN = {"mnist": 60_000, "frey": 1_965 - FREY_N_TEST}
 def paper_jobs(examples: int = PAPER_EXAMPLES) -> list:
     """Figure 2's nine curves as runner jobs (MNIST N_z = 20 first, then MNIST, then Frey Face),
     then the 2-D MNIST model of the manifold figure (read by the page ``vae_manifolds``)."""
-    from aebook.runner import Job
+    from aebook.jobs import Job
 
     jobs = []
     for dataset, latents in [*FIGURE2_LATENTS.items(), *MANIFOLD_LATENTS.items()]:
