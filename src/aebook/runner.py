@@ -231,9 +231,10 @@ def _state(job: Job, folder: Path) -> tuple[float, list[Path]]:
 
 
 def park(jobs: Sequence[Job], out: Path = PARKED, root: Path | None = None) -> list[str]:
-    """Copy each job's resumable state (see :func:`_state`) to ``out/<page>/<name>/`` with a
-    manifest of SHA-256s, replacing what was parked before; jobs with nothing to carry are skipped.
-    Returns one line per parked job."""
+    """Copy each job's resumable state (an unfinished job's checkpoint and sessions, a finished
+    job's kept models, result and other JSON files) to ``out/<page>/<name>/`` with a manifest of
+    SHA-256s, replacing what was parked before; jobs with nothing to carry are skipped. Returns
+    one line per parked job."""
     lines = []
     for job in jobs:
         folder = (root or jobs_dir()) / job.page / job.name
