@@ -61,6 +61,18 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def korean_font() -> bool:
+    """Whether fontconfig knows a font with Hangul, which Chromium needs to print the glossary's
+    Korean terms (without one it prints boxes, and the PDF's text loses them)."""
+    import subprocess
+
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    listed = subprocess.run([fc_list, ":lang=ko", "family"], capture_output=True, text=True)
+    return bool(listed.stdout.strip())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="the website's html folder")
@@ -74,6 +86,11 @@ def main() -> int:
     if chromium is None or chromedriver is None:
         parser.error(
             "no Chromium and chromedriver on PATH (apt-get install chromium chromium-driver)"
+        )
+    if not korean_font():
+        parser.error(
+            "no font for Korean (fc-list :lang=ko lists none): the glossary's Korean terms "
+            "would print as empty boxes (apt-get install fonts-noto-cjk)"
         )
     from pypdf import PdfReader, PdfWriter
     from selenium import webdriver
