@@ -56,6 +56,15 @@ def test_notebook_is_stored_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_every_cell_has_a_unique_id(path):
+    """nbformat 4.5 cells carry ids (a future nbformat refuses cells without, and the build
+    warns); edits that add cells by hand must give them one."""
+    ids = [cell.get("id") for cell in json.loads(path.read_text())["cells"]]
+    assert None not in ids, f"cells {[i for i, x in enumerate(ids) if x is None]} have no id"
+    assert len(set(ids)) == len(ids), "cell ids repeat"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_notebook_is_in_the_table_of_contents(path):
     entry = str(path.relative_to(REPO).with_suffix(""))
     assert entry in toc_files(), f"{entry} is missing from _toc.yml"
