@@ -1,10 +1,10 @@
 """The job runner: the paper profile's long, independent trainings, resumable and in parallel.
 
-A :class:`~aebook.jobs.Job` is one training (one latent size of Figure 2, one cell of a model-selection grid,
-one seed). Its function trains with a checkpoint in the job's own folder, so a killed or restarted
-run continues where it stopped, and returns a JSON-able result; the runner writes that result with
-the provenance of the run, and the SHA-256 of every final model file the job kept, so a record can
-be re-judged later without retraining.
+A :class:`~aebook.jobs.Job` is one training (one latent size of Figure 2, one cell of a
+model-selection grid, one seed). Its function trains with a checkpoint in the job's own folder, so
+a killed or restarted run continues where it stopped, and returns a JSON-able result; the runner
+writes that result with the provenance of the run, and the SHA-256 of every final model file the
+job kept, so a record can be re-judged later without retraining.
 
 On a CPU the runner starts worker processes with one thread each: on a 2-core machine two
 one-thread processes train two models at the full speed of each core, while one process with two
