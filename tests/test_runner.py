@@ -178,7 +178,10 @@ def test_parked_jobs_resume_on_another_machine_and_damage_is_refused(tmp_path):
         "train.ckpt",
         "sessions.json",
     }
+    # a park that stopped after moving the old state aside, before the new one took its place
+    (parked / "vae/frey-nz2").rename(parked / "vae/.frey-nz2.replaced")
     (line,) = runner.unpark(jobs, parked, root=there)  # a machine without the job
+    assert not (parked / "vae/.frey-nz2.replaced").exists()
     assert line.startswith("vae/frey-nz2: resumed from")
     resumed = runner.run(jobs[:1], root=there)[jobs[0].key]
     assert resumed["curve"] == whole["curve"]
@@ -208,8 +211,12 @@ def test_the_command_line_parks_and_a_new_machine_resumes(tmp_path, monkeypatch,
         for j in tiny_jobs()
     ]
     monkeypatch.setattr(runner, "paper_jobs", lambda: jobs)
-    monkeypatch.chdir(tmp_path)  # the repository: --park writes results/paper/parked here
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "old-machine"))
+    with pytest.raises(SystemExit):  # outside the repository it would miss the parked states
+        runner.main(["vae/frey-nz2"])
+    assert "run this from the repository's root" in capsys.readouterr().err
+    (tmp_path / "results/paper").mkdir(parents=True)  # the repository: --park writes here
     runner.main(["vae/frey-nz2", "--max-minutes", "1e-9"])
     with pytest.raises(SystemExit):  # a job where the folder may go is refused, not a folder
         runner.main(["--park", "vae/frey-nz2"])

@@ -230,6 +230,14 @@ def _state(job: Job, folder: Path) -> tuple[float, list[Path]]:
     return _trained(job, folder), files
 
 
+def _recover(parked: Path) -> None:
+    """Put back a parked state that :func:`park` had moved aside (``.<name>.replaced``) when it
+    stopped before the new state took its place."""
+    replaced = parked.with_name(f".{parked.name}.replaced")
+    if replaced.is_dir() and not parked.exists():
+        replaced.rename(parked)
+
+
 def park(jobs: Sequence[Job], out: Path = PARKED, root: Path | None = None) -> list[str]:
     """Copy each job's resumable state (an unfinished job's checkpoint and sessions, a finished
     job's kept models, result and other JSON files) to ``out/<page>/<name>/`` with a manifest of
@@ -257,8 +265,12 @@ def park(jobs: Sequence[Job], out: Path = PARKED, root: Path | None = None) -> l
             "provenance": provenance(),
         }
         write_json(staging / _MANIFEST, manifest)
-        shutil.rmtree(target, ignore_errors=True)
+        _recover(target)
+        replaced = target.with_name(f".{job.name}.replaced")
+        if target.exists():  # the old state stays whole until the new one is in place
+            target.rename(replaced)
         staging.rename(target)
+        shutil.rmtree(replaced, ignore_errors=True)
         reached = "finished" if finished else f"{rank:,} of {job.target:,} examples"
         lines.append(f"{job.key}: parked ({reached}) in {target}")
     return lines
@@ -273,6 +285,7 @@ def unpark(jobs: Sequence[Job], source: Path = PARKED, root: Path | None = None)
     plan = []
     for job in jobs:
         parked = Path(source) / job.page / job.name
+        _recover(parked)
         if not (parked / _MANIFEST).exists():
             continue
         manifest = read_json(parked / _MANIFEST)
@@ -360,6 +373,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{flag} takes an optional folder, and {str(folder)!r} names jobs: put the jobs "
                 f"first (python -m aebook.runner {folder} {flag})"
             )
+    defaults = args.snapshot in (None, SNAPSHOTS) and args.park in (None, PARKED)
+    if not args.estimate and defaults and not SNAPSHOTS.parent.is_dir():
+        parser.error(  # else a run would silently miss the parked states and start from zero
+            f"run this from the repository's root: the parked states and snapshots are under "
+            f"{SNAPSHOTS.parent}/, and {Path.cwd()} has no such folder"
+        )
     chosen = select(everything, args.jobs) if args.jobs else everything
     if args.list:
         for job in chosen:
