@@ -17,6 +17,7 @@ from aebook.experiments import settings
 from aebook.experiments.vae import figure2
 from aebook.jobs import ENV_VAR, Job, load_result, result_path, sessions
 from aebook.models import VAE
+from aebook.results.records import ENV_VAR as RESULTS_VAR
 
 TINY = 2 * 1_765  # two epochs of the Frey training faces
 
@@ -211,12 +212,16 @@ def test_the_command_line_parks_and_a_new_machine_resumes(tmp_path, monkeypatch,
         for j in tiny_jobs()
     ]
     monkeypatch.setattr(runner, "paper_jobs", lambda: jobs)
+    monkeypatch.delenv(RESULTS_VAR, raising=False)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "old-machine"))
     with pytest.raises(SystemExit):  # outside the repository it would miss the parked states
         runner.main(["vae/frey-nz2"])
-    assert "run this from the repository's root" in capsys.readouterr().err
-    (tmp_path / "results/paper").mkdir(parents=True)  # the repository: --park writes here
+    assert "run this inside the repository" in capsys.readouterr().err
+    (tmp_path / "results").mkdir()  # the repository: --park writes results/paper/parked
+    (tmp_path / "pyproject.toml").touch()
+    (tmp_path / "book").mkdir()
+    monkeypatch.chdir(tmp_path / "book")  # any folder of it will do
     runner.main(["vae/frey-nz2", "--max-minutes", "1e-9"])
     with pytest.raises(SystemExit):  # a job where the folder may go is refused, not a folder
         runner.main(["--park", "vae/frey-nz2"])
@@ -228,7 +233,8 @@ def test_the_command_line_parks_and_a_new_machine_resumes(tmp_path, monkeypatch,
     assert "to run; parked at 1,765 examples" in capsys.readouterr().out
     runner.main(["vae/frey-nz2"])
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("vae/frey-nz2: resumed from results/paper/parked/vae/frey-nz2")
+    parked = tmp_path.resolve() / "results/paper/parked/vae/frey-nz2"
+    assert out[0].startswith(f"vae/frey-nz2: resumed from {parked}")
     logged = sessions(tmp_path / "new-machine/vae/frey-nz2")
     assert [(s["examples_from"], s["examples_to"]) for s in logged] == [(0, 1_765), (1_765, TINY)]
 

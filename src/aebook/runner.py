@@ -20,7 +20,9 @@ A job's folder lives in the user cache, which a new machine does not have; a job
 outlives a session. ``--park`` copies each job's resumable state (an unfinished job's checkpoint,
 a finished job's kept models and result) into the repository (``results/paper/parked``, with the
 SHA-256 of every file), so a commit carries it; a run on a machine that lacks it, or holds less of
-it, first resumes from there.
+it, first resumes from there. The command line finds ``results/`` as the pages do
+(:func:`aebook.results.records.results_dir`), so it works from any folder of the repository and
+refuses to run outside one, where it would miss the parked states.
 
 ``scripts/gpu_paper`` runs the whole profile on one GPU in such chunks. With
 ``AEBOOK_CUDA_GRAPH=1`` Figure 2's jobs replay their steps as CUDA graphs
@@ -53,7 +55,7 @@ from aebook.jobs import (
     sessions,
 )
 from aebook.results import provenance
-from aebook.results.records import read_json, write_json
+from aebook.results.records import read_json, results_dir, write_json
 
 
 def paper_jobs() -> list[Job]:
@@ -210,8 +212,8 @@ def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[P
     return written
 
 
-SNAPSHOTS = Path("results/paper/jobs")
-PARKED = Path("results/paper/parked")
+SNAPSHOTS = Path("paper/jobs")  #: under the results folder
+PARKED = Path("paper/parked")  #: under the results folder
 _MANIFEST = "manifest.json"
 _FINISHED = float("inf")  # ranks a finished job above every unfinished one
 
@@ -238,7 +240,7 @@ def _recover(parked: Path) -> None:
         replaced.rename(parked)
 
 
-def park(jobs: Sequence[Job], out: Path = PARKED, root: Path | None = None) -> list[str]:
+def park(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[str]:
     """Copy each job's resumable state (an unfinished job's checkpoint and sessions, a finished
     job's kept models, result and other JSON files) to ``out/<page>/<name>/`` with a manifest of
     SHA-256s, replacing what was parked before; jobs with nothing to carry are skipped. Returns
@@ -276,7 +278,7 @@ def park(jobs: Sequence[Job], out: Path = PARKED, root: Path | None = None) -> l
     return lines
 
 
-def unpark(jobs: Sequence[Job], source: Path = PARKED, root: Path | None = None) -> list[str]:
+def unpark(jobs: Sequence[Job], source: Path, root: Path | None = None) -> list[str]:
     """Restore each parked job whose state here is missing or behind the parked one.
 
     A parked job must have the job's kwargs and every file its manifest's SHA-256; otherwise it
@@ -317,8 +319,8 @@ def unpark(jobs: Sequence[Job], source: Path = PARKED, root: Path | None = None)
     return lines
 
 
-def _listed(job: Job) -> str:
-    """The job's state on this machine for ``--list``, and what the repository holds of it."""
+def _listed(job: Job, results: Path) -> str:
+    """The job's state on this machine for ``--list``, and what ``results`` holds of it."""
     folder = jobs_dir() / job.page / job.name
     if load_result(job) is not None:
         return "finished"
@@ -326,8 +328,8 @@ def _listed(job: Job) -> str:
         state = f"to run (measured to {job.progress(folder)['examples']:,} of {job.target:,})"
     else:
         state = "to run"
-    parked = PARKED / job.page / job.name / _MANIFEST
-    snapped = SNAPSHOTS / job.page / f"{job.name}.json"
+    parked = results / PARKED / job.page / job.name / _MANIFEST
+    snapped = results / SNAPSHOTS / job.page / f"{job.name}.json"
     if parked.exists():
         manifest = read_json(parked)
         reached = manifest["trained_examples"]
@@ -352,14 +354,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         nargs="?",
         const=SNAPSHOTS,
-        help=f"write what every job reached to this folder (default {SNAPSHOTS})",
+        help=f"write what every job reached to this folder (default results/{SNAPSHOTS})",
     )
     parser.add_argument(
         "--park",
         type=Path,
         nargs="?",
         const=PARKED,
-        help=f"copy the jobs' resumable state to this folder, to commit (default {PARKED})",
+        help=f"copy the jobs' resumable state to this folder, to commit (default results/{PARKED})",
     )
     args = parser.parse_args(argv)
     if args.workers < 1 or args.threads < 1:
@@ -373,16 +375,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{flag} takes an optional folder, and {str(folder)!r} names jobs: put the jobs "
                 f"first (python -m aebook.runner {folder} {flag})"
             )
+    results = results_dir()
     defaults = args.snapshot in (None, SNAPSHOTS) and args.park in (None, PARKED)
-    if not args.estimate and defaults and not SNAPSHOTS.parent.is_dir():
+    if results is None and defaults and not args.estimate:
         parser.error(  # else a run would silently miss the parked states and start from zero
-            f"run this from the repository's root: the parked states and snapshots are under "
-            f"{SNAPSHOTS.parent}/, and {Path.cwd()} has no such folder"
+            f"run this inside the repository: the parked states and snapshots are under its "
+            f"results/{SNAPSHOTS.parent}/, and no folder from {Path.cwd()} upwards holds "
+            "results/ beside pyproject.toml (or set AEBOOK_RESULTS)"
         )
+    if args.snapshot == SNAPSHOTS:
+        args.snapshot = results / SNAPSHOTS
+    if args.park == PARKED:
+        args.park = results / PARKED
     chosen = select(everything, args.jobs) if args.jobs else everything
     if args.list:
         for job in chosen:
-            print(f"{job.key:<28} {_listed(job)}")
+            print(f"{job.key:<28} {_listed(job, results)}")
         return 0
     if args.estimate:
         cost = estimate(chosen)
@@ -398,7 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in park(chosen, args.park):
             print(line)
         return 0
-    for line in unpark(chosen):  # a new machine resumes what an earlier one parked
+    for line in unpark(chosen, results / PARKED):  # resume what another machine parked
         print(line)
     done = run(chosen, workers=args.workers, threads=args.threads, max_minutes=args.max_minutes)
     for key, result in done.items():
