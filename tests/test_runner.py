@@ -254,6 +254,13 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
     assert running["status"] == "running" and running["epochs"] == 1
     assert running["examples"] == 3_000 and len(running["train_elbo"]) == 1
     assert running["sessions"][0]["examples_to"] == 3_000
+    snapshots = vae_likelihood.paper_snapshots(tmp_path / "snap/vae_likelihood")
+    assert list(snapshots) == ["dynamic", "static"]
+    (drawn,) = vae_likelihood.snapshot_histories(snapshots).values()  # static has no curve yet
+    assert drawn.train["elbo"] == running["train_elbo"] and drawn.samples_seen == [3_000]
+    rows = vae_likelihood.snapshot_table(snapshots).rows
+    assert rows[0][:3] == ["dynamic", "running", "1 of 3,280"] and rows[0][4] == "not yet"
+    assert rows[1][:3] == ["static", "not run", "0 of 3,280"]
     (partial,) = vae_likelihood.paper_histories(root=tmp_path).values()
     assert partial.epochs == 1 and partial.train["elbo"] == running["train_elbo"]
     result = runner.run(smoke[:1], root=tmp_path)["vae_likelihood/dynamic"]
@@ -261,6 +268,13 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
     assert whole.epochs == 2 and whole.train["elbo"][:1] == partial.train["elbo"]
     assert result["k"] == 100 and result["n_test"] == 200 and result["log_px_se"] > 0
     assert -800 < result["log_px"] < 0
+    runner.snapshot(smoke, tmp_path / "snap", root=tmp_path)  # a finished job keeps its curve
+    snapshots = vae_likelihood.paper_snapshots(tmp_path / "snap/vae_likelihood")
+    finished = vae_likelihood.snapshot_histories(snapshots)["dynamic"]
+    assert finished.train["elbo"] == whole.train["elbo"] and finished.samples_seen[-1] == 6_000
+    row = vae_likelihood.snapshot_table(snapshots).rows[0]
+    assert row[1] == "finished" and row[4] == f"{result['log_px']:.2f} ± {result['log_px_se']:.2f}"
+    assert vae_likelihood.paper_snapshots(None) == {}
     found, unfinished = vae_likelihood.paper_results("smoke", root=tmp_path)  # trains nothing
     assert list(found) == ["dynamic"] and list(unfinished) == ["static"]
     assert "python -m aebook.runner vae_likelihood/static" in unfinished["static"]

@@ -185,6 +185,7 @@ def likelihood_job(
         "epochs": history.epochs,
         "examples": history.samples_seen[-1],
         "train_bound": history.train["elbo"][-1],
+        "train_elbo": history.train["elbo"],  # the curve, for the pages' snapshots
         "train_seconds": sum(history.seconds),
     }
     write_json(folder / HISTORY, history.as_dict())
@@ -223,6 +224,72 @@ def paper_histories(root: Path | None = None) -> dict[str, History]:
         if saved is not None:
             found[job.name] = History.from_dict(saved)
     return found
+
+
+def paper_snapshots(folder: Path | None) -> dict[str, dict]:
+    """What the runner's snapshots in ``folder`` (``results/paper/jobs/vae_likelihood``, written
+    by ``runner --snapshot``) say each job of :func:`paper_jobs` reached, ``{binarization:
+    snapshot}``; empty when ``folder`` is None or holds none. These travel with the repository,
+    so a page run in another profile can show how far the paper's trainings have got."""
+    import json
+
+    if folder is None:
+        return {}
+    found = {}
+    for job in paper_jobs():
+        path = Path(folder) / f"{job.name}.json"
+        if path.exists():
+            found[job.name] = json.loads(path.read_text())
+    return found
+
+
+def snapshot_histories(snapshots: dict[str, dict]) -> dict[str, History]:
+    """The training bound of every epoch that each snapshot holds, as a :class:`History` per
+    binarization (for :func:`aebook.plot.learning_curves`)."""
+    found = {}
+    for name, snap in snapshots.items():
+        curve = snap.get("train_elbo") or []
+        if curve:
+            n = snap["examples"] // snap["epochs"]  # training images per epoch
+            found[name] = History(train={"elbo": curve}, samples_seen=[
+                n * (epoch + 1) for epoch in range(len(curve))
+            ])  # fmt: skip
+    return found
+
+
+def snapshot_table(snapshots: dict[str, dict]):
+    """How far each paper job has trained, from its snapshot: epochs of the recipe's, the last
+    epoch's training bound, the test log p(x) once finished, hours of training and machines."""
+    from aebook.results import Table
+
+    cfg = select(SETTINGS, "paper")
+    rows = []
+    for name, snap in snapshots.items():
+        budget = cfg.dynamic_epochs if name == "dynamic" else cfg.static_epochs
+        epochs = snap.get("epochs", 0)
+        curve = snap.get("train_elbo") or []
+        bound = snap.get("train_bound", curve[-1] if curve else None)
+        finished = snap["status"] == "finished"
+        machines = sorted({s["provenance"]["hardware"] for s in snap.get("sessions", [])})
+        rows.append([
+            name,
+            snap["status"],
+            f"{epochs:,} of {budget:,}",
+            "—" if bound is None else f"{bound:.2f}",
+            f"{snap['log_px']:.2f} ± {snap['log_px_se']:.2f}" if finished else "not yet",
+            f"{snap.get('train_seconds', 0) / 3600:.1f}",
+            "; ".join(machines) or "—",
+        ])  # fmt: skip
+    return Table(
+        ["binarization", "state", "epochs", "training bound, last epoch (nats)",
+         "test log p(x) (nats)", "hours trained", "machines"],
+        rows,
+        note="From the runner's snapshots in `results/paper/jobs/vae_likelihood` "
+        "(`python -m aebook.runner vae_likelihood --snapshot`). Hours are those of the "
+        "training epochs, each job on one thread beside the other; machines are those that "
+        "logged a session (logging began on 2026-11-30). The test log p(x) is estimated only "
+        "when a job has trained all its epochs.",
+    )  # fmt: skip
 
 
 def paper_results(
