@@ -259,11 +259,12 @@ def snapshot_histories(snapshots: dict[str, dict]) -> dict[str, History]:
 
 def snapshot_table(snapshots: dict[str, dict]):
     """How far each paper job has trained, from its snapshot: epochs of the recipe's, the last
-    epoch's training bound, the test log p(x) once finished, hours of training and machines."""
+    epoch's training bound, the test log p(x) once finished, hours of training and machines; the
+    title dates it by the last session a job logged, as a recorded page shows it unchanged."""
     from aebook.results import Table
 
     cfg = select(SETTINGS, "paper")
-    rows = []
+    rows, dates = [], []
     for name, snap in snapshots.items():
         budget = cfg.dynamic_epochs if name == "dynamic" else cfg.static_epochs
         epochs = snap.get("epochs", 0)
@@ -271,6 +272,7 @@ def snapshot_table(snapshots: dict[str, dict]):
         bound = snap.get("train_bound", curve[-1] if curve else None)
         finished = snap["status"] == "finished"
         machines = sorted({s["provenance"]["hardware"] for s in snap.get("sessions", [])})
+        dates += [s["provenance"]["date"][:10] for s in snap.get("sessions", [])]
         rows.append([
             name,
             snap["status"],
@@ -284,6 +286,7 @@ def snapshot_table(snapshots: dict[str, dict]):
         ["binarization", "state", "epochs", "training bound, last epoch (nats)",
          "test log p(x) (nats)", "hours trained", "machines"],
         rows,
+        title=f"The paper's trainings as of {max(dates)}" if dates else None,
         note="From the runner's snapshots in `results/paper/jobs/vae_likelihood` "
         "(`python -m aebook.runner vae_likelihood --snapshot`). Hours are those of the "
         "training epochs, each job on one thread beside the other; machines are those that "
