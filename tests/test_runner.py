@@ -264,6 +264,7 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
         == f"The paper's trainings as of {running['sessions'][0]['provenance']['date'][:10]}"
     )
     rows = table.rows
+    assert rows[0][-1] == running["sessions"][0]["provenance"]["hardware"].split(",")[0]
     assert rows[0][:3] == ["dynamic", "running", "1 of 3,280"] and rows[0][4] == "not yet"
     assert rows[1][:3] == ["static", "not run", "0 of 3,280"]
     (partial,) = vae_likelihood.paper_histories(root=tmp_path).values()

@@ -271,7 +271,7 @@ def snapshot_table(snapshots: dict[str, dict]):
         curve = snap.get("train_elbo") or []
         bound = snap.get("train_bound", curve[-1] if curve else None)
         finished = snap["status"] == "finished"
-        machines = sorted({s["provenance"]["hardware"] for s in snap.get("sessions", [])})
+        machines = sorted({_machine(s["provenance"]["hardware"]) for s in snap.get("sessions", [])})
         dates += [s["provenance"]["date"][:10] for s in snap.get("sessions", [])]
         rows.append([
             name,
@@ -283,16 +283,23 @@ def snapshot_table(snapshots: dict[str, dict]):
             "; ".join(machines) or "—",
         ])  # fmt: skip
     return Table(
-        ["binarization", "state", "epochs", "training bound, last epoch (nats)",
-         "test log p(x) (nats)", "hours trained", "machines"],
+        ["binarization", "state", "epochs", "last epoch's training bound", "test log p(x)",
+         "hours", "machines"],
         rows,
         title=f"The paper's trainings as of {max(dates)}" if dates else None,
         note="From the runner's snapshots in `results/paper/jobs/vae_likelihood` "
-        "(`python -m aebook.runner vae_likelihood --snapshot`). Hours are those of the "
-        "training epochs, each job on one thread beside the other; machines are those that "
-        "logged a session (logging began on 2026-11-30). The test log p(x) is estimated only "
-        "when a job has trained all its epochs.",
+        "(`python -m aebook.runner vae_likelihood --snapshot`). Bounds and log-likelihoods are "
+        "in nats per image. Hours are those of the training epochs, each job on one thread "
+        "beside the other; machines are those that logged a session (logging began on "
+        "2026-11-30). The test log p(x) is estimated only when a job has trained all its "
+        "epochs.",
     )  # fmt: skip
+
+
+def _machine(hardware: str) -> str:
+    """A provenance's hardware line, short: the GPU's name, else the CPU's."""
+    gpu = hardware.rpartition("GPU: ")[2]
+    return gpu if gpu and gpu not in ("none", hardware) else hardware.split(",")[0]
 
 
 def paper_results(
