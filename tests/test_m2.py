@@ -41,6 +41,23 @@ def test_unlabelled_bound_is_the_q_weighted_bound_plus_entropy():
         torch.testing.assert_close(model.unlabelled_bound(x), expected)
 
 
+def test_every_class_at_once_is_the_encoder_on_k_copies():
+    """The unlabelled bound encodes x once for all K classes (the first layer's product with x
+    shared): the same bounds, from the same draws, as the labelled bound of K copies of x."""
+    torch.manual_seed(0)
+    model = M2(12, n_classes=3, latent_size=2, hidden_sizes=(8, 6))
+    x = torch.rand(5, 12).round()
+    k, logits = model.n_classes, model(x)
+    torch.manual_seed(1)
+    got = model.unlabelled_bound(x, logits)
+    torch.manual_seed(1)
+    every_class = torch.arange(k).repeat_interleave(len(x))
+    bounds = model.labelled_bound(x.repeat(k, 1), every_class).view(k, len(x)).T
+    q = torch.softmax(logits, 1)
+    expected = (q * bounds).sum(1) - (q * q.log()).sum(1)
+    torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-5)
+
+
 def test_unlabelled_bound_is_largest_when_q_is_the_posterior_over_classes():
     """max over q(y|x) of Σ q (−L) + H(q) is log Σ_y exp(−L(x, y)), reached at q ∝ exp(−L)."""
     model = deterministic_m2()
@@ -98,6 +115,8 @@ def test_paper_alpha_and_arguments():
         M2(4, likelihood="poisson")
     with pytest.raises(ValueError, match="alpha"):
         M2(4, alpha=-1)
+    with pytest.raises(ValueError, match="hidden_sizes"):
+        M2(4, hidden_sizes=())
 
 
 def test_learns_two_classes_from_four_labels():

@@ -87,6 +87,8 @@ class M2(nn.Module):
         check_likelihood(likelihood)
         if n_classes < 2:
             raise ValueError(f"n_classes must be >= 2, got {n_classes}")
+        if not hidden_sizes:  # _encode_every_class reads the encoder's first hidden layer
+            raise ValueError("hidden_sizes must name at least one hidden layer; got ()")
         if alpha < 0:
             raise ValueError(f"alpha must be >= 0, got {alpha}")
         self.n_classes = n_classes
@@ -123,16 +125,34 @@ class M2(nn.Module):
     def labelled_bound(self, x: Tensor, y: Tensor) -> Tensor:
         """−L(x, y), a one-sample estimate of the bound on log p(x, y), ``(batch,)``, nats."""
         y_hot = self._one_hot(y, x)
-        mean, log_var = self.encoder(torch.cat([x, y_hot], 1))
+        return self._bound(x, y_hot, *self.encoder(torch.cat([x, y_hot], 1)))
+
+    def _bound(self, x: Tensor, y_hot: Tensor, mean: Tensor, log_var: Tensor) -> Tensor:
+        """−L(x, y) from q(z | x, y)'s ``mean`` and ``log_var``: one draw of z."""
         z = mean + torch.exp(0.5 * log_var) * torch.randn_like(mean)
         log_px = self.decoder.log_prob(x, torch.cat([z, y_hot], 1))
         return log_px - kl_normal_standard(mean, log_var) - math.log(self.n_classes)
 
+    def _encode_every_class(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """q(z | x, y) for every class y of every row, class-major: ``(K · n, N_z)`` twice.
+
+        The encoder's first layer reads [x, one-hot y], so its product with x is computed once
+        and each class adds its own column of weights: the numbers of the encoder on K copies of
+        x, up to rounding, with K times fewer products in what is M2's largest layer on pixels
+        (``benchmarks/m2_step.py`` measures the step)."""
+        layers = self.encoder.body[0]  # Linear, activation, ... (see GaussianEncoder)
+        first, d = layers[0], x.shape[1]
+        h = F.linear(x, first.weight[:, :d], first.bias)
+        h = (first.weight[:, d:].T.unsqueeze(1) + h).flatten(0, 1)
+        h = self.encoder.body[1](layers[1:](h))
+        return self.encoder.mean(h), self.encoder.log_var(h)
+
     def unlabelled_bound(self, x: Tensor, logits: Tensor | None = None) -> Tensor:
         """−U(x) = Σ_y q(y|x) (−L(x, y)) + H(q(y|x)), ``(batch,)``, nats."""
         n, k = len(x), self.n_classes
-        every_class = torch.arange(k, device=x.device).repeat_interleave(n)
-        bounds = self.labelled_bound(x.repeat(k, 1), every_class).view(k, n).T
+        every_class = self._one_hot(torch.arange(k, device=x.device).repeat_interleave(n), x)
+        mean, log_var = self._encode_every_class(x)
+        bounds = self._bound(x.repeat(k, 1), every_class, mean, log_var).view(k, n).T
         log_q = F.log_softmax(self(x) if logits is None else logits, dim=1)
         q = log_q.exp()
         return (q * bounds).sum(1) - (q * log_q).sum(1)
