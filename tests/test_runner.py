@@ -281,6 +281,8 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
     row = vae_likelihood.snapshot_table(snapshots).rows[0]
     assert row[1] == "finished" and row[4] == f"{result['log_px']:.2f} ± {result['log_px_se']:.2f}"
     assert vae_likelihood.paper_snapshots(None) == {}
+    assert vae_likelihood.late_floor({"dynamic": finished}, skip=2) == finished.train["elbo"][1] - 1
+    assert vae_likelihood.late_floor({"dynamic": finished}, skip=3) is None
     found, unfinished = vae_likelihood.paper_results("smoke", root=tmp_path)  # trains nothing
     assert list(found) == ["dynamic"] and list(unfinished) == ["static"]
     assert "python -m aebook.runner vae_likelihood/static" in unfinished["static"]

@@ -257,6 +257,14 @@ def snapshot_histories(snapshots: dict[str, dict]) -> dict[str, History]:
     return found
 
 
+def late_floor(histories: dict[str, History], skip: int = 10) -> float | None:
+    """A nat below the lowest training bound after each run's first ``skip`` epochs: the bottom
+    of an axis that shows where 3,280-epoch curves go (their first epochs lie a hundred nats
+    lower); None while no run has trained past them."""
+    late = [v for h in histories.values() for v in h.train["elbo"][skip - 1 :]]
+    return min(late) - 1 if late else None
+
+
 def snapshot_table(snapshots: dict[str, dict]):
     """How far each paper job has trained, from its snapshot: epochs of the recipe's, the last
     epoch's training bound, the test log p(x) once finished, hours of training and machines; the
