@@ -259,10 +259,8 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
     (drawn,) = vae_likelihood.snapshot_histories(snapshots).values()  # static has no curve yet
     assert drawn.train["elbo"] == running["train_elbo"] and drawn.samples_seen == [3_000]
     table = vae_likelihood.snapshot_table(snapshots)
-    assert (
-        table.title
-        == f"The paper's trainings as of {running['sessions'][0]['provenance']['date'][:10]}"
-    )
+    ended = running["sessions"][0]["provenance"]["date"]  # ISO 8601, UTC
+    assert table.title == f"The paper's trainings as of {ended[:10]} {ended[11:16]} UTC"
     rows = table.rows
     assert rows[0][-1] == running["sessions"][0]["provenance"]["hardware"].split(",")[0]
     assert rows[0][:3] == ["dynamic", "running", "1 of 3,280"] and rows[0][4] == "not yet"

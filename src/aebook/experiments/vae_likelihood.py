@@ -244,8 +244,9 @@ def paper_snapshots(folder: Path | None) -> dict[str, dict]:
 
 
 def snapshot_histories(snapshots: dict[str, dict]) -> dict[str, History]:
-    """The training bound of every epoch that each snapshot holds, as a :class:`History` per
-    binarization (for :func:`aebook.plot.learning_curves`)."""
+    """The training bound of every epoch that each snapshot holds, as a
+    :class:`~aebook.train.History` per binarization (for
+    :func:`~aebook.plot.curves.learning_curves`)."""
     found = {}
     for name, snap in snapshots.items():
         curve = snap.get("train_elbo") or []
@@ -280,7 +281,7 @@ def snapshot_table(snapshots: dict[str, dict]):
         bound = snap.get("train_bound", curve[-1] if curve else None)
         finished = snap["status"] == "finished"
         machines = sorted({_machine(s["provenance"]["hardware"]) for s in snap.get("sessions", [])})
-        dates += [s["provenance"]["date"][:10] for s in snap.get("sessions", [])]
+        dates += [s["provenance"]["date"][:16] for s in snap.get("sessions", [])]
         rows.append([
             name,
             snap["status"],
@@ -294,7 +295,7 @@ def snapshot_table(snapshots: dict[str, dict]):
         ["binarization", "state", "epochs", "last epoch's training bound", "test log p(x)",
          "hours", "machines"],
         rows,
-        title=f"The paper's trainings as of {max(dates)}" if dates else None,
+        title=f"The paper's trainings as of {max(dates).replace('T', ' ')} UTC" if dates else None,
         note="From the runner's snapshots in `results/paper/jobs/vae_likelihood` "
         "(`python -m aebook.runner vae_likelihood --snapshot`). Bounds and log-likelihoods are "
         "in nats per image. Hours are those of the training epochs, each job on one thread "
