@@ -1,16 +1,17 @@
 """What a job of :mod:`aebook.runner` is, and what it leaves behind.
 
 The :class:`Job` record, the folder where each job keeps its files, and the readers of those
-files: a finished job's result and kept models, an unfinished one's training history, and the
-log of its sessions. Pages import this module, never the runner, so changing how jobs are run
-(the command line, the workers, parking) leaves the records of the pages that read them current.
+files: a finished job's result and kept models, an unfinished one's training history, the log of
+its sessions, and the snapshots that the runner writes into the repository. Pages import this
+module, never the runner, so changing how jobs are run (the command line, the workers, parking)
+leaves the records of the pages that read them current.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,3 +120,14 @@ def sessions(folder: Path) -> list[dict]:
     here, a GPU chunk there) says which hardware trained which stretch of its examples."""
     path = folder / SESSIONS
     return json.loads(path.read_text()) if path.exists() else []
+
+
+def snapshots(folder: Path | None, jobs: Sequence[Job]) -> dict[str, dict]:
+    """What the runner's snapshots in ``folder`` (``results/paper/jobs/<page>``, written by
+    ``runner --snapshot``) say each of ``jobs`` reached, ``{job name: snapshot}`` in the jobs'
+    order; empty when ``folder`` is None or holds none. They travel with the repository, so a page
+    run in any profile can show how far its ``paper`` jobs have got."""
+    if folder is None:
+        return {}
+    paths = {job.name: Path(folder) / f"{job.name}.json" for job in jobs}
+    return {name: json.loads(path.read_text()) for name, path in paths.items() if path.exists()}

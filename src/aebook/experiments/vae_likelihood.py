@@ -227,20 +227,12 @@ def paper_histories(root: Path | None = None) -> dict[str, History]:
 
 
 def paper_snapshots(folder: Path | None) -> dict[str, dict]:
-    """What the runner's snapshots in ``folder`` (``results/paper/jobs/vae_likelihood``, written
-    by ``runner --snapshot``) say each job of :func:`paper_jobs` reached, ``{binarization:
-    snapshot}``; empty when ``folder`` is None or holds none. These travel with the repository,
-    so a page run in another profile can show how far the paper's trainings have got."""
-    import json
+    """What the runner's snapshots in ``folder`` (``results/paper/jobs/vae_likelihood``) say each
+    job of :func:`paper_jobs` reached (:func:`aebook.jobs.snapshots`), ``{binarization:
+    snapshot}``; empty when ``folder`` is None or holds none."""
+    from aebook.jobs import snapshots
 
-    if folder is None:
-        return {}
-    found = {}
-    for job in paper_jobs():
-        path = Path(folder) / f"{job.name}.json"
-        if path.exists():
-            found[job.name] = json.loads(path.read_text())
-    return found
+    return snapshots(folder, paper_jobs())
 
 
 def snapshot_histories(snapshots: dict[str, dict]) -> dict[str, History]:

@@ -192,18 +192,11 @@ def bound_errors(runs: dict[int, tuple[VAE, History]], test_x: torch.Tensor) -> 
 
 
 def paper_snapshots(folder: Path | None) -> dict[str, dict]:
-    """The recorded state of Figure 2's jobs (``runner --snapshot``), ``{job name: snapshot}``,
-    in the runner's order; empty when ``folder`` is None or holds none."""
-    import json
+    """The recorded state of Figure 2's jobs (:func:`aebook.jobs.snapshots`), ``{job name:
+    snapshot}``, in the runner's order; empty when ``folder`` is None or holds none."""
+    from aebook.jobs import snapshots
 
-    if folder is None:
-        return {}
-    found = {}
-    for job in paper_jobs():
-        path = Path(folder) / f"{job.name}.json"
-        if path.exists():
-            found[job.name] = json.loads(path.read_text())
-    return found
+    return snapshots(folder, paper_jobs())
 
 
 def snapshot_histories(snapshots: dict[str, dict], dataset: str) -> dict[str, History]:
