@@ -48,3 +48,11 @@ def test_every_record_describes_the_machine_by_one_function():
 
     assert provenance()["hardware"] == hardware()
     assert "logical CPU cores, GPU: " in hardware()
+
+
+def test_a_machine_is_named_short_by_its_gpu_else_its_cpu():
+    from aebook.jobs import machine
+
+    assert machine("AMD EPYC, 2 logical CPU cores, GPU: none") == "AMD EPYC"
+    assert machine("Intel Xeon, 16 logical CPU cores, GPU: NVIDIA H200") == "NVIDIA H200"
+    assert machine(hardware()) in hardware()

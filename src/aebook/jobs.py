@@ -115,6 +115,13 @@ def load_kept(folder: Path, model: torch.nn.Module, file: str = "model.pt") -> t
 SESSIONS = "sessions.json"
 
 
+def machine(hardware: str) -> str:
+    """A provenance's hardware line, short enough for a table's column on a phone: the GPU's
+    name, else the CPU's."""
+    gpu = hardware.rpartition("GPU: ")[2]
+    return gpu if gpu and gpu not in ("none", hardware) else hardware.split(",")[0]
+
+
 def sessions(folder: Path) -> list[dict]:
     """Where and how far each session trained a job: a run that moves between machines (a CPU
     here, a GPU chunk there) says which hardware trained which stretch of its examples."""

@@ -262,6 +262,7 @@ def snapshot_table(snapshots: dict[str, dict]):
     """How far each paper job has trained, from its snapshot: epochs of the recipe's, the last
     epoch's training bound, the test log p(x) once finished, hours of training and machines; the
     title dates it by the last session a job logged, as a recorded page shows it unchanged."""
+    from aebook.jobs import machine
     from aebook.results import Table
 
     cfg = select(SETTINGS, "paper")
@@ -272,7 +273,7 @@ def snapshot_table(snapshots: dict[str, dict]):
         curve = snap.get("train_elbo") or []
         bound = snap.get("train_bound", curve[-1] if curve else None)
         finished = snap["status"] == "finished"
-        machines = sorted({_machine(s["provenance"]["hardware"]) for s in snap.get("sessions", [])})
+        machines = sorted({machine(s["provenance"]["hardware"]) for s in snap.get("sessions", [])})
         dates += [s["provenance"]["date"][:16] for s in snap.get("sessions", [])]
         rows.append([
             name,
@@ -295,12 +296,6 @@ def snapshot_table(snapshots: dict[str, dict]):
         "2026-11-30). The test log p(x) is estimated only when a job has trained all its "
         "epochs.",
     )  # fmt: skip
-
-
-def _machine(hardware: str) -> str:
-    """A provenance's hardware line, short: the GPU's name, else the CPU's."""
-    gpu = hardware.rpartition("GPU: ")[2]
-    return gpu if gpu and gpu not in ("none", hardware) else hardware.split(",")[0]
 
 
 def paper_results(

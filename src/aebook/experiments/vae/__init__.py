@@ -211,22 +211,17 @@ def snapshot_histories(snapshots: dict[str, dict], dataset: str) -> dict[str, Hi
     }
 
 
-def _machine(hardware: str) -> str:
-    """``"CPU"``, or the GPU's name, from a provenance's hardware line."""
-    gpu = hardware.rpartition("GPU: ")[2]
-    return "CPU" if not gpu or gpu == "none" or gpu == hardware else gpu
-
-
 def snapshot_table(snapshots: dict[str, dict]):
     """One row per Figure 2 job: how far it got, its last test bound, where it trained, and what
     the rest costs at the speed of its last session (a GPU's when it last ran on one)."""
+    from aebook.jobs import machine
     from aebook.results import Table
 
     rows = []
     for name, s in snapshots.items():
         last = s["curve"][-1] if s.get("curve") else None
         sessions = s.get("sessions", [])
-        where = ", ".join(dict.fromkeys(_machine(x["provenance"]["hardware"]) for x in sessions))
+        where = ", ".join(dict.fromkeys(machine(x["provenance"]["hardware"]) for x in sessions))
         rate = s.get("train_seconds", 0) / max(s.get("trained_examples", 0), 1)
         if sessions:  # seconds per example of the last stretch, on the machine it ran on
             x = sessions[-1]
