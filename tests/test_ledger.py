@@ -199,3 +199,22 @@ def test_judging_a_settings_dependent_number_asks_for_the_paper_settings():
     run = _record("vae_likelihood", "paper", {}, values)
     with pytest.raises(ValueError, match="pass paper_settings=aebook.experiments.paper_settings"):
         assess(number, run)
+
+
+def test_table1_from_part_of_its_grid_is_judged_as_a_shortened_run():
+    from aebook.experiments.stacked_denoising_autoencoders.runs import candidates
+    from aebook.results.papers import TABLE1_GRID, budget_key, table1_grid
+
+    paper = settings("stacked_denoising_autoencoders", "paper")
+    cfg = json.loads(json.dumps(dataclasses.asdict(paper)))
+    for model, tag in (("SAA-3", "saa"), ("SdA-3", "sda")):  # the ledger's grid is the profile's
+        assert TABLE1_GRID[model] == table1_grid(cfg, model) == len(candidates(paper, "rot", tag))
+    number = next(n for n in LEDGER if n.key == "vincent2008/table1/rot/SdA-3")
+    official = {"rot": {"kind": "official", "files": {"rot.amat": "ab12"}}}
+    values = {"rot: sda test error (%)": 10.29}
+    full = _record(number.page, "paper", cfg, values, official)
+    assert assess(number, full, paper_settings)[1].status == "reproduced"
+    part = _record(number.page, "paper", cfg, {**values, budget_key(number.key): 2}, official)
+    verdict = assess(number, part, paper_settings)[1]
+    assert verdict.status == "not comparable"
+    assert "budget 2 of the paper's 48 candidates" in verdict.reason

@@ -303,8 +303,18 @@ def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
     n_candidates = sum(len(candidates(cfg, t, m)) for t in cfg.tasks for m in ("saa", "sda"))
     assert len(jobs) * len(cfg.finetune_lrs) == n_candidates  # one pretraining per job
     paper = sda.paper_jobs()
-    assert paper[0].key.startswith("stacked_denoising_autoencoders/basic-saa")
     assert len(paper) == 8 * (8 + 24)  # per task: 8 SAA-3 and 24 SdA-3 pretrainings
+    first = [(j.kwargs["task"], j.kwargs["model"]) for j in paper[:16]]  # a row for every task
+    assert first == [(t, m) for t in sda.SETTINGS["paper"].tasks for m in ("saa", "sda")]
+    assert {(tuple(j.kwargs["hidden"]), j.kwargs["pretrain_epochs"]) for j in paper[:16]} == {
+        ((1000, 1000, 1000), 10)
+    }
+    assert all(
+        j.kwargs["nu"] in (0.0, sda.PAPER_TABLE1[j.kwargs["task"]]["nu"]) for j in paper[:128]
+    )
+    assert all(
+        j.kwargs["nu"] not in (0.0, sda.PAPER_TABLE1[j.kwargs["task"]]["nu"]) for j in paper[128:]
+    )
     result = runner.run(jobs[:1], root=tmp_path)[jobs[0].key]
     assert len(result["candidates"]) == len(cfg.finetune_lrs)
     cached = list((tmp_path / "stacked_denoising_autoencoders/runs/smoke").rglob("*.json"))
@@ -347,7 +357,7 @@ def test_the_table1_page_in_paper_reads_each_task_whose_grid_finished_and_trains
     results, unfinished = paper_results("smoke", root=tmp_path)
     assert results == {} and unfinished == {"basic": 2, "rect": 1}
     cache = tmp_path / "stacked_denoising_autoencoders/runs"
-    with pytest.raises(ValueError, match="1 of rect are not there"):
+    with pytest.raises(ValueError, match="none of rect's sda candidates is there"):
         run_task("rect", cfg, cache_dir=cache, train=False)
     runner.run(rect[1:], root=tmp_path)
     results, unfinished = paper_results("smoke", root=tmp_path)

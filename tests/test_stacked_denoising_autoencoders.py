@@ -11,6 +11,7 @@ from aebook.experiments import settings
 from aebook.experiments.stacked_denoising_autoencoders import (
     PAPER_TABLE1,
     candidates_table,
+    grid_budgets,
     paper_verdict,
     table1,
 )
@@ -95,3 +96,24 @@ def test_run_task_selects_on_validation_and_resumes_from_its_cache(tmp_path):
     table = table1({"rect": result}, cfg)._repr_markdown_()
     assert table.count("paper only") == len(TASKS) - 1
     assert "| rect | 2.41 ± 0.13 | 1.99 ± 0.12 |" in table
+
+
+def test_a_task_is_read_from_part_of_its_grid_and_says_how_much(tmp_path):
+    cfg, splits = _tiny_settings(), two_class_splits(120, 40, 60)
+    full = run_task("rect", cfg, device="cpu", splits=splits, cache_dir=tmp_path)
+    folder = tmp_path / "smoke" / "rect"
+    dropped = [c for c in candidates(cfg, "rect", "sda") if c != full.sda.candidate]
+    for cand in dropped:  # the jobs have not trained this SdA-3 candidate yet
+        (folder / f"{cand.key()}.json").unlink()
+    part = run_task("rect", cfg, cache_dir=tmp_path, train=False)  # trains nothing
+    assert [len(part.runs[m]) for m in ("saa", "sda")] == [2, 1]
+    assert part.n_candidates == {"saa": 2, "sda": 2}
+    assert part.sda.candidate == full.sda.candidate
+    assert "| 2 of 2; 1 of 2 |" in table1({"rect": part}, cfg)._repr_markdown_()
+    budgets = grid_budgets({"rect": part})
+    assert budgets["budget: vincent2008/table1/rect/SdA-3"] == 1
+    assert budgets["budget: vincent2008/table1/rect/SAA-3"] == 2
+    for cand in candidates(cfg, "rect", "sda"):
+        (folder / f"{cand.key()}.json").unlink(missing_ok=True)
+    with pytest.raises(ValueError, match="none of rect's sda candidates is there"):
+        run_task("rect", cfg, cache_dir=tmp_path, train=False)

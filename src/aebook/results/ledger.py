@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
-from aebook.results.papers import LEDGER, PaperNumber
+from aebook.results.papers import LEDGER, PaperNumber, budget_key
 from aebook.results.records import Record
 from aebook.results.rule import VERDICTS, Ours, Verdict, judge
 from aebook.results.table import Table, cell
@@ -84,7 +84,7 @@ def departures(
             )
     if number.budget is not None:
         b = number.budget
-        reached = record.measurements.get(f"budget: {number.key}")
+        reached = record.measurements.get(budget_key(number.key))
         if reached is None:
             reached = b.reached(record.settings)
         if reached < b.amount:

@@ -13,6 +13,7 @@ book, not yet checked against its source; ``checked`` says what is known).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -55,11 +56,16 @@ class NotRecorded:
         return Ours(float(value), None, self.why)
 
 
+def budget_key(key: str) -> str:
+    """The measurement in which a record states the budget it reached for the number ``key``."""
+    return f"budget: {key}"
+
+
 @dataclass(frozen=True)
 class Budget:
     """The training the paper gave: ``amount`` of ``what``; ``reached`` reads ours from a record's
     settings. A record may instead state what it reached as the measurement
-    ``"budget: <number key>"`` (a run stopped early or resumed)."""
+    ``budget_key(<number key>)`` (a run stopped early or resumed, a grid trained in part)."""
 
     what: str
     amount: float
@@ -115,6 +121,26 @@ _TABLE1_SETTINGS = (
 )  # fmt: skip
 
 
+#: The candidates of Table 1's selection grid per model in the ``paper`` profile, our reading of
+#: the paper's protocol (a test checks them against its settings): SAA-3 has ν = 0 only.
+TABLE1_GRID = {"SAA-3": 16, "SdA-3": 48}
+
+
+def table1_grid(settings: Mapping, model: str) -> int:
+    """How many candidates of ``model`` (SAA-3 or SdA-3) the grid of a record's ``settings`` holds;
+    a record whose jobs trained part of it says how many as a ``budget:`` measurement."""
+    levels = settings.get("noise_levels")
+    size = 1 if model == "SAA-3" or levels is None else len(levels)
+    for name in ("hidden_sizes", "pretrain_epochs", "pretrain_lrs", "finetune_lrs"):
+        size *= len(settings[name])
+    return size
+
+
+def table1_key(task: str, model: str) -> str:
+    """The ledger's key of Table 1's number for ``model`` (SAA-3 or SdA-3) on ``task``."""
+    return f"vincent2008/table1/{task}/{model}"
+
+
 def _table1() -> list[PaperNumber]:
     numbers = []
     for task, (saa, sda, nu) in VINCENT_TABLE1.items():
@@ -122,7 +148,7 @@ def _table1() -> list[PaperNumber]:
             corruption = f"ν = {nu:.0%}" if tag == "sda" else "no corruption"
             numbers.append(
                 PaperNumber(
-                    key=f"vincent2008/table1/{task}/{model}",
+                    key=table1_key(task, model),
                     cite="vincent2008extracting",
                     where="Table 1",
                     quantity=f"{model} test error, {task}",
@@ -139,6 +165,11 @@ def _table1() -> list[PaperNumber]:
                     measurement=f"{task}: {tag} test error (%)",
                     error=Binomial("n_test"),
                     depends_on=_TABLE1_SETTINGS,
+                    budget=Budget(
+                        "candidates (our reading of its selection grid)",
+                        TABLE1_GRID[model],
+                        functools.partial(table1_grid, model=model),
+                    ),
                     data=(task,),
                 )
             )

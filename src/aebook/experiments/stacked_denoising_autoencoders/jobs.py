@@ -4,8 +4,9 @@ One job is one pretraining and the fine-tunings on top of it (the candidates tha
 their fine-tuning learning rate). Each finished candidate is written to the cache that
 :func:`~aebook.experiments.stacked_denoising_autoencoders.runs.run_task` reads
 (``<jobs>/stacked_denoising_autoencoders/runs``), so the page selects on the validation set from
-the jobs' results without training again. The order: every task with the paper's own ν first
-(the candidates nearest the paper's selection), then the rest.
+the jobs' results without training again, among the candidates finished so far. The order
+(:func:`paper_jobs`) gives every task one SAA-3 and one SdA-3 pretraining at the paper's ν first,
+so that a grid cut short still has a row for each task, then the rest of the grid.
 
 With ``AEBOOK_STACK=1`` (``scripts/gpu_paper`` sets it on a GPU, where these small SGD steps are
 launch-bound) the jobs work by group: the candidates of one task that share their layer sizes and
@@ -147,16 +148,20 @@ def table1_job(
 def paper_results(profile: str = "paper", root: Path | None = None) -> tuple[dict, dict]:
     """Table 1 from the finished jobs, training nothing: ``(results, unfinished)``, a
     :class:`~aebook.experiments.stacked_denoising_autoencoders.runs.TaskResult` for every task
-    whose whole grid (both models) is in the jobs' candidate cache, and for every other task the
-    number of its candidates still to train."""
+    with at least one candidate of each model in the jobs' candidate cache (selected among those:
+    part of the grid until its jobs finish), and for every task with candidates still to train,
+    how many."""
     cfg = settings(PAGE, profile)
     cache = runs_dir(root)
     results, unfinished = {}, {}
     for task in cfg.tasks:
-        left = missing_candidates(task, cfg, cache)
+        left = set(missing_candidates(task, cfg, cache))
         if left:
             unfinished[task] = len(left)
-        else:
+        if all(
+            any(c.key() not in left for c in candidates(cfg, task, model))
+            for model in ("saa", "sda")
+        ):
             results[task] = run_task(task, cfg, cache_dir=cache, train=False)
     return results, unfinished
 
@@ -187,11 +192,15 @@ def _calibrate(hidden: tuple[int, ...], steps: int = 20) -> float:
 
 
 def paper_jobs(profile: str = "paper") -> list:
-    """Every pretraining of Table 1's grid as a job: the tasks' paper ν (and SAA-3) first."""
+    """Every pretraining of Table 1's grid as a job, in the order that makes the most of a run
+    cut short: first every task's SAA-3 and SdA-3 (at the paper's ν) at the grid's first
+    pretraining point (layer size, epochs, rate), so that all eight tasks have a row early; then
+    the rest of the grid at the paper's ν (and SAA-3's); then the other ν."""
     from aebook.jobs import Job
 
     cfg = settings(PAGE, profile)
-    first, rest = [], []
+    point = (cfg.hidden_sizes[0], cfg.pretrain_epochs[0], cfg.pretrain_lrs[0])
+    first, second, rest = [], [], []
     for task in cfg.tasks:
         n = cfg.sizes(task).n_train
         for model in ("saa", "sda"):
@@ -223,6 +232,9 @@ def paper_jobs(profile: str = "paper") -> list:
                     steps=math.ceil(flops / per_step),  # in fine-tuning steps (an upper bound)
                     calibrate=functools.partial(_calibrate, cand.hidden),
                 )
-                paper_nu = PAPER_TABLE1[task]["nu"]
-                (first if model == "saa" or cand.nu == paper_nu else rest).append(job)
-    return first + rest
+                if model == "saa" or cand.nu == PAPER_TABLE1[task]["nu"]:
+                    near = (cand.hidden, cand.pretrain_epochs, cand.pretrain_lr) == point
+                    (first if near else second).append(job)
+                else:
+                    rest.append(job)
+    return first + second + rest

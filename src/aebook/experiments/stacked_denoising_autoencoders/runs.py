@@ -204,18 +204,24 @@ def run_task(
 
     Pretraining is shared by the candidates that differ only in their fine-tuning learning rate.
     With ``cache_dir``, every finished candidate is written there and reused by a later call, so
-    a long ``paper`` run can be stopped and resumed. With ``train=False`` every candidate must be
-    in the cache (the runner's jobs trained them): a missing one raises, naming it.
+    a long ``paper`` run can be stopped and resumed. With ``train=False`` nothing is trained: the
+    selection is among the candidates the cache holds (the runner's jobs trained them), which may
+    be part of the grid; ``TaskResult.runs`` against ``n_candidates`` says how much. A model with
+    no candidate in the cache raises.
     """
     cache = Path(cache_dir) / cfg.profile / task if cache_dir is not None else None
     if not train:
-        missing = missing_candidates(task, cfg, cache_dir)
-        if missing:
-            raise ValueError(
-                f"train=False reads every candidate from cache_dir; {len(missing)} of {task} are "
-                f"not there (first: {missing[0]}): run python -m aebook.runner "
-                "stacked_denoising_autoencoders"
-            )
+        if cache is None:
+            raise ValueError("train=False reads the candidates from cache_dir; got None")
+        for model_name in ("saa", "sda"):
+            if not any(
+                (cache / f"{c.key()}.json").exists() for c in candidates(cfg, task, model_name)
+            ):
+                raise ValueError(
+                    f"train=False reads the candidates from cache_dir, and none of {task}'s "
+                    f"{model_name} candidates is there: run python -m aebook.runner "
+                    "stacked_denoising_autoencoders"
+                )
     elif splits is None:
         splits = load_task(task, sizes=cfg.sizes(task), seed=cfg.seed)
     if cache is not None:
@@ -232,6 +238,8 @@ def run_task(
             path = cache / f"{cand.key()}.json" if cache is not None else None
             if path is not None and path.exists():
                 runs.append(load_run(path))
+                continue
+            if not train:
                 continue
             pre_key = (cand.hidden, cand.pretrain_epochs, cand.pretrain_lr, cand.nu)
             if pre_key not in pretrained:
