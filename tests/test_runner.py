@@ -553,3 +553,19 @@ def test_pages_read_jobs_without_importing_the_runner():
     assert importing == []
     notebooks = (src.parents[1] / "book").rglob("*.ipynb")
     assert not [p.name for p in notebooks if "from aebook.runner" in p.read_text()]
+
+
+def test_table1_candidates_travel_with_their_parked_jobs(tmp_path):
+    from aebook.experiments import stacked_denoising_autoencoders as sda
+    from aebook.experiments.stacked_denoising_autoencoders.jobs import paper_results
+
+    rect = [job for job in sda.paper_jobs("smoke") if job.kwargs["task"] == "rect"]
+    here, there, parked = tmp_path / "here", tmp_path / "there", tmp_path / "parked"
+    runner.run(rect, root=here)
+    runner.park(rect, parked, root=here)
+    runner.unpark(rect, parked, root=there)  # a new machine: the parked jobs, no cache
+    assert not (there / "stacked_denoising_autoencoders/runs").exists()
+    results, _ = paper_results("smoke", root=there)
+    ran, _ = paper_results("smoke", root=here)
+    assert list(results) == ["rect"]
+    assert results["rect"].sda.test == ran["rect"].sda.test

@@ -1,7 +1,8 @@
 """Table 1 in the ``paper`` profile: the model-selection grid as jobs of :mod:`aebook.runner`.
 
 One job is one pretraining and the fine-tunings on top of it (the candidates that differ only in
-their fine-tuning learning rate). Each finished candidate is written to the cache that
+their fine-tuning learning rate). Each finished candidate is kept in its job's folder (so that
+parking carries it to the next machine) and written to the cache that
 :func:`~aebook.experiments.stacked_denoising_autoencoders.runs.run_task` reads
 (``<jobs>/stacked_denoising_autoencoders/runs``), so the page selects on the validation set from
 the jobs' results without training again, among the candidates finished so far. The order
@@ -23,6 +24,7 @@ import copy
 import functools
 import math
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -128,6 +130,9 @@ def table1_job(
                 pretrained = pretrain_candidate(splits, cand, cfg, N_CLASSES[task], None, False)
             run = finetune_candidate(copy.deepcopy(pretrained), splits, cand, cfg, None, False)
             save_run(path, run)
+        kept = Path(folder) / path.name  # parked with the job, unlike the shared cache
+        if not kept.exists():
+            shutil.copy2(path, kept)
         run = load_run(path)
         done.append(
             {
@@ -153,6 +158,7 @@ def paper_results(profile: str = "paper", root: Path | None = None) -> tuple[dic
     how many."""
     cfg = settings(PAGE, profile)
     cache = runs_dir(root)
+    _gather(profile, root)
     results, unfinished = {}, {}
     for task in cfg.tasks:
         left = set(missing_candidates(task, cfg, cache))
@@ -164,6 +170,21 @@ def paper_results(profile: str = "paper", root: Path | None = None) -> tuple[dic
         ):
             results[task] = run_task(task, cfg, cache_dir=cache, train=False)
     return results, unfinished
+
+
+def _gather(profile: str, root: Path | None) -> None:
+    """Put back into the shared candidate cache the candidates that finished jobs keep in their
+    own folders: the runner parks a job's folder, not the cache, so on a new machine the cache
+    holds only what that machine trained."""
+    from aebook.jobs import jobs_dir
+
+    for job in paper_jobs(profile):
+        folder = (root or jobs_dir()) / PAGE / job.name
+        cache = runs_dir(root) / profile / job.kwargs["task"]
+        for path in folder.glob("h*_nu*.json"):
+            if not (cache / path.name).exists():
+                cache.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, cache / path.name)
 
 
 def _macs(task: str, hidden: tuple[int, ...]) -> tuple[int, int]:
