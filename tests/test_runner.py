@@ -319,6 +319,7 @@ def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
     assert len(result["candidates"]) == len(cfg.finetune_lrs)
     cached = list((tmp_path / "stacked_denoising_autoencoders/runs/smoke").rglob("*.json"))
     assert len(cached) == len(cfg.finetune_lrs)
+    assert not list(tmp_path.rglob("*.ckpt"))  # a finished job's checkpoints are gone
 
 
 def test_stacked_table1_jobs_train_their_group_once_and_the_others_wait(tmp_path, monkeypatch):

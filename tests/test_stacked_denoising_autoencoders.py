@@ -117,3 +117,43 @@ def test_a_task_is_read_from_part_of_its_grid_and_says_how_much(tmp_path):
         (folder / f"{cand.key()}.json").unlink(missing_ok=True)
     with pytest.raises(ValueError, match="none of rect's sda candidates is there"):
         run_task("rect", cfg, cache_dir=tmp_path, train=False)
+
+
+def test_a_candidate_stopped_by_a_deadline_resumes_to_the_same_run(tmp_path):
+    from aebook.experiments.stacked_denoising_autoencoders.runs import (
+        finetune_candidate,
+        pretrain_candidate,
+    )
+
+    cfg = replace(_tiny_settings(), pretrain_epochs=(3,))
+    splits = two_class_splits(120, 40, 60)
+    cand = candidates(cfg, "rect", "sda")[0]
+
+    resumed_epochs = []
+
+    def train(folder=None, stop_pretraining=None, stop_finetuning=None):
+        def record(epoch, history):
+            resumed_epochs.append(epoch)
+
+        model = pretrain_candidate(splits, cand, cfg, 2, "cpu", False, folder, stop_pretraining)
+        if model is None:  # stopped: the next call resumes from the checkpoints in folder
+            model = pretrain_candidate(splits, cand, cfg, 2, "cpu", False, folder, record)
+        ckpt = None if folder is None else folder / "finetune.ckpt"
+        run = finetune_candidate(model, splits, cand, cfg, "cpu", False, ckpt, stop_finetuning)
+        if run is None:
+            run = finetune_candidate(model, splits, cand, cfg, "cpu", False, ckpt, record)
+        return run
+
+    whole = train()
+    calls = []
+
+    def deadline(epoch, history):  # the second layer's second epoch ends past the deadline
+        calls.append(epoch)
+        return len(calls) == 5
+
+    resumed = train(tmp_path, deadline, lambda epoch, history: epoch == 0)
+    assert calls == [0, 1, 2, 0, 1]  # layer 1's three epochs, then layer 2 stopped after two
+    assert resumed_epochs[0] == 2  # layer 2 resumed at its third epoch, layer 1 not retrained
+    assert resumed_epochs[1] == 1  # and the fine-tuning at its second
+    assert resumed.valid_error == whole.valid_error and resumed.test == whole.test
+    assert torch.equal(resumed.predictions, whole.predictions)

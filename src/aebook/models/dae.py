@@ -13,7 +13,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -28,6 +29,10 @@ from aebook.train import History, TrainConfig, fit
 
 #: The default corruption: masking noise destroying 25 % of the inputs.
 DEFAULT_CORRUPTION = Corruption("masking", 0.25)
+
+#: How often a checkpointed pretraining or fine-tuning writes its state: a stack of 2,000-unit
+#: layers with its optimizer state is over 100 MB, too much to write after every short epoch.
+CHECKPOINT_SECONDS = 120.0
 
 
 class DenoisingAutoencoder(SigmoidAutoencoder):
@@ -143,6 +148,8 @@ class StackedDenoisingAutoencoder(nn.Module):
         valid: Tensor | None = None,
         device: torch.device | str | None = None,
         progress: bool | None = None,
+        checkpoints: Path | str | None = None,
+        callback: Callable[[int, History], bool | None] | None = None,
     ) -> list[History]:
         """Greedy layer-wise unsupervised pretraining; returns one history per layer.
 
@@ -150,6 +157,10 @@ class StackedDenoisingAutoencoder(nn.Module):
         already trained layers below, computed *without* corruption. Only layer k's input is
         corrupted, by the layer's own corruption. ``config`` is one :class:`~aebook.train.TrainConfig` for all
         layers or one per layer.
+
+        With ``checkpoints`` (a folder), layer k resumes from ``layer<k>.ckpt`` there, as
+        :func:`~aebook.train.fit` does; when ``callback`` stops a layer (a deadline), the layers
+        above are not trained and the histories end with the stopped one.
         """
         configs = [config] * self.depth if isinstance(config, TrainConfig) else list(config)
         if len(configs) != self.depth:
@@ -162,9 +173,14 @@ class StackedDenoisingAutoencoder(nn.Module):
         for k, (layer, cfg) in enumerate(zip(self.layers, configs, strict=True)):
             inputs = self.layer_input(x, k)
             held_out = self.layer_input(valid, k) if valid is not None else None
-            histories.append(
-                fit(layer, inputs, cfg, valid=held_out, device=device, progress=progress)
-            )
+            history = fit(
+                layer, inputs, cfg, valid=held_out, device=device, progress=progress,
+                checkpoint=None if checkpoints is None else Path(checkpoints) / f"layer{k + 1}.ckpt",
+                checkpoint_every=CHECKPOINT_SECONDS, callback=callback,
+            )  # fmt: skip
+            histories.append(history)
+            if history.epochs < cfg.epochs and not history.stopped_early:
+                break  # stopped by the callback
         return histories
 
     def finetune(
@@ -175,6 +191,12 @@ class StackedDenoisingAutoencoder(nn.Module):
         valid: tuple[Tensor, Tensor] | None = None,
         device: torch.device | str | None = None,
         progress: bool | None = None,
+        checkpoint: Path | str | None = None,
+        callback: Callable[[int, History], bool | None] | None = None,
     ) -> History:
-        """Supervised training of the whole stack plus softmax (early stopping per ``config``)."""
-        return fit(self, train, config, valid=valid, device=device, progress=progress)
+        """Supervised training of the whole stack plus softmax (early stopping per ``config``);
+        resumable from ``checkpoint`` and stopped by ``callback`` as :func:`~aebook.train.fit`."""
+        return fit(
+            self, train, config, valid=valid, device=device, progress=progress,
+            checkpoint=checkpoint, checkpoint_every=CHECKPOINT_SECONDS, callback=callback,
+        )  # fmt: skip

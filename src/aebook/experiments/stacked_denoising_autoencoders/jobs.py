@@ -102,8 +102,11 @@ def table1_job(
     deadline: float | None = None,
 ) -> dict:
     """Pretrain one stack and fine-tune it with every fine-tuning rate of the grid; each finished
-    candidate is cached, so a stopped job continues at the next candidate. With ``AEBOOK_STACK=1``
-    the job trains its whole group at once, or waits for the job that does (module docstring)."""
+    candidate is cached. At ``deadline`` the job stops at the end of an epoch, and runs again from
+    the checkpoints it keeps in ``folder`` (every two minutes, per layer and per fine-tuning,
+    deleted once it finishes). They are not parked (over 100 MB for layers of 2,000): on another
+    machine an unfinished job starts again. With ``AEBOOK_STACK=1`` the job trains its whole group
+    at once, or waits for the job that does (module docstring)."""
     cfg = settings(PAGE, profile)
     key = (tuple(hidden), pretrain_epochs, pretrain_lr, nu)
     mine = [
@@ -119,6 +122,8 @@ def table1_job(
         leader = _train_group(task, model, mine, cfg, cache)
         if leader is not None:
             return {"finished": False, "waiting_for": leader}
+    stop = None if deadline is None else (lambda epoch, history: time.time() >= deadline)
+    folder = Path(folder)
     splits, pretrained, done = None, None, []
     for cand in mine:
         path = cache / f"{cand.key()}.json"
@@ -127,10 +132,19 @@ def table1_job(
                 return {"finished": False, "examples": len(done)}
             if splits is None:
                 splits = load_task(task, sizes=cfg.sizes(task), seed=cfg.seed)
-                pretrained = pretrain_candidate(splits, cand, cfg, N_CLASSES[task], None, False)
-            run = finetune_candidate(copy.deepcopy(pretrained), splits, cand, cfg, None, False)
+                pretrained = pretrain_candidate(
+                    splits, cand, cfg, N_CLASSES[task], None, False, folder, stop
+                )
+                if pretrained is None:  # the deadline, mid-pretraining: resumes from there
+                    return {"finished": False, "examples": len(done)}
+            checkpoint = folder / f"finetune-{cand.finetune_lr}.ckpt"
+            run = finetune_candidate(
+                copy.deepcopy(pretrained), splits, cand, cfg, None, False, checkpoint, stop
+            )
+            if run is None:
+                return {"finished": False, "examples": len(done)}
             save_run(path, run)
-        kept = Path(folder) / path.name  # parked with the job, unlike the shared cache
+        kept = folder / path.name  # parked with the job, unlike the shared cache
         if not kept.exists():
             shutil.copy2(path, kept)
         run = load_run(path)
@@ -141,6 +155,8 @@ def table1_job(
                 "test_error": run.test.percent,
             }
         )
+    for stale in folder.glob("*.ckpt"):  # every candidate is kept: the states are not needed
+        stale.unlink()
     best = min(done, key=lambda r: r["valid_error"])
     return {
         "summary": f"{task} {model} {key}: best validation error {best['valid_error']:.2f} %",

@@ -105,7 +105,11 @@ def pretrain_candidate(
     n_classes: int,
     device,
     progress,
-):
+    checkpoints: Path | None = None,
+    callback=None,
+) -> StackedDenoisingAutoencoder | None:
+    """The pretrained stack of ``cand``; with ``checkpoints`` (a folder) resumable layer by layer,
+    and None when ``callback`` stopped it (a deadline) before the last layer finished."""
     torch.manual_seed(cfg.seed)
     model = StackedDenoisingAutoencoder(
         splits.train.x.shape[1],
@@ -114,13 +118,32 @@ def pretrain_candidate(
         corruption=Corruption("masking", cand.nu),
     )
     config = replace(cfg.pretrain, epochs=cand.pretrain_epochs, lr=cand.pretrain_lr, seed=cfg.seed)
-    model.pretrain(splits.train.x, config, device=device, progress=progress)
+    histories = model.pretrain(
+        splits.train.x,
+        config,
+        device=device,
+        progress=progress,
+        checkpoints=checkpoints,
+        callback=callback,
+    )
+    if len(histories) < model.depth or histories[-1].epochs < config.epochs:
+        return None
     return model
 
 
 def finetune_candidate(
-    model, splits, cand: Candidate, cfg: StackedDenoisingAutoencodersSettings, device, progress
-) -> Run:
+    model,
+    splits,
+    cand: Candidate,
+    cfg: StackedDenoisingAutoencodersSettings,
+    device,
+    progress,
+    checkpoint: Path | None = None,
+    callback=None,
+) -> Run | None:
+    """Fine-tune the pretrained ``model`` as ``cand`` says and test it; with ``checkpoint``
+    resumable, and None when ``callback`` stopped it (a deadline) before early stopping or the
+    last epoch."""
     began = time.process_time()
     config = replace(cfg.finetune, lr=cand.finetune_lr, seed=cfg.seed)
     history = model.finetune(
@@ -129,7 +152,11 @@ def finetune_candidate(
         valid=(splits.valid.x, splits.valid.y),
         device=device,
         progress=progress,
+        checkpoint=checkpoint,
+        callback=callback,
     )
+    if history.epochs < config.epochs and not history.stopped_early:
+        return None
     valid_error = (
         history.valid["error"][history.best_epoch]
         if history.best_epoch is not None
