@@ -115,6 +115,27 @@ def test_a_killed_job_logs_how_far_its_checkpoint_got_and_stops(tmp_path):
     assert not result_path(job, tmp_path).exists()
 
 
+def _counts_its_runs(folder, **kwargs):
+    runs = folder / "runs"
+    n = int(runs.read_text()) + 1 if runs.exists() else 1
+    runs.write_text(str(n))
+    return {"summary": f"run {n} time(s)", "n": n}
+
+
+def test_a_job_another_process_holds_is_skipped_not_trained_twice(tmp_path):
+    import fcntl
+
+    job = Job(page="vae", name="shared", run=_counts_its_runs, flops=1.0, steps=1)
+    lock = tmp_path / "vae" / ".shared.lock"
+    lock.parent.mkdir(parents=True)
+    with open(lock, "w") as held:  # another runner (one per core) is training it
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert runner.run([job], root=tmp_path)[job.key] == {"finished": False, "busy": True}
+        assert not (tmp_path / "vae/shared").exists()
+    assert runner.run([job], root=tmp_path)[job.key]["n"] == 1  # released: it runs, once
+    assert runner.run([job], root=tmp_path)[job.key]["n"] == 1  # and is then read
+
+
 def test_select_names_the_allowed_jobs():
     jobs = tiny_jobs()
     assert [j.key for j in runner.select(jobs, ["vae"])] == ["vae/frey-nz2", "vae/frey-nz5"]

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -105,8 +106,34 @@ def _term_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def _claimed(job: Job, root: Path):
+    """Yield True while this process alone runs ``job`` (an exclusive lock on
+    ``<page>/.<name>.lock``, which the system releases when the process ends, however it ends),
+    or False when another process holds it: two runners started on the same jobs (one per core)
+    then share them instead of training one twice into the same folder."""
+    path = root / job.page / f".{job.name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+
+
 def _execute(job: Job, root: Path, threads: int, deadline: float | None) -> dict:
-    """Run one job in this process (a worker), write its result when it finished, return it."""
+    """Run one job in this process (a worker), write its result when it finished, return it;
+    ``{"finished": False, "busy": True}`` when another process is running it."""
+    with _claimed(job, root) as mine:
+        if not mine:
+            return {"finished": False, "busy": True}
+        done = load_result(job, root)  # finished by the process that held it before
+        return done if done is not None else _execute_claimed(job, root, threads, deadline)
+
+
+def _execute_claimed(job: Job, root: Path, threads: int, deadline: float | None) -> dict:
     torch.set_num_threads(threads)
     folder = root / job.page / job.name
     folder.mkdir(parents=True, exist_ok=True)
@@ -412,6 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for key, result in done.items():
         if "waiting_for" in result:
             print(f"{key}: waits for {result['waiting_for']}; run that first, then this again")
+        elif result.get("busy"):
+            print(f"{key}: another process is running it; skipped")
         elif result.get("finished") is False:
             print(f"{key}: stopped at {result['examples']:,} examples; run again to continue")
         else:
