@@ -157,3 +157,21 @@ def test_a_candidate_stopped_by_a_deadline_resumes_to_the_same_run(tmp_path):
     assert resumed_epochs[1] == 1  # and the fine-tuning at its second
     assert resumed.valid_error == whole.valid_error and resumed.test == whole.test
     assert torch.equal(resumed.predictions, whole.predictions)
+
+
+def test_a_cached_candidate_keeps_its_predictions_and_a_damaged_one_is_refused(tmp_path):
+    from aebook.evaluate import classification_error
+    from aebook.experiments.stacked_denoising_autoencoders.runs import Run, load_run, save_run
+
+    predictions = torch.tensor([3, 0, 9, 9, 1])
+    test = classification_error(predictions, torch.tensor([3, 1, 9, 2, 1]))
+    run = Run(candidates(_tiny_settings(), "rect", "saa")[0], 12.5, test, predictions, 3, 1.0)
+    save_run(tmp_path / "run.json", run)
+    assert '"predictions": "30991"' in (tmp_path / "run.json").read_text()
+    assert torch.equal(load_run(tmp_path / "run.json").predictions, predictions)
+    text = (tmp_path / "run.json").read_text().replace('"30991"', '"3099"')
+    (tmp_path / "run.json").write_text(text)
+    with pytest.raises(ValueError, match="run.json: damaged"):
+        load_run(tmp_path / "run.json")
+    with pytest.raises(ValueError, match="classes 0..9"):
+        save_run(tmp_path / "wide.json", replace(run, predictions=torch.tensor([10, 2])))

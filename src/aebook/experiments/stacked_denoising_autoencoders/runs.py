@@ -174,11 +174,21 @@ def finetune_candidate(
 
 
 def save_run(path: Path, run: Run) -> None:
+    """Write ``run`` as JSON, its test predictions as one string of digits (every task has at
+    most ten classes): a third of a list's size, which matters for the candidates that are parked
+    in the repository with their jobs."""
+    if (
+        run.predictions.numel()
+        and not 0 <= int(run.predictions.min()) <= int(run.predictions.max()) <= 9
+    ):
+        raise ValueError(
+            f"predictions must be classes 0..9 to be saved as digits; got {run.predictions}"
+        )
     payload = {
         "candidate": asdict(run.candidate),
         "valid_error": run.valid_error,
         "test": asdict(run.test),
-        "predictions": run.predictions.tolist(),
+        "predictions": "".join(map(str, run.predictions.tolist())),
         "best_epoch": run.best_epoch,
         "seconds": run.seconds,
     }
@@ -188,7 +198,14 @@ def save_run(path: Path, run: Run) -> None:
 
 
 def load_run(path: Path) -> Run:
+    """The run :func:`save_run` wrote to ``path``; a file whose predictions do not match its test
+    count is refused, naming it."""
     d = json.loads(path.read_text())
+    digits = d["predictions"]
+    if not (isinstance(digits, str) and digits.isdigit() and len(digits) == d["test"]["n"]):
+        raise ValueError(
+            f"{path}: damaged (its predictions are not {d['test']['n']} digits); not used"
+        )
     c = d["candidate"]
     cand = Candidate(
         tuple(c["hidden"]), c["pretrain_epochs"], c["pretrain_lr"], c["finetune_lr"], c["nu"]
@@ -197,7 +214,7 @@ def load_run(path: Path) -> Run:
         cand,
         d["valid_error"],
         ErrorRate(**d["test"]),
-        torch.tensor(d["predictions"]),
+        torch.tensor([int(k) for k in digits]),
         d["best_epoch"],
         d["seconds"],
     )
