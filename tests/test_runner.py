@@ -132,6 +132,12 @@ def test_a_job_another_process_holds_is_skipped_not_trained_twice(tmp_path):
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         assert runner.run([job], root=tmp_path)[job.key] == {"finished": False, "busy": True}
         assert not (tmp_path / "vae/shared").exists()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv(ENV_VAR, str(tmp_path))
+            assert runner._listed(job, tmp_path / "results") == "running in another process"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV_VAR, str(tmp_path))
+        assert runner._listed(job, tmp_path / "results") == "to run"
     assert runner.run([job], root=tmp_path)[job.key]["n"] == 1  # released: it runs, once
     assert runner.run([job], root=tmp_path)[job.key]["n"] == 1  # and is then read
 

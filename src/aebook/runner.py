@@ -351,10 +351,12 @@ def _listed(job: Job, results: Path) -> str:
     folder = jobs_dir() / job.page / job.name
     if load_result(job) is not None:
         return "finished"
+    with _claimed(job, jobs_dir()) as free:
+        word = "to run" if free else "running in another process"
     if job.progress is not None and folder.exists():
-        state = f"to run (measured to {job.progress(folder)['examples']:,} of {job.target:,})"
+        state = f"{word} (measured to {job.progress(folder)['examples']:,} of {job.target:,})"
     else:
-        state = "to run"
+        state = word
     parked = results / PARKED / job.page / job.name / _MANIFEST
     snapped = results / SNAPSHOTS / job.page / f"{job.name}.json"
     if parked.exists():
