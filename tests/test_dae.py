@@ -163,6 +163,15 @@ def _blob(sigma, side=28, centre=13.5):
     return np.exp(-((yy - centre) ** 2 + (xx - centre) ** 2) / (2 * sigma**2))
 
 
+def test_a_run_is_stopped_only_when_it_ended_before_its_epochs_without_early_stopping():
+    from aebook.train import History
+
+    config = TrainConfig(epochs=3, early_stopping=1)
+    finished, cut = History(samples_seen=[1, 2, 3]), History(samples_seen=[1])
+    early = History(samples_seen=[1, 2], stopped_early=True)
+    assert [dae_module.stopped(h, config) for h in (finished, cut, early)] == [False, True, False]
+
+
 def test_correlation_area_of_white_noise_is_one_pixel():
     noise = np.random.default_rng(0).normal(size=(200, 784))
     areas = correlation_area(noise, (28, 28))

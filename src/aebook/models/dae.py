@@ -35,6 +35,12 @@ DEFAULT_CORRUPTION = Corruption("masking", 0.25)
 CHECKPOINT_SECONDS = 120.0
 
 
+def stopped(history: History, config: TrainConfig) -> bool:
+    """Whether ``fit``'s callback stopped this run (a deadline) before its last epoch and before
+    early stopping ended it: the run is to be resumed, not read as finished."""
+    return history.epochs < config.epochs and not history.stopped_early
+
+
 class DenoisingAutoencoder(SigmoidAutoencoder):
     """h = sigmoid(W x̃ + b), x̂ = sigmoid(W' h + c), trained to reconstruct the clean x from x̃.
 
@@ -179,8 +185,8 @@ class StackedDenoisingAutoencoder(nn.Module):
                 checkpoint_every=CHECKPOINT_SECONDS, callback=callback,
             )  # fmt: skip
             histories.append(history)
-            if history.epochs < cfg.epochs and not history.stopped_early:
-                break  # stopped by the callback
+            if stopped(history, cfg):
+                break
         return histories
 
     def finetune(

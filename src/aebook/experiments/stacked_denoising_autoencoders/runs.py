@@ -20,6 +20,7 @@ from aebook.corruption import Corruption
 from aebook.data.larochelle import N_CLASSES, is_official, load_task
 from aebook.evaluate import ErrorRate, classification_error, mcnemar, predict
 from aebook.models import StackedDenoisingAutoencoder
+from aebook.models.dae import stopped
 from aebook.results.papers import VINCENT_TABLE1
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def pretrain_candidate(
         checkpoints=checkpoints,
         callback=callback,
     )
-    if len(histories) < model.depth or histories[-1].epochs < config.epochs:
+    if len(histories) < model.depth or stopped(histories[-1], config):
         return None
     return model
 
@@ -155,7 +156,7 @@ def finetune_candidate(
         checkpoint=checkpoint,
         callback=callback,
     )
-    if history.epochs < config.epochs and not history.stopped_early:
+    if stopped(history, config):
         return None
     valid_error = (
         history.valid["error"][history.best_epoch]
