@@ -495,14 +495,18 @@ def test_m1_m2_jobs_wait_for_m1_then_keep_models_and_each_draws_error(tmp_path):
     assert torch.bincount(y[sorted(draws[0])], minlength=10).tolist() == [10] * 10
 
 
-def test_the_m2_page_reads_each_finished_draw_and_refuses_to_train_in_paper(tmp_path):
+def test_the_m2_page_reads_each_finished_draw_and_trains_nothing_in_paper(tmp_path):
     from aebook.evaluate import classification_error, predict
     from aebook.experiments import m2
 
     changes = {**M2_TINY, "seeds": (0,)}
     jobs = m2.paper_jobs("smoke", changes)
-    with pytest.raises(RuntimeError, match="no draw of M2 or M1\\+M2 has finished"):
-        m2.paper_results("smoke", changes, root=tmp_path)
+    assert m2.paper_results("smoke", changes, root=tmp_path) == {"M2": [], "M1+M2": []}
+    assert not (tmp_path / "m2").exists()  # reading trained nothing
+    m1, _, m1m2 = jobs
+    runner.run([m1, m1m2], root=tmp_path)  # M1+M2 finished, M2 on pixels not run
+    part = m2.paper_results("smoke", changes, root=tmp_path)
+    assert part["M2"] == [] and [draw["seed"] for draw in part["M1+M2"]] == [0]
     results = runner.run(jobs, root=tmp_path)
     found = m2.paper_results("smoke", changes, root=tmp_path)
     cfg = m2.released_settings("smoke", changes)
@@ -519,6 +523,52 @@ def test_the_m2_page_reads_each_finished_draw_and_refuses_to_train_in_paper(tmp_
     (tmp_path / "m2/m1m2-seed0/model.pt").write_bytes(b"swapped")
     with pytest.raises(ValueError, match="SHA-256"):
         m2.paper_results("smoke", changes, root=tmp_path)
+
+
+def test_the_m2_jobs_table_says_how_far_each_job_got_and_what_it_still_costs(tmp_path):
+    from aebook.experiments import m2
+
+    estimate = {
+        "rows": [{"job": j.key, "cpu_hours": 10.0, "gpu_minutes": 2.0} for j in m2.paper_jobs()],
+        "provenance": {"hardware": "AMD EPYC, 2 logical CPU cores, GPU: none",
+                       "date": "2026-12-01T04:33:48+00:00"},
+    }  # fmt: skip
+    session = {"provenance": {"hardware": "Intel Xeon, 2 logical CPU cores, GPU: none",
+                              "date": "2026-12-01T10:20:00+00:00"}}  # fmt: skip
+    target = 10_000 * 50_000
+    (tmp_path / "m1.json").write_text(json.dumps({
+        "status": "running", "examples": target // 4, "target": target, "train_seconds": 7200,
+        "curve": [{"epochs": 100, "bound": -120.5}, {"epochs": 2_500, "bound": -99.25}],
+        "sessions": [session],
+    }))  # fmt: skip
+    (tmp_path / "m1m2-seed0.json").write_text(json.dumps({
+        "status": "finished", "examples": 1, "target": 1, "train_seconds": 3600,
+        "curve": [{"passes": 30, "test_error": 9.0}, {"passes": 3_000, "test_error": 3.5}],
+    }))  # fmt: skip
+    snapshots = m2.paper_snapshots(tmp_path)
+    table = m2.snapshot_table(snapshots, estimate)
+    rows = {row[0]: row for row in table.rows}
+    assert list(rows) == [*(j.name for j in m2.paper_jobs()), "total"]  # every job, begun or not
+    assert rows["total"][5:8] == ["3.0", f"{7.5 + 9 * 10.0:.1f}", f"{1.5 + 9 * 2.0:.1f}"]
+    assert rows["m1"] == [
+        "m1", "M1", "running", "2,500 of 10,000 epochs", "bound -99.25", "2.0", "7.5", "1.5",
+        "Intel Xeon",
+    ]  # fmt: skip
+    assert rows["m1m2-seed0"][2:8] == [
+        "finished", "3,000 of 3,000 passes", "test error 3.50 %", "1.0", "0.0", "0.0"
+    ]  # fmt: skip
+    assert rows["m2-seed3"][1:8] == [
+        "M2",
+        "not run",
+        "0 of 3,000 passes",
+        "—",
+        "0.0",
+        "10.0",
+        "2.0",
+    ]
+    assert "2026-12-01 10:20" in table.title and "AMD EPYC, 2026-12-01" in table.note
+    assert m2.m1_curve(snapshots) == ([100, 2_500], [-120.5, -99.25])
+    assert m2.m1_curve({}) == ([], [])
 
 
 def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatch):

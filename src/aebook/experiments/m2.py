@@ -671,18 +671,17 @@ def paper_results(
     images, binarized once with seed 1 as the job did).
 
     The page reads them and trains nothing: 3,000 passes per draw are the runner's, run ahead of
-    the page. While either model has no finished draw this raises, naming the commands.
+    the page. A model none of whose draws has finished has an empty list; the page then reports
+    it as not run, and :func:`snapshot_table` says what its jobs still cost.
     """
     from aebook.jobs import jobs_dir, load_kept, load_result
 
     cfg = released_settings(profile, changes)
     root = root or jobs_dir()
     found: dict[str, list[dict]] = {name: [] for name in MODELS.values()}
-    unfinished = []
     for job in paper_jobs(profile, changes)[1:]:  # M1 is read through its M1+M2 draws' codes
         result = load_result(job, root)
         if result is None:
-            unfinished.append(job.key)
             continue
         on, folder = job.kwargs["on"], root / job.key
         test, inputs = None, PIXELS
@@ -694,11 +693,79 @@ def paper_results(
             "seed": result["seed"], "labelled": torch.tensor(result["labelled"]),
             "model": model, "curve": result["curve"], "test": test,
         })  # fmt: skip
-    empty = [name for name, draws in found.items() if not draws]
-    if empty:
-        raise RuntimeError(
-            f"the paper profile reads finished jobs; no draw of {' or '.join(empty)} has "
-            f"finished ({len(unfinished)} jobs unfinished): python -m aebook.runner --estimate "
-            "m2, then python -m aebook.runner m2"
-        )
     return found
+
+
+def paper_snapshots(folder: Path | None) -> dict[str, dict]:
+    """What the runner's snapshots in ``folder`` (``results/paper/jobs/m2``) say each job of
+    :func:`paper_jobs` reached, ``{job name: snapshot}`` (:func:`aebook.jobs.snapshots`)."""
+    from aebook.jobs import snapshots
+
+    return snapshots(folder, paper_jobs())
+
+
+def m1_curve(snapshots: dict[str, dict]) -> tuple[list[int], list[float]]:
+    """M1's training bound against its epochs, as far as the M1 job's snapshot goes (empty
+    lists before its first measured point)."""
+    curve = snapshots.get(M1_JOB.split("/")[1], {}).get("curve") or []
+    return [p["epochs"] for p in curve], [p["bound"] for p in curve]
+
+
+def snapshot_table(snapshots: dict[str, dict], estimate: dict | None):
+    """How far each paper job has trained and what it still costs: the budget reached, its last
+    measurement (M1's training bound, a draw's test error), hours trained, and the CPU-hours and
+    H200-minutes left by ``estimate`` (``results/benchmarks/paper_estimate.json``) for the share
+    of its examples still to train."""
+    from aebook.jobs import machine
+    from aebook.results import Table
+    from aebook.results.performance import share_left
+
+    cfg = select(SETTINGS, "paper")
+    costs = {r["job"]: r for r in (estimate or {}).get("rows", [])}
+    rows, dates, totals = [], [], [0.0, 0.0, 0.0]  # hours trained, CPU h left, H200 min left
+    for job in paper_jobs():
+        snap = snapshots.get(job.name, {"status": "not run"})
+        curve = snap.get("curve") or []
+        last = curve[-1] if curve else None
+        if job.key == M1_JOB:
+            model, unit, budget = "M1", "epochs", cfg.m1_epochs
+            done = last["epochs"] if last else 0
+            measured = f"bound {last['bound']:.2f}" if last else "—"
+            if snap["status"] == "finished":
+                measured = f"test bound {snap['test_bound']:.2f} ± {snap['test_bound_se']:.2f}"
+        else:
+            on = job.kwargs["on"]
+            model, unit = MODELS[on], "passes"
+            budget = cfg.epochs if on == "pixels" else cfg.m1m2_epochs
+            done = last["passes"] if last else 0
+            measured = f"test error {last['test_error']:.2f} %" if last else "—"
+        cost, left = costs.get(job.key), share_left(snap)
+        totals[0] += snap.get("train_seconds", 0) / 3600
+        if cost is not None:
+            totals[1] += left * cost["cpu_hours"]
+            totals[2] += left * cost["gpu_minutes"]
+        sessions = snap.get("sessions", [])
+        machines = sorted({machine(s["provenance"]["hardware"]) for s in sessions})
+        dates += [s["provenance"]["date"][:16] for s in sessions]
+        rows.append([
+            job.name, model, snap["status"], f"{done:,} of {budget:,} {unit}", measured,
+            f"{snap.get('train_seconds', 0) / 3600:.1f}",
+            "—" if cost is None else f"{left * cost['cpu_hours']:.1f}",
+            "—" if cost is None else f"{left * cost['gpu_minutes']:.1f}",
+            "; ".join(machines) or "—",
+        ])  # fmt: skip
+    rows.append(["total", "", "", "", "", *(f"{t:.1f}" for t in totals), ""])
+    made = (estimate or {}).get("provenance", {})
+    where = f"{machine(made['hardware'])}, {made['date'][:10]}" if made else "none recorded"
+    return Table(
+        ["job", "model", "state", "reached", "last measured", "hours", "CPU h left",
+         "H200 min left", "machines"],
+        rows,
+        title=f"The paper's trainings as of {max(dates).replace('T', ' ')} UTC" if dates else None,
+        note="From the runner's snapshots in `results/paper/jobs/m2` (`python -m aebook.runner "
+        "m2 --snapshot`). Reached: up to the job's last measured point. Bounds are in nats per "
+        "image; test errors are on the 10,000 test images. Hours are those trained so far; the "
+        "hours and minutes left are the estimate's (`python -m aebook.runner --estimate`, "
+        f"one thread; {where}) for the share of each job's examples still to train. Every "
+        "M1+M2 job waits for M1.",
+    )  # fmt: skip

@@ -121,6 +121,17 @@ def estimate_table(payload: dict) -> Table:
     )
 
 
+def share_left(snapshot: dict) -> float:
+    """The share of a job still to train, from its snapshot (``runner --snapshot``): none once it
+    has finished, the share of its target examples not yet reached while under way, all of it
+    before it starts."""
+    if snapshot["status"] == "finished":
+        return 0.0
+    if snapshot.get("target"):
+        return max(0.0, 1 - snapshot.get("examples", 0) / snapshot["target"])
+    return 1.0
+
+
 def remaining_table(estimate: dict, jobs: Path | str) -> Table:
     """What the ``paper`` profile has still to train, per page: ``estimate`` is
     ``python -m aebook.runner --estimate --out``'s payload, ``jobs`` the runner's snapshots
@@ -131,12 +142,7 @@ def remaining_table(estimate: dict, jobs: Path | str) -> Table:
         page, name = row["job"].split("/", 1)
         path = Path(jobs) / page / f"{name}.json"
         entry = read_json(path) if path.exists() else {"status": "not run"}
-        if entry["status"] == "finished":
-            left = 0.0
-        elif entry.get("target"):
-            left = max(0.0, 1 - entry.get("examples", 0) / entry["target"])
-        else:
-            left = 1.0
+        left = share_left(entry)
         tally = pages.setdefault(page, [0, 0, 0, 0.0, 0.0])
         tally[0] += 1
         tally[1] += entry["status"] == "finished"
