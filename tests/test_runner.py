@@ -394,6 +394,33 @@ def test_the_table1_page_in_paper_reads_each_task_whose_grid_finished_and_trains
     assert results["rect"].saa.test.n == cfg.sizes("rect").n_test
 
 
+def test_the_table1_grid_table_counts_finished_jobs_their_candidates_and_what_the_rest_costs(
+    tmp_path,
+):
+    from aebook.experiments.stacked_denoising_autoencoders import jobs as table1
+
+    jobs = table1.paper_jobs()
+    estimate = {
+        "rows": [{"job": j.key, "cpu_hours": 1.0, "gpu_minutes": 0.5} for j in jobs],
+        "provenance": {"hardware": "AMD EPYC, 2 logical CPU cores, GPU: none",
+                       "date": "2026-12-01T04:33:48+00:00"},
+    }  # fmt: skip
+    saa, sda = jobs[:2]
+    assert [saa.kwargs["task"], saa.kwargs["model"], sda.kwargs["model"]] == ["basic", "saa", "sda"]
+    finished = {"status": "finished", "candidates": [{"candidate": "a"}, {"candidate": "b"}]}
+    (tmp_path / f"{saa.name}.json").write_text(json.dumps(finished))
+    (tmp_path / f"{sda.name}.json").write_text(json.dumps({"status": "not run"}))
+    table = table1.grid_table(table1.paper_snapshots(tmp_path), estimate)
+    rows = {row[0]: row for row in table.rows}
+    basic = sum(j.kwargs["task"] == "basic" for j in jobs)
+    assert rows["basic"] == [
+        "basic", f"1 of {basic}", "2 of 16", "0 of 48", f"{basic - 1:.1f}", f"{(basic - 1) / 2:.1f}"
+    ]  # fmt: skip
+    assert rows["rect"][1:4] == [f"0 of {basic}", "0 of 16", "0 of 48"]
+    assert rows["total"][1] == f"1 of {len(jobs)}" and rows["total"][4] == f"{len(jobs) - 1:.1f}"
+    assert "AMD EPYC, 2026-12-01" in table.note
+
+
 def test_the_sessions_table_says_where_each_stretch_of_a_job_trained(tmp_path):
     from aebook.results.performance import sessions_table
 
