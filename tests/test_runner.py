@@ -183,6 +183,10 @@ def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
     runner.snapshot(jobs, out, root=tmp_path / "cut")
     finished = json.loads((out / "vae/frey-nz2.json").read_text())
     assert finished["status"] == "finished"
+    # a machine that holds none of these jobs keeps what the snapshots say, not "not run"
+    lines = runner.snapshot(jobs, out, root=tmp_path / "elsewhere")
+    assert json.loads((out / "vae/frey-nz2.json").read_text()) == finished
+    assert "kept" in lines[0] and "kept" not in lines[1]  # frey-nz5 was not run anywhere
     # each session says which stretch of the examples it trained, and where
     stretches = [(s["examples_from"], s["examples_to"]) for s in finished["sessions"]]
     assert stretches == [(0, 1_765), (1_765, TINY)]

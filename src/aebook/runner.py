@@ -218,11 +218,18 @@ def run(
     return results
 
 
-def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[Path]:
+def _reached(entry: dict) -> float:
+    """How far a snapshot says its job got: finished above every examples count."""
+    return _FINISHED if entry["status"] == "finished" else entry.get("examples", 0)
+
+
+def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[str]:
     """Write what every job reached to ``out/<page>/<name>.json``: its result when it finished,
     else its progress (``"status": "running"``, examples reached of the target), else
-    ``"status": "not run"``. These files are what the pages and the ledger read."""
-    written = []
+    ``"status": "not run"``. These files are what the pages and the ledger read. A snapshot
+    that says its job got further than this machine's state (another machine finished it, or
+    trained it further) is kept, not overwritten. Returns one line per job."""
+    lines = []
     for job in jobs:
         result = load_result(job, root)
         folder = (root or jobs_dir()) / job.page / job.name
@@ -235,8 +242,15 @@ def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[P
         entry.update(target=job.target, steps=job.steps, tflop=job.flops / 1e12)
         entry["sessions"] = sessions(folder)
         entry.setdefault("kwargs", dict(job.kwargs))
-        written.append(write_json(out / job.page / f"{job.name}.json", entry))
-    return written
+        path = out / job.page / f"{job.name}.json"
+        if path.exists() and _reached(read_json(path)) > _reached(entry):
+            lines.append(
+                f"{path}: kept, as it says the job got further than this machine's state "
+                "(delete it to replace it)"
+            )
+            continue
+        lines.append(str(write_json(path, entry)))
+    return lines
 
 
 SNAPSHOTS = Path("paper/jobs")  #: under the results folder
@@ -428,8 +442,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_json(args.out, {"rows": cost.as_rows(), "provenance": provenance()})
         return 0
     if args.snapshot is not None:
-        for path in snapshot(chosen, args.snapshot):
-            print(path)
+        for line in snapshot(chosen, args.snapshot):
+            print(line)
         return 0
     if args.park is not None:
         for line in park(chosen, args.park):
