@@ -146,8 +146,10 @@ def test_select_names_the_allowed_jobs():
     jobs = tiny_jobs()
     assert [j.key for j in runner.select(jobs, ["vae"])] == ["vae/frey-nz2", "vae/frey-nz5"]
     assert [j.key for j in runner.select(jobs, ["vae/frey-nz5"])] == ["vae/frey-nz5"]
-    with pytest.raises(ValueError, match="vae/frey-nz2"):
+    with pytest.raises(ValueError, match="one of its jobs \\(vae/frey-nz2, vae/frey-nz5\\)"):
         runner.select(jobs, ["vae/mnist-nz7"])
+    with pytest.raises(ValueError, match="job must be a page \\(vae\\) or one of its jobs"):
+        runner.select(jobs, ["nosuchpage"])
 
 
 def test_run_rejects_bad_worker_counts(tmp_path):

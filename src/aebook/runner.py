@@ -81,8 +81,15 @@ def select(jobs: Sequence[Job], keys: Sequence[str]) -> list[Job]:
     """The jobs whose key equals, or starts with ``key/``, one of ``keys`` (in ``jobs``' order)."""
     for key in keys:
         if not _names_jobs(jobs, key):
-            known = sorted(job.key for job in jobs)
-            raise ValueError(f"job must be one of {known} (or a page prefix); got {key!r}")
+            page = key.split("/")[0]
+            if _names_jobs(jobs, page):  # a page's job misspelt: name that page's jobs
+                names = ", ".join(job.key for job in jobs if job.page == page)
+                raise ValueError(f"job must be {page} or one of its jobs ({names}); got {key!r}")
+            pages = ", ".join(dict.fromkeys(job.page for job in jobs))
+            raise ValueError(
+                f"job must be a page ({pages}) or one of its jobs (python -m aebook.runner PAGE "
+                f"--list names them); got {key!r}"
+            )
     return [j for j in jobs if any(_names_jobs([j], k) for k in keys)]
 
 
@@ -430,7 +437,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.snapshot = results / SNAPSHOTS
     if args.park == PARKED:
         args.park = results / PARKED
-    chosen = select(everything, args.jobs) if args.jobs else everything
+    try:
+        chosen = select(everything, args.jobs) if args.jobs else everything
+    except ValueError as err:
+        parser.error(str(err))
     if args.list:
         for job in chosen:
             print(f"{job.key:<28} {_listed(job, results)}")
