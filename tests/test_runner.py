@@ -297,7 +297,11 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
     rows = table.rows
     assert rows[0][-1] == running["sessions"][0]["provenance"]["hardware"].split(",")[0]
     assert rows[0][:3] == ["dynamic", "running", "1 of 3,280"] and rows[0][4] == "not yet"
-    assert rows[1][:3] == ["static", "not run", "0 of 3,280"]
+    assert rows[1][:3] == ["static", "not run", "0 of 3,280"] and rows[1][6] == "—"
+    estimate = {"rows": [{"job": "vae_likelihood/dynamic", "cpu_hours": 4.0}]}  # no static row
+    rows = vae_likelihood.snapshot_table(snapshots, estimate).rows
+    left = 1 - 3_000 / running["target"]  # one epoch of 3,280 trained
+    assert rows[0][6] == f"{4.0 * left:.1f}" and rows[1][6] == "—"
     (partial,) = vae_likelihood.paper_histories(root=tmp_path).values()
     assert partial.epochs == 1 and partial.train["elbo"] == running["train_elbo"]
     result = runner.run(smoke[:1], root=tmp_path)["vae_likelihood/dynamic"]

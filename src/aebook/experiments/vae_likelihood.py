@@ -258,14 +258,18 @@ def late_floor(histories: dict[str, History], skip: int = 10) -> float | None:
     return min(late) - 1 if late else None
 
 
-def snapshot_table(snapshots: dict[str, dict]):
+def snapshot_table(snapshots: dict[str, dict], estimate: dict | None = None):
     """How far each paper job has trained, from its snapshot: epochs of the recipe's, the last
-    epoch's training bound, the test log p(x) once finished, hours of training and machines; the
-    title dates it by the last session a job logged, as a recorded page shows it unchanged."""
+    epoch's training bound, the test log p(x) once finished, hours of training, the CPU-hours
+    left by ``estimate`` (``results/benchmarks/paper_estimate.json``) and machines; the title
+    dates it by the last session a job logged, as a recorded page shows it unchanged."""
     from aebook.jobs import machine
     from aebook.results import Table
+    from aebook.results.performance import share_left
 
     cfg = select(SETTINGS, "paper")
+    hours = {r["job"]: r["cpu_hours"] for r in (estimate or {}).get("rows", [])}
+    costs = {job.name: hours[job.key] for job in paper_jobs() if job.key in hours}
     rows, dates = [], []
     for name, snap in snapshots.items():
         budget = cfg.dynamic_epochs if name == "dynamic" else cfg.static_epochs
@@ -282,19 +286,21 @@ def snapshot_table(snapshots: dict[str, dict]):
             "—" if bound is None else f"{bound:.2f}",
             f"{snap['log_px']:.2f} ± {snap['log_px_se']:.2f}" if finished else "not yet",
             f"{snap.get('train_seconds', 0) / 3600:.1f}",
+            f"{share_left(snap) * costs[name]:.1f}" if name in costs else "—",
             "; ".join(machines) or "—",
         ])  # fmt: skip
     return Table(
         ["binarization", "state", "epochs", "last epoch's training bound", "test log p(x)",
-         "hours", "machines"],
+         "hours", "CPU h left", "machines"],
         rows,
         title=f"The paper's trainings as of {max(dates).replace('T', ' ')} UTC" if dates else None,
         note="From the runner's snapshots in `results/paper/jobs/vae_likelihood` "
         "(`python -m aebook.runner vae_likelihood --snapshot`). Bounds and log-likelihoods are "
         "in nats per image. Hours are those of the training epochs, each job on one thread "
-        "beside the other; machines are those that logged a session (logging began on "
-        "2026-11-30). The test log p(x) is estimated only when a job has trained all its "
-        "epochs.",
+        "beside the other; the CPU-hours left are the estimate's (`python -m aebook.runner "
+        "--estimate`, one thread) for the epochs still to train, without the final estimate of "
+        "log p(x). Machines are those that logged a session (logging began on 2026-11-30). The "
+        "test log p(x) is estimated only when a job has trained all its epochs.",
     )  # fmt: skip
 
 
