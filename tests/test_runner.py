@@ -492,13 +492,13 @@ def test_the_m2_paper_jobs_are_m1_then_one_job_per_draw_of_the_labels():
     jobs = m2.paper_jobs()
     assert [j.key for j in jobs] == [
         "m2/m1",
-        *(f"m2/m2-seed{s}" for s in range(5)),
         *(f"m2/m1m2-seed{s}" for s in range(5)),
+        *(f"m2/m2-seed{s}" for s in range(5)),
     ]
     assert jobs[0].target == 10_000 * 50_000 and jobs[0].steps == 10_000 * 50
     assert {j.steps for j in jobs[1:]} == {3_000 * 100}  # 100 minibatches a pass
     assert all(j.flops > 0 for j in jobs)
-    assert jobs[1].flops > jobs[-1].flops  # pixels cost more than M1's 50-d codes
+    assert jobs[-1].flops > jobs[1].flops  # pixels cost more than M1's 50-d codes
     assert [j.key for j in runner.paper_jobs() if j.page == "m2"] == [j.key for j in jobs]
     pages = list(dict.fromkeys(j.page for j in runner.paper_jobs()))
     assert pages == ["vae", "vae_likelihood", "m2", "stacked_denoising_autoencoders"]
@@ -508,7 +508,7 @@ def test_m1_m2_jobs_wait_for_m1_then_keep_models_and_each_draws_error(tmp_path):
     from aebook.experiments import m2
 
     jobs = m2.paper_jobs("smoke", M2_TINY)
-    m1m2 = jobs[-1]
+    m1m2 = jobs[1]
     early = runner.run([m1m2], root=tmp_path)[m1m2.key]
     assert early == {"finished": False, "examples": 0, "waiting_for": "m2/m1"}
     assert not (tmp_path / m1m2.key).exists()  # a snapshot says "not run", not "running"
@@ -540,7 +540,7 @@ def test_the_m2_page_reads_each_finished_draw_and_trains_nothing_in_paper(tmp_pa
     jobs = m2.paper_jobs("smoke", changes)
     assert m2.paper_results("smoke", changes, root=tmp_path) == {"M2": [], "M1+M2": []}
     assert not (tmp_path / "m2").exists()  # reading trained nothing
-    m1, _, m1m2 = jobs
+    m1, m1m2, _ = jobs
     runner.run([m1, m1m2], root=tmp_path)  # M1+M2 finished, M2 on pixels not run
     part = m2.paper_results("smoke", changes, root=tmp_path)
     assert part["M2"] == [] and [draw["seed"] for draw in part["M1+M2"]] == [0]
@@ -613,7 +613,7 @@ def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatc
     from aebook.experiments import m2
 
     changes = {**M2_TINY, "m1m2_epochs": 3, "seeds": (0,)}
-    m1, _, job = m2.paper_jobs("smoke", changes)
+    m1, job, _ = m2.paper_jobs("smoke", changes)
     runner.run([m1], root=tmp_path / "whole")
     whole = runner.run([job], root=tmp_path / "whole")[job.key]
     (tmp_path / "cut/m2").mkdir(parents=True)
