@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import signal
+from pathlib import Path
 
 import pytest
 import torch
@@ -562,6 +563,49 @@ def test_the_m2_page_reads_each_finished_draw_and_trains_nothing_in_paper(tmp_pa
         m2.paper_results("smoke", changes, root=tmp_path)
 
 
+def test_the_m2_page_in_paper_reports_a_model_without_a_finished_draw_as_not_run(
+    tmp_path, monkeypatch
+):
+    """The page's own `paper` path, run on a finished M1+M2 draw and no draw on pixels: an
+    untrained M2 of the paper's size stands in for the job's model (its numbers mean nothing)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from aebook.data import balanced_subset
+    from aebook.experiments import m2
+
+    cfg = m2.released_settings("paper")
+    _, y_train, x_test, _, _ = m2.m2_data(cfg)
+    folder, k = tmp_path / "jobs/m2/m1m2-seed0", 20
+    folder.mkdir(parents=True)
+    torch.save(m2.released_m2(cfg, "codes", k, cfg.n_train).state_dict(), folder / "model.pt")
+    kept = torch.arange(cfg.latent_size) < k
+    codes = {"test": torch.randn(len(x_test), k), "kept": kept}
+    torch.save(codes, folder / "m1_codes.ckpt")
+    curve = [{"passes": p, "test_error": 50.0 - p / 100} for p in (30, 3_000)]
+    (folder / "result.json").write_text(json.dumps({
+        "seed": 0, "labelled": balanced_subset(y_train, cfg.n_labelled, seed=0).tolist(),
+        "curve": curve, "models": {"model.pt": sha256_of(folder / "model.pt")},
+    }))  # fmt: skip
+    for name, value in (("AEBOOK_PROFILE", "paper"), (ENV_VAR, str(tmp_path / "jobs")),
+                        (RESULTS_VAR, str(tmp_path / "results"))):  # fmt: skip
+        monkeypatch.setenv(name, value)
+    page = Path(__file__).resolve().parents[1] / "book/03_vae/m2.ipynb"
+    nb = nbformat.read(page, as_version=4)
+    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(page.parent)}}).execute()
+    text = "\n".join(
+        o.get("text", "") + o.get("data", {}).get("text/markdown", "")
+        for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs
+    )  # fmt: skip
+    assert "M2 on pixels: no draw has finished" in text
+    assert "labels drawn with seed 0: M1+M2" in text
+    assert "| m1m2-seed0 | M1+M2 | not run |" in text  # the jobs' table reads the snapshots
+    record = json.loads((tmp_path / "results/paper/m2.json").read_text())
+    assert [c["name"] for c in record["claims"]][0].startswith("M1+M2 test error")
+    assert "M1+M2 test error (%)" in record["measurements"]
+    assert "M2 test error (%)" not in record["measurements"]  # the ledger: not run
+
+
 def test_the_m2_jobs_table_says_how_far_each_job_got_and_what_it_still_costs(tmp_path):
     from aebook.experiments import m2
 
@@ -652,7 +696,6 @@ def test_pages_read_jobs_without_importing_the_runner():
     (a record notes every package file its page imported): pages and experiments read jobs
     through :mod:`aebook.jobs`."""
     import re
-    from pathlib import Path
 
     src = Path(runner.__file__).parent
     readers = [*(src / "experiments").rglob("*.py"), *(src / "results").rglob("*.py")]
