@@ -432,6 +432,47 @@ def test_the_table1_grid_table_counts_finished_jobs_their_candidates_and_what_th
     assert "AMD EPYC, 2026-12-01" in table.note
 
 
+def test_the_table1_page_in_paper_reads_the_tasks_with_candidates_and_marks_the_rest_not_yet(
+    tmp_path, monkeypatch
+):
+    """The page's own `paper` path on one SAA-3 and one SdA-3 candidate of rect, as a finished
+    job would cache them (their predictions are random: the numbers mean nothing)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from aebook.evaluate import ErrorRate
+    from aebook.experiments.stacked_denoising_autoencoders.runs import Run, candidates, save_run
+
+    cfg = settings("stacked_denoising_autoencoders", "paper")
+    cache = tmp_path / "jobs/stacked_denoising_autoencoders/runs/paper/rect"
+    cache.mkdir(parents=True)
+    n, g = cfg.sizes("rect").n_test, torch.Generator().manual_seed(0)
+    for model in ("saa", "sda"):
+        cand = candidates(cfg, "rect", model)[0]
+        guesses = torch.randint(0, 2, (n,), generator=g)
+        save_run(
+            cache / f"{cand.key()}.json", Run(cand, 40.0, ErrorRate(50.0, 0.44, n), guesses, 3, 1.0)
+        )
+    for name, value in (("AEBOOK_PROFILE", "paper"), (ENV_VAR, str(tmp_path / "jobs")),
+                        (RESULTS_VAR, str(tmp_path / "results"))):  # fmt: skip
+        monkeypatch.setenv(name, value)
+    page = Path(__file__).resolve().parents[1] / "book/01_denoising_autoencoders"
+    nb = nbformat.read(page / "stacked_denoising_autoencoders.ipynb", as_version=4)
+    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(page)}}).execute()
+    text = "\n".join(
+        o.get("text", "") + o.get("data", {}).get("text/markdown", "")
+        for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs
+    )  # fmt: skip
+    assert "rect: 62 candidates still to train" in text
+    assert "| rect | 2.41 ± 0.13 | 1.99 ± 0.12 | 10 % | 50.00 ± 0.44 | 50.00 ± 0.44 |" in text
+    assert text.count("| not yet |") == 7 and "paper only" not in text
+    record = json.loads(
+        (tmp_path / "results/paper/stacked_denoising_autoencoders.json").read_text()
+    )
+    assert record["measurements"]["budget: vincent2008/table1/rect/SdA-3"] == 1
+    assert not any(key.startswith("basic") for key in record["measurements"])
+
+
 def test_the_sessions_table_says_where_each_stretch_of_a_job_trained(tmp_path):
     from aebook.results.performance import sessions_table
 

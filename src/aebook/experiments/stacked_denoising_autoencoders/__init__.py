@@ -131,9 +131,10 @@ def paper_verdict(task: str) -> str:
 
 
 def table1(results: dict[str, TaskResult], cfg: StackedDenoisingAutoencodersSettings) -> Table:
-    """Table 1 of the paper next to ours; rows of tasks not run in this profile say so, and the
-    last column how much of each model's selection grid was trained (all of it, except while the
-    ``paper`` profile's jobs are still running)."""
+    """Table 1 of the paper next to ours; rows of tasks not run in this profile say so (in
+    ``paper``: not yet, while a model of the task has no finished candidate), and the last column
+    how much of each model's selection grid was trained (all of it, except while the ``paper``
+    profile's jobs are still running)."""
 
     def cell(error):
         return f"{error[0]:.2f} ± {error[1]:.2f}"
@@ -143,7 +144,9 @@ def table1(results: dict[str, TaskResult], cfg: StackedDenoisingAutoencodersSett
         paper, r = PAPER_TABLE1[task], results.get(task)
         row = [task, cell(paper["saa"]), cell(paper["sda"]), f"{100 * paper['nu']:.0f} %"]
         if r is None:
-            rows.append([*row, "—", "—", "—", "—", "paper only"])
+            rows.append(
+                [*row, "—", "—", "—", "—", "not yet" if cfg.profile == "paper" else "paper only"]
+            )
             continue
         saa, sda = r.saa.test, r.sda.test
         ours = [cell((saa.percent, saa.ci95)), cell((sda.percent, sda.ci95))]
