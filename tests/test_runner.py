@@ -382,6 +382,25 @@ def test_stacked_table1_jobs_train_their_group_once_and_the_others_wait(tmp_path
     assert list(results) == ["basic"] and unfinished == {"rect": 2}
 
 
+def run_page_in_paper(page: str, tmp_path, monkeypatch) -> str:
+    """Run the book's ``page`` (``<part>/<name>``) in ``paper`` on the jobs under
+    ``tmp_path/jobs``, recording into ``tmp_path/results``; return its printed and Markdown
+    outputs."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    for name, value in (("AEBOOK_PROFILE", "paper"), (ENV_VAR, str(tmp_path / "jobs")),
+                        (RESULTS_VAR, str(tmp_path / "results"))):  # fmt: skip
+        monkeypatch.setenv(name, value)
+    path = Path(__file__).resolve().parents[1] / "book" / f"{page}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    return "\n".join(
+        o.get("text", "") + o.get("data", {}).get("text/markdown", "")
+        for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs
+    )  # fmt: skip
+
+
 def test_the_table1_page_in_paper_reads_each_task_whose_grid_finished_and_trains_nothing(
     tmp_path,
 ):
@@ -437,9 +456,6 @@ def test_the_table1_page_in_paper_reads_the_tasks_with_candidates_and_marks_the_
 ):
     """The page's own `paper` path on one SAA-3 and one SdA-3 candidate of rect, as a finished
     job would cache them (their predictions are random: the numbers mean nothing)."""
-    import nbformat
-    from nbclient import NotebookClient
-
     from aebook.evaluate import ErrorRate
     from aebook.experiments.stacked_denoising_autoencoders.runs import Run, candidates, save_run
 
@@ -453,16 +469,9 @@ def test_the_table1_page_in_paper_reads_the_tasks_with_candidates_and_marks_the_
         save_run(
             cache / f"{cand.key()}.json", Run(cand, 40.0, ErrorRate(50.0, 0.44, n), guesses, 3, 1.0)
         )
-    for name, value in (("AEBOOK_PROFILE", "paper"), (ENV_VAR, str(tmp_path / "jobs")),
-                        (RESULTS_VAR, str(tmp_path / "results"))):  # fmt: skip
-        monkeypatch.setenv(name, value)
-    page = Path(__file__).resolve().parents[1] / "book/01_denoising_autoencoders"
-    nb = nbformat.read(page / "stacked_denoising_autoencoders.ipynb", as_version=4)
-    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(page)}}).execute()
-    text = "\n".join(
-        o.get("text", "") + o.get("data", {}).get("text/markdown", "")
-        for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs
-    )  # fmt: skip
+    text = run_page_in_paper(
+        "01_denoising_autoencoders/stacked_denoising_autoencoders", tmp_path, monkeypatch
+    )
     assert "rect: 62 candidates still to train" in text
     assert "| rect | 2.41 ± 0.13 | 1.99 ± 0.12 | 10 % | 50.00 ± 0.44 | 50.00 ± 0.44 |" in text
     assert text.count("| not yet |") == 7 and "paper only" not in text
@@ -609,9 +618,6 @@ def test_the_m2_page_in_paper_reports_a_model_without_a_finished_draw_as_not_run
 ):
     """The page's own `paper` path, run on a finished M1+M2 draw and no draw on pixels: an
     untrained M2 of the paper's size stands in for the job's model (its numbers mean nothing)."""
-    import nbformat
-    from nbclient import NotebookClient
-
     from aebook.data import balanced_subset
     from aebook.experiments import m2
 
@@ -628,16 +634,7 @@ def test_the_m2_page_in_paper_reports_a_model_without_a_finished_draw_as_not_run
         "seed": 0, "labelled": balanced_subset(y_train, cfg.n_labelled, seed=0).tolist(),
         "curve": curve, "models": {"model.pt": sha256_of(folder / "model.pt")},
     }))  # fmt: skip
-    for name, value in (("AEBOOK_PROFILE", "paper"), (ENV_VAR, str(tmp_path / "jobs")),
-                        (RESULTS_VAR, str(tmp_path / "results"))):  # fmt: skip
-        monkeypatch.setenv(name, value)
-    page = Path(__file__).resolve().parents[1] / "book/03_vae/m2.ipynb"
-    nb = nbformat.read(page, as_version=4)
-    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(page.parent)}}).execute()
-    text = "\n".join(
-        o.get("text", "") + o.get("data", {}).get("text/markdown", "")
-        for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs
-    )  # fmt: skip
+    text = run_page_in_paper("03_vae/m2", tmp_path, monkeypatch)
     assert "M2 on pixels: no draw has finished" in text
     assert "labels drawn with seed 0: M1+M2" in text
     assert "| m1m2-seed0 | M1+M2 | not run |" in text  # the jobs' table reads the snapshots
