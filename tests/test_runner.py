@@ -437,17 +437,26 @@ def test_the_table1_grid_table_counts_finished_jobs_their_candidates_and_what_th
     }  # fmt: skip
     saa, sda = jobs[:2]
     assert [saa.kwargs["task"], saa.kwargs["model"], sda.kwargs["model"]] == ["basic", "saa", "sda"]
-    finished = {"status": "finished", "candidates": [{"candidate": "a"}, {"candidate": "b"}]}
+    finished = {
+        "status": "finished",
+        "candidates": [{"candidate": "a"}, {"candidate": "b"}],
+        "sessions": [{"wall_seconds": 5400.0}, {"wall_seconds": 1800.0}],
+    }
+    stopped = {"status": "to run", "sessions": [{"wall_seconds": 3600.0}]}
     (tmp_path / f"{saa.name}.json").write_text(json.dumps(finished))
-    (tmp_path / f"{sda.name}.json").write_text(json.dumps({"status": "not run"}))
+    (tmp_path / f"{sda.name}.json").write_text(json.dumps(stopped))
     table = table1.grid_table(table1.paper_snapshots(tmp_path), estimate)
     rows = {row[0]: row for row in table.rows}
     basic = sum(j.kwargs["task"] == "basic" for j in jobs)
     assert rows["basic"] == [
-        "basic", f"1 of {basic}", "2 of 16", "0 of 48", f"{basic - 1:.1f}", f"{(basic - 1) / 2:.1f}"
+        "basic", f"1 of {basic}", "2 of 16", "0 of 48", "3.0", f"{basic - 1:.1f}",
+        f"{(basic - 1) / 2:.1f}"
     ]  # fmt: skip
-    assert rows["rect"][1:4] == [f"0 of {basic}", "0 of 16", "0 of 48"]
-    assert rows["total"][1] == f"1 of {len(jobs)}" and rows["total"][4] == f"{len(jobs) - 1:.1f}"
+    assert rows["rect"][1:5] == [f"0 of {basic}", "0 of 16", "0 of 48", "0.0"]
+    assert rows["total"][1] == f"1 of {len(jobs)}" and rows["total"][4:6] == [
+        "3.0",
+        f"{len(jobs) - 1:.1f}",
+    ]
     assert "AMD EPYC, 2026-12-01" in table.note
 
 

@@ -287,19 +287,22 @@ def paper_snapshots(folder: Path | None) -> dict[str, dict]:
 
 def grid_table(snapshots: dict[str, dict], estimate: dict | None):
     """What the ``paper`` grid has trained per task and what the rest costs: jobs finished,
-    candidates trained of each model's grid, and the CPU-hours and H200-minutes that ``estimate``
-    (``results/benchmarks/paper_estimate.json``) gives the jobs not finished."""
+    candidates trained of each model's grid, the hours its jobs' sessions trained, and the
+    CPU-hours and H200-minutes that ``estimate`` (``results/benchmarks/paper_estimate.json``) gives
+    the jobs not finished."""
     from aebook.jobs import machine
     from aebook.results import Table
 
     cfg = settings(PAGE, "paper")
     costs = {r["job"]: r for r in (estimate or {}).get("rows", [])}
     tally = {
-        t: {"jobs": 0, "finished": 0, "saa": 0, "sda": 0, "cpu": 0.0, "gpu": 0.0} for t in cfg.tasks
+        t: {"jobs": 0, "finished": 0, "saa": 0, "sda": 0, "hours": 0.0, "cpu": 0.0, "gpu": 0.0}
+        for t in cfg.tasks
     }
     for job in paper_jobs():
         snap, t = snapshots.get(job.name, {"status": "not run"}), tally[job.kwargs["task"]]
         t["jobs"] += 1
+        t["hours"] += sum(s["wall_seconds"] for s in snap.get("sessions", [])) / 3600
         if snap["status"] == "finished":
             t["finished"] += 1
             t[job.kwargs["model"]] += len(snap.get("candidates", []))
@@ -309,23 +312,28 @@ def grid_table(snapshots: dict[str, dict], estimate: dict | None):
     grid = {m: len(candidates(cfg, cfg.tasks[0], m)) for m in ("saa", "sda")}
     rows = [
         [task, f"{t['finished']} of {t['jobs']}", f"{t['saa']} of {grid['saa']}",
-         f"{t['sda']} of {grid['sda']}", f"{t['cpu']:.1f}", f"{t['gpu']:.1f}"]
+         f"{t['sda']} of {grid['sda']}", f"{t['hours']:.1f}", f"{t['cpu']:.1f}",
+         f"{t['gpu']:.1f}"]
         for task, t in tally.items()
     ]  # fmt: skip
-    total = {k: sum(t[k] for t in tally.values()) for k in ("jobs", "finished", "cpu", "gpu")}
+    total = {
+        k: sum(t[k] for t in tally.values()) for k in ("jobs", "finished", "hours", "cpu", "gpu")
+    }
     rows.append(
-        ["total", f"{total['finished']} of {total['jobs']}", "", "",
+        ["total", f"{total['finished']} of {total['jobs']}", "", "", f"{total['hours']:.1f}",
          f"{total['cpu']:.1f}", f"{total['gpu']:.1f}"]
     )  # fmt: skip
     made = (estimate or {}).get("provenance", {})
     where = f"{machine(made['hardware'])}, {made['date'][:10]}" if made else "none recorded"
     return Table(
-        ["task", "jobs finished", "SAA-3 candidates", "SdA-3 candidates", "CPU h left",
-         "H200 min left"],
+        ["task", "jobs finished", "SAA-3 candidates", "SdA-3 candidates", "hours trained",
+         "CPU h left", "H200 min left"],
         rows,
         note="The `paper` grid as the runner's jobs, one pretraining and its fine-tunings each, "
         "from their snapshots in `results/paper/jobs/stacked_denoising_autoencoders` "
-        "(`python -m aebook.runner stacked_denoising_autoencoders --snapshot`). The hours and "
+        "(`python -m aebook.runner stacked_denoising_autoencoders --snapshot`). The hours "
+        "trained are those its jobs' sessions logged, finished or not, each on one thread (or "
+        "a GPU) beside other jobs. The hours and "
         f"minutes left are the estimate's (`python -m aebook.runner --estimate`, one thread; "
         f"{where}) for the jobs not finished: an upper bound, as it counts all 200 epochs of "
         "every fine-tuning and a job stopped midway as not begun.",
