@@ -38,11 +38,14 @@ class Estimate:
         return sum(r[4] for r in self.rows)
 
     def __str__(self) -> str:
-        lines = [f"{'job':<28} {'TFLOP':>8} {'steps':>10} {'CPU h (1 thread)':>17} {'H200 min':>9}"]
+        w = max([28, *(len(r[0]) for r in self.rows)])  # Table 1's keys run to 70 characters
+        lines = [
+            f"{'job':<{w}} {'TFLOP':>8} {'steps':>10} {'CPU h (1 thread)':>17} {'H200 min':>9}"
+        ]
         for key, tflop, steps, cpu_h, gpu_min in self.rows:
-            lines.append(f"{key:<28} {tflop:8.1f} {steps:10,d} {cpu_h:17.2f} {gpu_min:9.2f}")
+            lines.append(f"{key:<{w}} {tflop:8.1f} {steps:10,d} {cpu_h:17.2f} {gpu_min:9.2f}")
         lines.append(
-            f"{'total':<28} {sum(r[1] for r in self.rows):8.1f} "
+            f"{'total':<{w}} {sum(r[1] for r in self.rows):8.1f} "
             f"{sum(r[2] for r in self.rows):10,d} {self.cpu_hours:17.2f} {self.gpu_minutes:9.2f}"
         )
         lines.append(

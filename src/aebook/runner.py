@@ -442,8 +442,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as err:
         parser.error(str(err))
     if args.list:
+        width = max(len(job.key) for job in chosen)
         for job in chosen:
-            print(f"{job.key:<28} {_listed(job, results)}")
+            print(f"{job.key:<{width}} {_listed(job, results)}")
         return 0
     if args.estimate:
         cost = estimate(chosen)
