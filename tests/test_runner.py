@@ -123,6 +123,24 @@ def _counts_its_runs(folder, **kwargs):
     return {"summary": f"run {n} time(s)", "n": n}
 
 
+def _sleeps_past_its_deadline(folder, deadline=None, **kwargs):
+    import time
+
+    time.sleep(max(0.0, deadline - time.time()) + 0.05)
+    return {"summary": "trained past the deadline to the end of its epoch"}
+
+
+def test_no_job_starts_after_the_deadline_though_a_started_one_ends_its_epoch(tmp_path):
+    first, second = (
+        Job(page="vae", name=name, run=_sleeps_past_its_deadline, flops=1.0, steps=1)
+        for name in ("first", "second")
+    )
+    results = runner.run([first, second], root=tmp_path, max_minutes=0.002)
+    assert results[first.key]["summary"].startswith("trained past")
+    assert results[second.key] == {"finished": False, "late": True}
+    assert not (tmp_path / "vae/second").exists()
+
+
 def test_a_job_another_process_holds_is_skipped_not_trained_twice(tmp_path):
     import fcntl
 

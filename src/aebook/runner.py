@@ -130,9 +130,15 @@ def _claimed(job: Job, root: Path):
         yield True
 
 
-def _execute(job: Job, root: Path, threads: int, deadline: float | None) -> dict:
+def _execute(
+    job: Job, root: Path, threads: int, deadline: float | None, start_by: float | None = None
+) -> dict:
     """Run one job in this process (a worker), write its result when it finished, return it;
-    ``{"finished": False, "busy": True}`` when another process is running it."""
+    ``{"finished": False, "busy": True}`` when another process is running it, ``{"finished":
+    False, "late": True}`` when ``start_by`` has passed (a job begun then would still train an
+    epoch, and a runner goes through all its page's jobs)."""
+    if start_by is not None and time.time() >= start_by:
+        return {"finished": False, "late": True}
     with _claimed(job, root) as mine:
         if not mine:
             return {"finished": False, "busy": True}
@@ -196,7 +202,8 @@ def run(
     max_minutes: float | None = None,
 ) -> dict[str, dict]:
     """Run (or resume) ``jobs`` in ``workers`` processes of ``threads`` threads; skip finished ones.
-    With ``max_minutes``, every job stops (checkpointed) at its first epoch past that time.
+    With ``max_minutes``, every job stops (checkpointed) at its first epoch past that time, and
+    no job but each worker's first starts after it.
 
     Returns ``{job key: result}`` of every job run or finished before (unfinished ones have
     ``"finished": False``).
@@ -214,12 +221,17 @@ def run(
     if not todo:
         return results
     if workers == 1:
-        for job in todo:
-            results[job.key] = _execute(job, root, threads, deadline)
+        for i, job in enumerate(todo):
+            results[job.key] = _execute(job, root, threads, deadline, deadline if i else None)
         return results
     ctx = torch.multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {pool.submit(_execute, job, root, threads, deadline): job for job in todo}
+        futures = {
+            pool.submit(
+                _execute, job, root, threads, deadline, deadline if i >= workers else None
+            ): job
+            for i, job in enumerate(todo)
+        }
         for future in as_completed(futures):
             results[futures[future].key] = future.result()
     return results
@@ -463,7 +475,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in unpark(chosen, results / PARKED):  # resume what another machine parked
         print(line)
     done = run(chosen, workers=args.workers, threads=args.threads, max_minutes=args.max_minutes)
+    late = [key for key, result in done.items() if result.get("late")]
+    if late:
+        print(f"{len(late)} job(s) not started: the {args.max_minutes:g} minutes had passed")
     for key, result in done.items():
+        if result.get("late"):
+            continue
         if "waiting_for" in result:
             print(f"{key}: waits for {result['waiting_for']}; run that first, then this again")
         elif result.get("busy"):
