@@ -35,14 +35,30 @@ pytestmark = [
     ),
 ]
 
-# Run in the page once MathJax has typeset it: one line per element wider than its column
-# (or per equation that MathJax could not typeset), per inline equation that runs past the end of
-# its line, and one if the whole page scrolls sideways.
-# An equation's column is its div.math (the theme clips what does not fit, number included);
-# a table fits when it, or the nearest box from it up to the article that scrolls
-# horizontally, is no wider than that box's parent.
-MEASURE = """
+# Calls the function expression %s in the page once it has loaded and MathJax has typeset it, and
+# passes back {value} or, if it threw, {error}. An error thrown inside MathJax's promise would
+# otherwise never reach the test, which would wait for the script timeout and say nothing more.
+AFTER_TYPESETTING = """
 const done = arguments[arguments.length - 1];
+const run = () => {
+  try { done({ value: (%s)() }); } catch (e) { done({ error: String((e && e.stack) || e) }); }
+};
+const typeset = () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    MathJax.startup.promise.then(run, run);
+  } else {
+    run();
+  }
+};
+if (document.readyState === "complete") typeset(); else addEventListener("load", typeset);
+"""
+
+# One line per element wider than its column (or per equation that MathJax could not typeset),
+# per inline equation that runs past the end of its line, and one if the whole page scrolls
+# sideways. An equation's column is its div.math (the theme clips what does not fit, number
+# included); a table fits when it, or the nearest box from it up to the article that scrolls
+# horizontally, is no wider than that box's parent.
+MEASURE = """() => {
 const inner = (el) => {
   const s = getComputedStyle(el);
   return el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
@@ -51,75 +67,86 @@ const where = (el) => {
   const section = el.closest("section[id]");
   return section ? "#" + section.id : "";
 };
-const measure = () => {
-  document.querySelectorAll("details").forEach((d) => (d.open = true));
-  const wide = [];
-  let equations = 0, tables = 0;
-  for (const c of document.querySelectorAll('mjx-container[display="true"]')) {
-    const math = c.querySelector("mjx-math");
-    if (!math || !c.getClientRects().length) continue;
-    equations += 1;
-    if (c.querySelector("mjx-merror")) {
-      wide.push(`equation ${where(c)} does not typeset: ${c.textContent.slice(0, 80)}`);
-    }
-    const box = c.closest("div.math") || c.parentElement;
-    const number = box.querySelector("span.eqno");
-    const gap = number ? parseFloat(getComputedStyle(box).columnGap) || 0 : 0;
-    const width = math.getBoundingClientRect().width + gap
-      + (number ? number.getBoundingClientRect().width : 0);
-    const column = box.matches("div.math") ? box.clientWidth : inner(box);
-    if (width > column + 1) {
-      const tex = (c.querySelector("mjx-assistive-mml") || c).textContent;
-      wide.push(`equation ${where(c)} ${Math.round(width)} > ${Math.round(column)} px: `
-        + tex.replace(/\\s+/g, " ").slice(0, 80));
-    }
+document.querySelectorAll("details").forEach((d) => (d.open = true));
+const wide = [];
+let equations = 0, tables = 0;
+for (const c of document.querySelectorAll('mjx-container[display="true"]')) {
+  const math = c.querySelector("mjx-math");
+  if (!math || !c.getClientRects().length) continue;
+  equations += 1;
+  if (c.querySelector("mjx-merror")) {
+    wide.push(`equation ${where(c)} does not typeset: ${c.textContent.slice(0, 80)}`);
   }
-  for (const t of document.querySelectorAll("article table")) {
-    if (!t.getClientRects().length) continue;
-    tables += 1;
-    let box = t;
-    for (let a = t; a && a.tagName !== "ARTICLE"; a = a.parentElement) {
-      if (["auto", "scroll"].includes(getComputedStyle(a).overflowX)) { box = a; break; }
-    }
-    const width = box.getBoundingClientRect().width;
-    const column = inner(box.parentElement);
-    if (width > column + 1) {
-      const head = t.querySelector("th, td");
-      wide.push(`table ${where(t)} ${Math.round(width)} > ${Math.round(column)} px: `
-        + (head ? head.textContent.trim().slice(0, 40) : ""));
-    }
+  const box = c.closest("div.math") || c.parentElement;
+  const number = box.querySelector("span.eqno");
+  const gap = number ? parseFloat(getComputedStyle(box).columnGap) || 0 : 0;
+  const width = math.getBoundingClientRect().width + gap
+    + (number ? number.getBoundingClientRect().width : 0);
+  const column = box.matches("div.math") ? box.clientWidth : inner(box);
+  if (width > column + 1) {
+    const tex = (c.querySelector("mjx-assistive-mml") || c).textContent;
+    wide.push(`equation ${where(c)} ${Math.round(width)} > ${Math.round(column)} px: `
+      + tex.replace(/\\s+/g, " ").slice(0, 80));
   }
-  let inline = 0;
-  for (const c of document.querySelectorAll('mjx-container:not([display="true"])')) {
-    if (!c.getClientRects().length || c.closest('[style*="overflow"], .table-wrapper')) continue;
-    inline += 1;
-    const block = c.closest("p, li, dd, dt, td, th, figcaption, div");
-    const s = getComputedStyle(block), r = block.getBoundingClientRect();
-    const right = r.right - parseFloat(s.paddingRight) - parseFloat(s.borderRightWidth);
-    const own = c.getBoundingClientRect();
-    if (own.right > right + 1) {
-      const tex = (c.querySelector("mjx-assistive-mml") || c).textContent;
-      wide.push(`inline equation ${where(c)} ends ${Math.round(own.right - right)} px past `
-        + `its line: ` + tex.replace(/\\s+/g, " ").slice(0, 80));
-    }
-  }
-  const page = document.documentElement;
-  if (page.scrollWidth > page.clientWidth + 1) {
-    const past = [...document.querySelectorAll("body *")].filter(
-      (el) => el.getClientRects().length && el.getBoundingClientRect().right > page.clientWidth + 1
-        && !el.closest('[style*="overflow"]'));
-    const first = past.length ? past[past.length - 1] : null;
-    wide.push(`page scrolls sideways: ${page.scrollWidth} > ${page.clientWidth} px`
-      + (first ? ` (e.g. <${first.tagName.toLowerCase()} class="${first.className}">)` : ""));
-  }
-  done({ wide, equations, tables, inline });
-};
-if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-  MathJax.startup.promise.then(measure, measure);
-} else {
-  measure();
 }
-"""
+for (const t of document.querySelectorAll("article table")) {
+  if (!t.getClientRects().length) continue;
+  tables += 1;
+  let box = t;
+  for (let a = t; a && a.tagName !== "ARTICLE"; a = a.parentElement) {
+    if (["auto", "scroll"].includes(getComputedStyle(a).overflowX)) { box = a; break; }
+  }
+  const width = box.getBoundingClientRect().width;
+  const column = inner(box.parentElement);
+  if (width > column + 1) {
+    const head = t.querySelector("th, td");
+    wide.push(`table ${where(t)} ${Math.round(width)} > ${Math.round(column)} px: `
+      + (head ? head.textContent.trim().slice(0, 40) : ""));
+  }
+}
+let inline = 0;
+for (const c of document.querySelectorAll('mjx-container:not([display="true"])')) {
+  if (!c.getClientRects().length || c.closest('[style*="overflow"], .table-wrapper')) continue;
+  inline += 1;
+  const block = c.closest("p, li, dd, dt, td, th, figcaption, div");
+  const s = getComputedStyle(block), r = block.getBoundingClientRect();
+  const right = r.right - parseFloat(s.paddingRight) - parseFloat(s.borderRightWidth);
+  const own = c.getBoundingClientRect();
+  if (own.right > right + 1) {
+    const tex = (c.querySelector("mjx-assistive-mml") || c).textContent;
+    wide.push(`inline equation ${where(c)} ends ${Math.round(own.right - right)} px past `
+      + `its line: ` + tex.replace(/\\s+/g, " ").slice(0, 80));
+  }
+}
+const page = document.documentElement;
+if (page.scrollWidth > page.clientWidth + 1) {
+  const past = [...document.querySelectorAll("body *")].filter(
+    (el) => el.getClientRects().length && el.getBoundingClientRect().right > page.clientWidth + 1
+      && !el.closest('[style*="overflow"]'));
+  const first = past.length ? past[past.length - 1] : null;
+  wide.push(`page scrolls sideways: ${page.scrollWidth} > ${page.clientWidth} px`
+    + (first ? ` (e.g. <${first.tagName.toLowerCase()} class="${first.className}">)` : ""));
+}
+return { wide, equations, tables, inline };
+}"""
+
+
+def typeset(browser, url: str, function: str):
+    """Opens ``url`` and returns what the JavaScript ``function`` returns there once the page has
+    loaded and MathJax has typeset it. ``get`` can return while the page is still loading, which
+    would measure a page without its equations, so this waits for the load event too. A page
+    that is not ready within the script timeout is opened once more, then named in the failure."""
+    timeout = pytest.importorskip("selenium.common.exceptions").TimeoutException
+    for attempt in (1, 2):
+        browser.get(url)
+        try:
+            found = browser.execute_async_script(AFTER_TYPESETTING % function)
+            break
+        except timeout as error:
+            if attempt == 2:
+                raise AssertionError(f"{url}: not loaded and typeset in time, twice") from error
+    assert "error" not in found, f"{url}: the script in the page failed: {found['error']}"
+    return found["value"]
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -165,8 +192,7 @@ def test_equations_tables_and_pages_fit_their_column(browser, site_url, width):
     )
     wide, equations, tables, inline = [], 0, 0, 0
     for page in pages():
-        browser.get(f"{site_url}/{page}")
-        found = browser.execute_async_script(MEASURE)
+        found = typeset(browser, f"{site_url}/{page}", MEASURE)
         wide += [f"{page} {line}" for line in found["wide"]]
         equations += found["equations"]
         tables += found["tables"]
@@ -216,12 +242,8 @@ def test_no_chapter_is_longer_than_a_session(browser, site_url):
     chapters = [doc for doc in toc_notebooks() if doc.split("/")[1][:2].isdigit()]
     screens = {}
     for doc in chapters:
-        browser.get(f"{site_url}/{doc}.html")
-        height = browser.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "const h = () => done(document.documentElement.scrollHeight);"
-            "if (window.MathJax && MathJax.startup && MathJax.startup.promise) {"
-            "  MathJax.startup.promise.then(h, h); } else { h(); }"
+        height = typeset(
+            browser, f"{site_url}/{doc}.html", "() => document.documentElement.scrollHeight"
         )
         screens[doc] = height / 900
     print(", ".join(f"{doc.rsplit('/', 1)[1]} {n:.1f}" for doc, n in screens.items()))
