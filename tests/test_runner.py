@@ -440,6 +440,9 @@ def test_the_table1_page_in_paper_reads_each_task_whose_grid_finished_and_trains
     assert list(results) == ["rect"] and unfinished == {"basic": 2}
     assert results["rect"].sda.candidate.nu == sda.PAPER_TABLE1["rect"]["nu"]
     assert results["rect"].saa.test.n == cfg.sizes("rect").n_test
+    (tmp_path / "stacked_denoising_autoencoders" / rect[1].name / "result.json").unlink()
+    results, unfinished = paper_results("smoke", root=tmp_path)  # SdA-3's job is unfinished again
+    assert results == {} and unfinished == {"basic": 2, "rect": 1}
 
 
 def test_the_table1_grid_table_counts_finished_jobs_their_candidates_and_what_the_rest_costs(
@@ -481,21 +484,23 @@ def test_the_table1_grid_table_counts_finished_jobs_their_candidates_and_what_th
 def test_the_table1_page_in_paper_reads_the_tasks_with_candidates_and_marks_the_rest_not_yet(
     tmp_path, monkeypatch
 ):
-    """The page's own `paper` path on one SAA-3 and one SdA-3 candidate of rect, as a finished
-    job would cache them (their predictions are random: the numbers mean nothing)."""
+    """The page's own `paper` path on one SAA-3 and one SdA-3 candidate of rect, as finished
+    jobs keep them (their predictions are random: the numbers mean nothing)."""
     from aebook.evaluate import ErrorRate
+    from aebook.experiments.stacked_denoising_autoencoders.jobs import _job_name
     from aebook.experiments.stacked_denoising_autoencoders.runs import Run, candidates, save_run
 
     cfg = settings("stacked_denoising_autoencoders", "paper")
-    cache = tmp_path / "jobs/stacked_denoising_autoencoders/runs/paper/rect"
-    cache.mkdir(parents=True)
     n, g = cfg.sizes("rect").n_test, torch.Generator().manual_seed(0)
     for model in ("saa", "sda"):
         cand = candidates(cfg, "rect", model)[0]
+        job = tmp_path / "jobs/stacked_denoising_autoencoders" / _job_name("rect", model, cand)
+        job.mkdir(parents=True)
         guesses = torch.randint(0, 2, (n,), generator=g)
         save_run(
-            cache / f"{cand.key()}.json", Run(cand, 40.0, ErrorRate(50.0, 0.44, n), guesses, 3, 1.0)
+            job / f"{cand.key()}.json", Run(cand, 40.0, ErrorRate(50.0, 0.44, n), guesses, 3, 1.0)
         )
+        (job / "result.json").write_text("{}")
     text = run_page_in_paper(
         "01_denoising_autoencoders/stacked_denoising_autoencoders", tmp_path, monkeypatch
     )

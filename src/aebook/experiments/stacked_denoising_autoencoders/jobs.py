@@ -25,6 +25,7 @@ import functools
 import math
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -127,6 +128,9 @@ def table1_job(
     splits, pretrained, done = None, None, []
     for cand in mine:
         path = cache / f"{cand.key()}.json"
+        kept = folder / path.name  # parked with the job, unlike the shared cache
+        if kept.exists() and not path.exists():  # a parked job on a new machine
+            shutil.copy2(kept, path)
         if not path.exists():
             if deadline is not None and time.time() >= deadline:
                 return {"finished": False, "examples": len(done)}
@@ -144,7 +148,6 @@ def table1_job(
             if run is None:
                 return {"finished": False, "examples": len(done)}
             save_run(path, run)
-        kept = folder / path.name  # parked with the job, unlike the shared cache
         if not kept.exists():
             shutil.copy2(path, kept)
         run = load_run(path)
@@ -169,38 +172,32 @@ def table1_job(
 def paper_results(profile: str = "paper", root: Path | None = None) -> tuple[dict, dict]:
     """Table 1 from the finished jobs, training nothing: ``(results, unfinished)``, a
     :class:`~aebook.experiments.stacked_denoising_autoencoders.runs.TaskResult` for every task
-    with at least one candidate of each model in the jobs' candidate cache (selected among those:
-    part of the grid until its jobs finish), and for every task with candidates still to train,
-    how many."""
+    with at least one finished job of each model (selected among those jobs' candidates: part of
+    the grid until every job finishes), and for every task with candidates of unfinished jobs,
+    how many. A candidate of a job still running waits for its job: parking carries finished jobs
+    into the repository, so a record selects only among what the repository can hold."""
+    from aebook.jobs import jobs_dir, load_result
+
     cfg = settings(PAGE, profile)
-    cache = runs_dir(root)
-    _gather(profile, root)
     results, unfinished = {}, {}
-    for task in cfg.tasks:
-        left = set(missing_candidates(task, cfg, cache))
-        if left:
-            unfinished[task] = len(left)
-        if all(
-            any(c.key() not in left for c in candidates(cfg, task, model))
-            for model in ("saa", "sda")
-        ):
-            results[task] = run_task(task, cfg, cache_dir=cache, train=False)
-    return results, unfinished
-
-
-def _gather(profile: str, root: Path | None) -> None:
-    """Put back into the shared candidate cache the candidates that finished jobs keep in their
-    own folders: the runner parks a job's folder, not the cache, so on a new machine the cache
-    holds only what that machine trained."""
-    from aebook.jobs import jobs_dir
-
-    for job in paper_jobs(profile):
-        folder = (root or jobs_dir()) / PAGE / job.name
-        cache = runs_dir(root) / profile / job.kwargs["task"]
-        for path in folder.glob("h*_nu*.json"):
-            if not (cache / path.name).exists():
+    with tempfile.TemporaryDirectory() as finished:
+        for job in paper_jobs(profile):
+            if load_result(job, root) is not None:
+                kept = (root or jobs_dir()) / PAGE / job.name
+                cache = Path(finished) / profile / job.kwargs["task"]
                 cache.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, cache / path.name)
+                for path in kept.glob("h*_nu*.json"):
+                    shutil.copy2(path, cache / path.name)
+        for task in cfg.tasks:
+            left = set(missing_candidates(task, cfg, finished))
+            if left:
+                unfinished[task] = len(left)
+            if all(
+                any(c.key() not in left for c in candidates(cfg, task, model))
+                for model in ("saa", "sda")
+            ):
+                results[task] = run_task(task, cfg, cache_dir=finished, train=False)
+    return results, unfinished
 
 
 def _macs(task: str, hidden: tuple[int, ...]) -> tuple[int, int]:
