@@ -12,6 +12,8 @@ from aebook.experiments.stacked_denoising_autoencoders import (
     PAPER_TABLE1,
     candidates_table,
     grid_budgets,
+    orderings,
+    orderings_table,
     paper_verdict,
     table1,
 )
@@ -96,6 +98,25 @@ def test_run_task_selects_on_validation_and_resumes_from_its_cache(tmp_path):
     table = table1({"rect": result}, cfg)._repr_markdown_()
     assert table.count("paper only") == len(TASKS) - 1
     assert "| rect | 2.41 ± 0.13 | 1.99 ± 0.12 |" in table
+
+
+def test_orderings_give_mcnemars_p_values_both_ways_on_the_same_test_examples(tmp_path):
+    cfg, splits = _tiny_settings(), two_class_splits(120, 40, 60)
+    result = run_task("rect", cfg, device="cpu", splits=splits, cache_dir=tmp_path)
+    labels = splits.test.y
+    right, wrong = labels.clone(), 1 - labels  # SdA-3 right on every example, SAA-3 on none
+    result.saa, result.sda = (
+        replace(result.saa, predictions=wrong, test=replace(result.saa.test, percent=100.0)),
+        replace(result.sda, predictions=right, test=replace(result.sda.test, percent=0.0)),
+    )
+    v = orderings({"rect": result}, {"rect": labels})["rect"]
+    assert v["paper"] == paper_verdict("rect") and v["gap"] == 100.0
+    assert v["p_better"] == pytest.approx(0.5**60) and v["p_worse"] == 1.0
+    swapped = replace(result, saa=result.sda, sda=result.saa)
+    w = orderings({"rect": swapped}, {"rect": labels})["rect"]
+    assert (w["p_better"], w["p_worse"]) == (v["p_worse"], v["p_better"])
+    table = orderings_table({"rect": v})._repr_markdown_()
+    assert "| rect | ahead | +100.00 | 8.7e-19 | 1 |" in table
 
 
 def test_a_task_is_read_from_part_of_its_grid_and_says_how_much(tmp_path):

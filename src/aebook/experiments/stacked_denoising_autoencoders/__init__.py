@@ -38,6 +38,8 @@ __all__ = [
     "candidates_table",
     "differences_table",
     "grid_budgets",
+    "orderings",
+    "orderings_table",
     "paper_jobs",
     "paper_verdict",
     "table1",
@@ -128,6 +130,33 @@ def paper_verdict(task: str) -> str:
     if sda - b > saa + a:
         return "behind"
     return "tie"
+
+
+def orderings(results: dict[str, TaskResult], labels: dict) -> dict[str, dict]:
+    """The paper's finding on each task against ours: the paper's verdict on SdA-3
+    (:func:`paper_verdict`), our SAA-3 minus SdA-3 test error in points, and McNemar's one-sided
+    p-values that SdA-3 errs less and that it errs more, on the same test examples (``labels``:
+    each task's test labels)."""
+    return {
+        task: {
+            "paper": paper_verdict(task),
+            "gap": r.saa.test.percent - r.sda.test.percent,
+            "p_better": r.p_sda_better(labels[task]),
+            "p_worse": r.p_sda_worse(labels[task]),
+        }
+        for task, r in results.items()
+    }
+
+
+def orderings_table(verdicts: dict[str, dict]) -> Table:
+    """:func:`orderings` as a table, one row per task."""
+    return Table(
+        ["task", "paper: SdA-3", "ours: SAA-3 − SdA-3 (points)", "p (SdA-3 better)",
+         "p (SdA-3 worse)"],
+        [[t, v["paper"], f"{v['gap']:+.2f}", f"{v['p_better']:.2g}", f"{v['p_worse']:.2g}"]
+         for t, v in verdicts.items()],
+        title="Is SdA-3 ahead? McNemar's one-sided p-values on the test set",
+    )  # fmt: skip
 
 
 def table1(results: dict[str, TaskResult], cfg: StackedDenoisingAutoencodersSettings) -> Table:
