@@ -197,7 +197,7 @@ def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
     out = tmp_path / "snap"
     runner.snapshot(jobs, out, root=tmp_path / "cut")
     running = json.loads((out / "vae/frey-nz2.json").read_text())
-    assert running["status"] == "running" and running["target"] == TINY
+    assert running["status"] == "unfinished" and running["target"] == TINY
     assert json.loads((out / "vae/frey-nz5.json").read_text())["status"] == "not run"
     resumed = runner.run(jobs[:1], root=tmp_path / "cut")[jobs[0].key]
     assert resumed["curve"] == whole["curve"]
@@ -227,7 +227,7 @@ def test_parked_jobs_resume_on_another_machine_and_damage_is_refused(tmp_path):
     (line,) = runner.park(jobs, parked, root=here)  # frey-nz5 has nothing to carry
     assert "1,765 of 3,530 examples" in line
     manifest = json.loads((parked / "vae/frey-nz2/manifest.json").read_text())
-    assert manifest["status"] == "running" and set(manifest["files"]) == {
+    assert manifest["status"] == "unfinished" and set(manifest["files"]) == {
         "train.ckpt",
         "sessions.json",
     }
@@ -303,7 +303,7 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
     assert part == {"finished": False, "examples": 3_000}
     runner.snapshot(smoke, tmp_path / "snap", root=tmp_path)
     running = json.loads((tmp_path / "snap/vae_likelihood/dynamic.json").read_text())
-    assert running["status"] == "running" and running["epochs"] == 1
+    assert running["status"] == "unfinished" and running["epochs"] == 1
     assert running["examples"] == 3_000 and len(running["train_elbo"]) == 1
     assert running["sessions"][0]["examples_to"] == 3_000
     snapshots = vae_likelihood.paper_snapshots(tmp_path / "snap/vae_likelihood")
@@ -315,7 +315,7 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
     assert table.title == f"The paper's trainings as of {ended[:10]} {ended[11:16]} UTC"
     rows = table.rows
     assert rows[0][-1] == running["sessions"][0]["provenance"]["hardware"].split(",")[0]
-    assert rows[0][:3] == ["dynamic", "running", "1 of 3,280"] and rows[0][4] == "not yet"
+    assert rows[0][:3] == ["dynamic", "unfinished", "1 of 3,280"] and rows[0][4] == "not yet"
     assert rows[1][:3] == ["static", "not run", "0 of 3,280"] and rows[1][6] == "—"
     estimate = {"rows": [{"job": "vae_likelihood/dynamic", "cpu_hours": 4.0}]}  # no static row
     rows = vae_likelihood.snapshot_table(snapshots, estimate).rows
@@ -549,7 +549,7 @@ def test_what_is_left_to_run_counts_finished_jobs_as_done_and_started_ones_by_th
     (tmp_path / "vae").mkdir()
     (tmp_path / "vae/a.json").write_text(json.dumps({"status": "finished", "target": 100}))
     (tmp_path / "vae/b.json").write_text(
-        json.dumps({"status": "running", "examples": 25, "target": 100})
+        json.dumps({"status": "unfinished", "examples": 25, "target": 100})
     )
     table = remaining_table(estimate, tmp_path)
     assert table.rows == [
@@ -594,7 +594,7 @@ def test_m1_m2_jobs_wait_for_m1_then_keep_models_and_each_draws_error(tmp_path):
     m1m2 = jobs[1]
     early = runner.run([m1m2], root=tmp_path)[m1m2.key]
     assert early == {"finished": False, "examples": 0, "waiting_for": "m2/m1"}
-    assert not (tmp_path / m1m2.key).exists()  # a snapshot says "not run", not "running"
+    assert not (tmp_path / m1m2.key).exists()  # a snapshot says "not run", not "unfinished"
     results = runner.run(jobs, root=tmp_path)
     m1_sha = sha256_of(tmp_path / "m2/m1/model.pt")
     assert results["m2/m1"]["models"] == {"model.pt": m1_sha}
@@ -688,7 +688,7 @@ def test_the_m2_jobs_table_says_how_far_each_job_got_and_what_it_still_costs(tmp
                               "date": "2026-12-01T10:20:00+00:00"}}  # fmt: skip
     target = 10_000 * 50_000
     (tmp_path / "m1.json").write_text(json.dumps({
-        "status": "running", "examples": target // 4, "target": target, "train_seconds": 7200,
+        "status": "unfinished", "examples": target // 4, "target": target, "train_seconds": 7200,
         "curve": [{"epochs": 100, "bound": -120.5}, {"epochs": 2_500, "bound": -99.25}],
         "sessions": [session],
     }))  # fmt: skip
@@ -702,7 +702,7 @@ def test_the_m2_jobs_table_says_how_far_each_job_got_and_what_it_still_costs(tmp
     assert list(rows) == [*(j.name for j in m2.paper_jobs()), "total"]  # every job, begun or not
     assert rows["total"][5:8] == ["3.0", f"{7.5 + 9 * 10.0:.1f}", f"{1.5 + 9 * 2.0:.1f}"]
     assert rows["m1"] == [
-        "m1", "M1", "running", "2,500 of 10,000 epochs", "bound -99.25", "2.0", "7.5", "1.5",
+        "m1", "M1", "unfinished", "2,500 of 10,000 epochs", "bound -99.25", "2.0", "7.5", "1.5",
         "Intel Xeon",
     ]  # fmt: skip
     assert rows["m1m2-seed0"][2:8] == [

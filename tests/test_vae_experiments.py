@@ -75,7 +75,7 @@ def test_the_jobs_table_says_where_each_curve_trained_and_costs_the_rest_at_its_
         }  # fmt: skip
 
     snapshot = {
-        "status": "running", "examples": 2_000_000, "target": 10_000_000,
+        "status": "unfinished", "examples": 2_000_000, "target": 10_000_000,
         "trained_examples": 2_000_000, "train_seconds": 3_600.0,
         "curve": [{"examples": 2_000_000, "test": -120.0, "test_se": 0.5}],
         "sessions": [session(0, 1_000_000, "AMD EPYC, 2 logical CPU cores, GPU: none", 3_000.0),
@@ -84,7 +84,9 @@ def test_the_jobs_table_says_where_each_curve_trained_and_costs_the_rest_at_its_
     }  # fmt: skip
     table = snapshot_table({"mnist-nz5": snapshot})._repr_markdown_()
     # 8e6 examples left at the GPU's 600 s per 1e6: 4,800 s
-    row = "| mnist-nz5 | running | 2e+06 of 1e+07 | -120.00 ± 0.50 | AMD EPYC, NVIDIA H200 | 1.3 |"
+    row = (
+        "| mnist-nz5 | unfinished | 2e+06 of 1e+07 | -120.00 ± 0.50 | AMD EPYC, NVIDIA H200 | 1.3 |"
+    )
     assert row in table
 
 

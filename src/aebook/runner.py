@@ -244,7 +244,7 @@ def _reached(entry: dict) -> float:
 
 def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[str]:
     """Write what every job reached to ``out/<page>/<name>.json``: its result when it finished,
-    else its progress (``"status": "running"``, examples reached of the target), else
+    else its progress (``"status": "unfinished"``, examples reached of the target), else
     ``"status": "not run"``. These files are what the pages and the ledger read. A snapshot
     that says its job got further than this machine's state (another machine finished it, or
     trained it further) is kept, not overwritten. Returns one line per job."""
@@ -255,7 +255,7 @@ def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[s
         if result is not None:
             entry = {"status": "finished", **result}
         elif job.progress is not None and folder.exists():
-            entry = {"status": "running", "job": job.key, **job.progress(folder)}
+            entry = {"status": "unfinished", "job": job.key, **job.progress(folder)}
         else:
             entry = {"status": "not run", "job": job.key, "examples": 0}
         entry.update(target=job.target, steps=job.steps, tflop=job.flops / 1e12)
@@ -321,7 +321,7 @@ def park(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[str]:
         manifest = {
             "job": job.key,
             "kwargs": dict(job.kwargs),
-            "status": "finished" if finished else "running",
+            "status": "finished" if finished else "unfinished",
             "trained_examples": None if finished else rank,
             "files": {path.name: sha256_of(staging / path.name) for path in files},
             "provenance": provenance(),

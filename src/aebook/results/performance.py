@@ -146,7 +146,7 @@ def remaining_table(estimate: dict, jobs: Path | str) -> Table:
         tally = pages.setdefault(page, [0, 0, 0, 0.0, 0.0])
         tally[0] += 1
         tally[1] += entry["status"] == "finished"
-        tally[2] += entry["status"] == "running"
+        tally[2] += entry["status"] == "unfinished"
         tally[3] += left * row["cpu_hours"]
         tally[4] += left * row["gpu_minutes"]
     rows = [[page, int(t[0]), int(t[1]), int(t[2]), f"{t[3]:,.1f}", f"{t[4]:,.1f}"]

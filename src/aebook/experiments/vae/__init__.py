@@ -235,7 +235,7 @@ def snapshot_table(snapshots: dict[str, dict]):
                 f"{s['examples']:.3g} of {s['target']:.0e}",
                 f"{last['test']:.2f} ± {last['test_se']:.2f}" if last else "—",
                 where or "CPU",
-                f"{left:.1f}" if s["status"] == "running" and rate else "—",
+                f"{left:.1f}" if s["status"] == "unfinished" and rate else "—",
             ]
         )
     return Table(
