@@ -25,14 +25,18 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 
-#: Resolve once MathJax has typeset the page (at once on a page without MathJax).
+#: Resolve once the page has loaded (``get`` can return while it is still loading) and MathJax
+#: has typeset it (at once on a page without MathJax).
 TYPESET = """
 const done = arguments[arguments.length - 1];
-if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-  MathJax.startup.promise.then(() => done(true), () => done(false));
-} else {
-  done(null);
-}
+const typeset = () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    MathJax.startup.promise.then(() => done(true), () => done(false));
+  } else {
+    done(null);
+  }
+};
+if (document.readyState === "complete") typeset(); else addEventListener("load", typeset);
 """
 
 PRINT = {

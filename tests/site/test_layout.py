@@ -53,7 +53,8 @@ const typeset = () => {
 if (document.readyState === "complete") typeset(); else addEventListener("load", typeset);
 """
 
-# One line per element wider than its column (or per equation that MathJax could not typeset),
+# With every folded part open (code cells, dropdown solutions and proofs): one line per element
+# wider than its column (or per equation that MathJax could not typeset),
 # per inline equation that runs past the end of its line, and one if the whole page scrolls
 # sideways. An equation's column is its div.math (the theme clips what does not fit, number
 # included); a table fits when it, or the nearest box from it up to the article that scrolls
@@ -68,6 +69,7 @@ const where = (el) => {
   return section ? "#" + section.id : "";
 };
 document.querySelectorAll("details").forEach((d) => (d.open = true));
+document.querySelectorAll(".toggle-hidden").forEach((t) => t.classList.remove("toggle-hidden"));
 const wide = [];
 let equations = 0, tables = 0;
 for (const c of document.querySelectorAll('mjx-container[display="true"]')) {
