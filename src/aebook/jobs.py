@@ -122,6 +122,13 @@ def machine(hardware: str) -> str:
     return gpu if gpu and gpu not in ("none", hardware) else hardware.split(",")[0]
 
 
+def measured_on(estimate: dict | None) -> str:
+    """Where and when ``estimate`` (``results/benchmarks/paper_estimate.json``) was measured, for
+    the note under a table of what the paper's jobs still cost: "<machine>, <date>"."""
+    made = (estimate or {}).get("provenance", {})
+    return f"{machine(made['hardware'])}, {made['date'][:10]}" if made else "none recorded"
+
+
 def sessions(folder: Path) -> list[dict]:
     """Where and how far each session trained a job: a run that moves between machines (a CPU
     here, a GPU chunk there) says which hardware trained which stretch of its examples."""

@@ -718,7 +718,7 @@ def snapshot_table(snapshots: dict[str, dict], estimate: dict | None):
     measurement (M1's training bound, a draw's test error), hours trained, and the CPU-hours and
     H200-minutes left by ``estimate`` (``results/benchmarks/paper_estimate.json``) for the share
     of its examples still to train."""
-    from aebook.jobs import machine
+    from aebook.jobs import machine, measured_on
     from aebook.results import Table
     from aebook.results.performance import share_left
 
@@ -757,8 +757,7 @@ def snapshot_table(snapshots: dict[str, dict], estimate: dict | None):
             "; ".join(machines) or "—",
         ])  # fmt: skip
     rows.append(["total", "", "", "", "", *(f"{t:.1f}" for t in totals), ""])
-    made = (estimate or {}).get("provenance", {})
-    where = f"{machine(made['hardware'])}, {made['date'][:10]}" if made else "none recorded"
+    where = measured_on(estimate)
     return Table(
         ["job", "model", "state", "reached", "last measured", "hours", "CPU h left",
          "H200 min left", "machines"],

@@ -287,7 +287,7 @@ def grid_table(snapshots: dict[str, dict], estimate: dict | None):
     candidates trained of each model's grid, the hours its jobs' sessions trained, and the
     CPU-hours and H200-minutes that ``estimate`` (``results/benchmarks/paper_estimate.json``) gives
     the jobs not finished."""
-    from aebook.jobs import machine
+    from aebook.jobs import measured_on
     from aebook.results import Table
 
     cfg = settings(PAGE, "paper")
@@ -320,8 +320,7 @@ def grid_table(snapshots: dict[str, dict], estimate: dict | None):
         ["total", f"{total['finished']} of {total['jobs']}", "", "", f"{total['hours']:.1f}",
          f"{total['cpu']:.1f}", f"{total['gpu']:.1f}"]
     )  # fmt: skip
-    made = (estimate or {}).get("provenance", {})
-    where = f"{machine(made['hardware'])}, {made['date'][:10]}" if made else "none recorded"
+    where = measured_on(estimate)
     return Table(
         ["task", "jobs finished", "SAA-3 candidates", "SdA-3 candidates", "hours trained",
          "CPU h left", "H200 min left"],
