@@ -365,12 +365,17 @@ def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
     assert {(tuple(j.kwargs["hidden"]), j.kwargs["pretrain_epochs"]) for j in paper[:16]} == {
         ((1000, 1000, 1000), 10)
     }
-    assert all(
-        j.kwargs["nu"] in (0.0, sda.PAPER_TABLE1[j.kwargs["task"]]["nu"]) for j in paper[:128]
-    )
-    assert all(
-        j.kwargs["nu"] not in (0.0, sda.PAPER_TABLE1[j.kwargs["task"]]["nu"]) for j in paper[128:]
-    )
+    paper_nu = [j.kwargs["nu"] in (0.0, sda.PAPER_TABLE1[j.kwargs["task"]]["nu"]) for j in paper]
+    point = [
+        (j.kwargs["hidden"][0], j.kwargs["pretrain_epochs"], j.kwargs["pretrain_lr"]) for j in paper
+    ]
+    levels = paper[16:32]  # then SdA-3's other two ν at that point, on every task
+    assert [(j.kwargs["task"], j.kwargs["model"]) for j in levels] == [
+        (t, "sda") for t in sda.SETTINGS["paper"].tasks for _ in range(2)
+    ]
+    assert not any(paper_nu[16:32]) and set(point[:32]) == {(1000, 10, 0.05)}
+    assert all(paper_nu[32:144]) and not any(paper_nu[144:])  # the rest at the paper's ν first
+    assert (1000, 10, 0.05) not in point[32:]
     result = runner.run(jobs[:1], root=tmp_path)[jobs[0].key]
     assert len(result["candidates"]) == len(cfg.finetune_lrs)
     cached = list((tmp_path / "stacked_denoising_autoencoders/runs/smoke").rglob("*.json"))

@@ -5,9 +5,10 @@ their fine-tuning learning rate). Each finished candidate is kept in its job's f
 parking carries it to the next machine) and written to the cache that
 :func:`~aebook.experiments.stacked_denoising_autoencoders.runs.run_task` reads
 (``<jobs>/stacked_denoising_autoencoders/runs``), so the page selects on the validation set from
-the jobs' results without training again, among the candidates finished so far. The order
-(:func:`paper_jobs`) gives every task one SAA-3 and one SdA-3 pretraining at the paper's ν first,
-so that a grid cut short still has a row for each task, then the rest of the grid.
+the jobs' results without training again, among the candidates of the jobs finished so far. The
+order (:func:`paper_jobs`) gives every task one SAA-3 and one SdA-3 pretraining at the paper's ν
+first, so that a grid cut short still has a row for each task, then SdA-3's other ν, then the rest
+of the grid.
 
 With ``AEBOOK_STACK=1`` (``scripts/gpu_paper`` sets it on a GPU, where these small SGD steps are
 launch-bound) the jobs work by group: the candidates of one task that share their layer sizes and
@@ -229,12 +230,15 @@ def paper_jobs(profile: str = "paper") -> list:
     """Every pretraining of Table 1's grid as a job, in the order that makes the most of a run
     cut short: first every task's SAA-3 and SdA-3 (at the paper's ν) at the grid's first
     pretraining point (layer size, epochs, rate), so that all eight tasks have a row early; then
-    the rest of the grid at the paper's ν (and SAA-3's); then the other ν."""
+    SdA-3's other ν at that point, so that ν, the hyperparameter the comparison is about, is
+    selected on the validation set on every task (the paper selected it on the original files,
+    which ours are not); then the rest of the grid at the paper's ν (and SAA-3's); then the other
+    ν at the other points."""
     from aebook.jobs import Job
 
     cfg = settings(PAGE, profile)
     point = (cfg.hidden_sizes[0], cfg.pretrain_epochs[0], cfg.pretrain_lrs[0])
-    first, second, rest = [], [], []
+    first, levels, second, rest = [], [], [], []
     for task in cfg.tasks:
         n = cfg.sizes(task).n_train
         for model in ("saa", "sda"):
@@ -266,12 +270,12 @@ def paper_jobs(profile: str = "paper") -> list:
                     steps=math.ceil(flops / per_step),  # in fine-tuning steps (an upper bound)
                     calibrate=functools.partial(_calibrate, cand.hidden),
                 )
+                near = (cand.hidden, cand.pretrain_epochs, cand.pretrain_lr) == point
                 if model == "saa" or cand.nu == PAPER_TABLE1[task]["nu"]:
-                    near = (cand.hidden, cand.pretrain_epochs, cand.pretrain_lr) == point
                     (first if near else second).append(job)
                 else:
-                    rest.append(job)
-    return first + second + rest
+                    (levels if near else rest).append(job)
+    return first + levels + second + rest
 
 
 def paper_snapshots(folder: Path | None) -> dict[str, dict]:
