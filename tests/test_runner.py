@@ -289,6 +289,11 @@ def test_the_command_line_parks_and_a_new_machine_resumes(tmp_path, monkeypatch,
     assert out[0].startswith(f"vae/frey-nz2: resumed from {parked}")
     logged = sessions(tmp_path / "new-machine/vae/frey-nz2")
     assert [(s["examples_from"], s["examples_to"]) for s in logged] == [(0, 1_765), (1_765, TINY)]
+    runner.main(["--snapshot"])  # the job finished here: its kept model is parked with it
+    assert "vae/frey-nz2: parked (finished)" in capsys.readouterr().out
+    assert json.loads((parked / "manifest.json").read_text())["status"] == "finished"
+    runner.main(["--snapshot"])  # once
+    assert "parked" not in capsys.readouterr().out
 
 
 def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path):

@@ -13,7 +13,8 @@ threads stalls on synchronisation (``benchmarks/train_throughput.py`` measures b
     python -m aebook.runner --estimate                  # the whole paper profile's cost
     python -m aebook.runner vae/mnist-nz20 --workers 1  # run (or resume) jobs
     python -m aebook.runner --workers 9 --max-minutes 9 # a chunk: stop, checkpointed, at 9 min
-    python -m aebook.runner --snapshot                  # what every job reached -> results/paper
+    python -m aebook.runner --snapshot                  # what every job reached -> results/paper,
+                                                        # and park the jobs finished here
     python -m aebook.runner --park                      # carry unfinished jobs to a new machine
 
 A job's folder lives in the user cache, which a new machine does not have; a job of many CPU-hours
@@ -338,6 +339,19 @@ def park(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[str]:
     return lines
 
 
+def unparked(jobs: Sequence[Job], parked: Path, root: Path | None = None) -> list[Job]:
+    """The jobs finished on this machine whose finished state is not parked in ``parked``. A
+    snapshot into the repository parks them: a record names its jobs' kept models by SHA-256, and
+    the user cache that holds them does not follow the repository to a new machine (Figure 2's
+    models were lost that way)."""
+
+    def parked_finished(job: Job) -> bool:
+        manifest = Path(parked) / job.page / job.name / _MANIFEST
+        return manifest.exists() and read_json(manifest).get("status") == "finished"
+
+    return [j for j in jobs if load_result(j, root) is not None and not parked_finished(j)]
+
+
 def unpark(jobs: Sequence[Job], source: Path, root: Path | None = None) -> list[str]:
     """Restore each parked job whose state here is missing or behind the parked one.
 
@@ -467,6 +481,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.snapshot is not None:
         for line in snapshot(chosen, args.snapshot):
             print(line)
+        if defaults:  # the repository's snapshots: its finished jobs' models are parked too
+            for line in park(unparked(chosen, results / PARKED), results / PARKED):
+                print(line)
         return 0
     if args.park is not None:
         for line in park(chosen, args.park):
