@@ -13,8 +13,7 @@ threads stalls on synchronisation (``benchmarks/train_throughput.py`` measures b
     python -m aebook.runner --estimate                  # the whole paper profile's cost
     python -m aebook.runner vae/mnist-nz20 --workers 1  # run (or resume) jobs
     python -m aebook.runner --workers 9 --max-minutes 9 # a chunk: stop, checkpointed, at 9 min
-    python -m aebook.runner --snapshot                  # what every job reached -> results/paper,
-                                                        # and park the jobs finished here
+    python -m aebook.runner --snapshot                  # how far each job got; park the finished
     python -m aebook.runner --park                      # carry unfinished jobs to a new machine
 
 A job's folder lives in the user cache, which a new machine does not have; a job of many CPU-hours
