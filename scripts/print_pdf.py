@@ -25,15 +25,20 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 
-#: Resolve once the page has loaded (``get`` can return while it is still loading) and MathJax
-#: has typeset it (at once on a page without MathJax).
-TYPESET = """
+#: Calls the JavaScript function expression %s once the page has loaded (``get`` can return while
+#: it is still loading) and MathJax has typeset it, and passes back ``{value}``, or ``{error}`` if
+#: MathJax or the function failed: an error inside MathJax's promise would otherwise never reach
+#: Python, which would wait for the script timeout and say nothing. ``tests/site`` uses it too.
+AFTER_TYPESETTING = """
 const done = arguments[arguments.length - 1];
+const run = () => {
+  try { done({ value: (%s)() }); } catch (e) { done({ error: String((e && e.stack) || e) }); }
+};
 const typeset = () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    MathJax.startup.promise.then(() => done(true), () => done(false));
+    MathJax.startup.promise.then(run, (e) => done({ error: `MathJax failed to typeset: ${e}` }));
   } else {
-    done(null);
+    run();
   }
 };
 if (document.readyState === "complete") typeset(); else addEventListener("load", typeset);
@@ -61,6 +66,8 @@ def toc_pages() -> list[str]:
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
+    """Serves files without logging each request."""
+
     def log_message(self, *args):
         pass
 
@@ -113,8 +120,9 @@ def main() -> int:
         driver.set_script_timeout(120)
         for page in toc_pages():
             driver.get(f"http://127.0.0.1:{server.server_port}/{page}.html")
-            if driver.execute_async_script(TYPESET) is False:
-                raise RuntimeError(f"MathJax failed to typeset {page}")
+            found = driver.execute_async_script(AFTER_TYPESETTING % "() => null")
+            if "error" in found:
+                raise RuntimeError(f"{page}: {found['error']}")
             printed = driver.execute_cdp_cmd("Page.printToPDF", PRINT)
             start = len(book.pages)
             book.append(PdfReader(io.BytesIO(base64.b64decode(printed["data"]))))

@@ -11,10 +11,14 @@ import functools
 import http.server
 import os
 import shutil
+import sys
 import threading
 
 import pytest
-from test_site import SITE, book_pages, toc_notebooks
+from test_site import REPO, SITE, book_pages, toc_notebooks
+
+sys.path.insert(0, str(REPO / "scripts"))  # the PDF printer waits for a page the same way
+from print_pdf import AFTER_TYPESETTING, Quiet  # noqa: E402
 
 WIDTHS = {"desktop": 1280, "phone": 390}
 #: A study group works through a chapter in one 75-minute session; a chapter page longer than
@@ -34,24 +38,6 @@ pytestmark = [
         reason="no Chromium and chromedriver on PATH (apt-get install chromium chromium-driver)",
     ),
 ]
-
-# Calls the function expression %s in the page once it has loaded and MathJax has typeset it, and
-# passes back {value} or, if it threw, {error}. An error thrown inside MathJax's promise would
-# otherwise never reach the test, which would wait for the script timeout and say nothing more.
-AFTER_TYPESETTING = """
-const done = arguments[arguments.length - 1];
-const run = () => {
-  try { done({ value: (%s)() }); } catch (e) { done({ error: String((e && e.stack) || e) }); }
-};
-const typeset = () => {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    MathJax.startup.promise.then(run, run);
-  } else {
-    run();
-  }
-};
-if (document.readyState === "complete") typeset(); else addEventListener("load", typeset);
-"""
 
 # With every folded part open (code cells, dropdown solutions and proofs): one line per element
 # wider than its column (or per equation that MathJax could not typeset),
@@ -149,13 +135,6 @@ def typeset(browser, url: str, function: str):
                 raise AssertionError(f"{url}: not loaded and typeset in time, twice") from error
     assert "error" not in found, f"{url}: the script in the page failed: {found['error']}"
     return found["value"]
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    """Serves files without logging each request."""
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
