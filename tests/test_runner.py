@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import signal
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -198,12 +199,13 @@ def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
     runner.snapshot(jobs, out, root=tmp_path / "cut")
     running = json.loads((out / "vae/frey-nz2.json").read_text())
     assert running["status"] == "unfinished" and running["target"] == TINY
+    assert datetime.fromisoformat(running["taken"]) <= datetime.now(timezone.utc)
     assert json.loads((out / "vae/frey-nz5.json").read_text())["status"] == "not run"
     resumed = runner.run(jobs[:1], root=tmp_path / "cut")[jobs[0].key]
     assert resumed["curve"] == whole["curve"]
     runner.snapshot(jobs, out, root=tmp_path / "cut")
     finished = json.loads((out / "vae/frey-nz2.json").read_text())
-    assert finished["status"] == "finished"
+    assert finished["status"] == "finished" and "taken" not in finished  # its sessions date it
     # a machine that holds none of these jobs keeps what the snapshots say, not "not run"
     lines = runner.snapshot(jobs, out, root=tmp_path / "elsewhere")
     assert json.loads((out / "vae/frey-nz2.json").read_text()) == finished
@@ -700,7 +702,7 @@ def test_the_m2_jobs_table_says_how_far_each_job_got_and_what_it_still_costs(tmp
     (tmp_path / "m1.json").write_text(json.dumps({
         "status": "unfinished", "examples": target // 4, "target": target, "train_seconds": 7200,
         "curve": [{"epochs": 100, "bound": -120.5}, {"epochs": 2_500, "bound": -99.25}],
-        "sessions": [session],
+        "sessions": [session], "taken": "2026-12-01T21:05+00:00",
     }))  # fmt: skip
     (tmp_path / "m1m2-seed0.json").write_text(json.dumps({
         "status": "finished", "examples": 1, "target": 1, "train_seconds": 3600,
@@ -727,7 +729,8 @@ def test_the_m2_jobs_table_says_how_far_each_job_got_and_what_it_still_costs(tmp
         "10.0",
         "2.0",
     ]
-    assert "2026-12-01 10:20" in table.title and "AMD EPYC, 2026-12-01" in table.note
+    # dated by the snapshot of the unfinished M1, not by its last logged session (10:20)
+    assert "as of 2026-12-01 21:05 UTC" in table.title and "AMD EPYC, 2026-12-01" in table.note
     assert m2.m1_curve(snapshots) == ([100, 2_500], [-120.5, -99.25])
     assert m2.m1_curve({}) == ([], [])
 

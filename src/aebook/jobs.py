@@ -136,6 +136,14 @@ def sessions(folder: Path) -> list[dict]:
     return json.loads(path.read_text()) if path.exists() else []
 
 
+def snapshot_date(snapshot: Mapping) -> str | None:
+    """The latest time (UTC, ``YYYY-MM-DDTHH:MM``) a job's snapshot speaks for: when the snapshot
+    of an unfinished job was taken, or the end of its last logged session. A running job logs
+    its session only when it stops, so the sessions alone would date a fresh snapshot too early."""
+    dates = [s["provenance"]["date"][:16] for s in snapshot.get("sessions", [])]
+    return max(dates + [snapshot["taken"][:16]] if "taken" in snapshot else dates, default=None)
+
+
 def snapshots(folder: Path | None, jobs: Sequence[Job]) -> dict[str, dict]:
     """What the runner's snapshots in ``folder`` (``results/paper/jobs/<page>``, written by
     ``runner --snapshot``) say each of ``jobs`` reached, ``{job name: snapshot}`` in the jobs'

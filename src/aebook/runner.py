@@ -41,6 +41,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
@@ -244,7 +245,8 @@ def _reached(entry: dict) -> float:
 
 def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[str]:
     """Write what every job reached to ``out/<page>/<name>.json``: its result when it finished,
-    else its progress (``"status": "unfinished"``, examples reached of the target), else
+    else its progress (``"status": "unfinished"``, examples reached of the target, when it was
+    ``"taken"``), else
     ``"status": "not run"``. These files are what the pages and the ledger read. A snapshot
     that says its job got further than this machine's state (another machine finished it, or
     trained it further) is kept, not overwritten. Returns one line per job."""
@@ -256,6 +258,7 @@ def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[s
             entry = {"status": "finished", **result}
         elif job.progress is not None and folder.exists():
             entry = {"status": "unfinished", "job": job.key, **job.progress(folder)}
+            entry["taken"] = datetime.now(timezone.utc).isoformat(timespec="minutes")
         else:
             entry = {"status": "not run", "job": job.key, "examples": 0}
         entry.update(target=job.target, steps=job.steps, tflop=job.flops / 1e12)

@@ -718,13 +718,13 @@ def snapshot_table(snapshots: dict[str, dict], estimate: dict | None):
     measurement (M1's training bound, a draw's test error), hours trained, and the CPU-hours and
     H200-minutes left by ``estimate`` (``results/benchmarks/paper_estimate.json``) for the share
     of its examples still to train."""
-    from aebook.jobs import machine, measured_on
+    from aebook.jobs import machine, measured_on, snapshot_date
     from aebook.results import Table
     from aebook.results.performance import share_left
 
     cfg = select(SETTINGS, "paper")
     costs = {r["job"]: r for r in (estimate or {}).get("rows", [])}
-    rows, dates, totals = [], [], [0.0, 0.0, 0.0]  # hours trained, CPU h left, H200 min left
+    rows, totals = [], [0.0, 0.0, 0.0]  # hours trained, CPU h left, H200 min left
     for job in paper_jobs():
         snap = snapshots.get(job.name, {"status": "not run"})
         curve = snap.get("curve") or []
@@ -748,7 +748,6 @@ def snapshot_table(snapshots: dict[str, dict], estimate: dict | None):
             totals[2] += left * cost["gpu_minutes"]
         sessions = snap.get("sessions", [])
         machines = sorted({machine(s["provenance"]["hardware"]) for s in sessions})
-        dates += [s["provenance"]["date"][:16] for s in sessions]
         rows.append([
             job.name, model, snap["status"], f"{done:,} of {budget:,} {unit}", measured,
             f"{snap.get('train_seconds', 0) / 3600:.1f}",
@@ -758,11 +757,12 @@ def snapshot_table(snapshots: dict[str, dict], estimate: dict | None):
         ])  # fmt: skip
     rows.append(["total", "", "", "", "", *(f"{t:.1f}" for t in totals), ""])
     where = measured_on(estimate)
+    latest = max(filter(None, map(snapshot_date, snapshots.values())), default=None)
     return Table(
         ["job", "model", "state", "reached", "last measured", "hours", "CPU h left",
          "H200 min left", "machines"],
         rows,
-        title=f"The paper's trainings as of {max(dates).replace('T', ' ')} UTC" if dates else None,
+        title=f"The paper's trainings as of {latest.replace('T', ' ')} UTC" if latest else None,
         note="From the runner's snapshots in `results/paper/jobs/m2` (`python -m aebook.runner "
         "m2 --snapshot`). Reached: up to the job's last measured point. Bounds are in nats per "
         "image; test errors are on the 10,000 test images. Hours are those trained so far; the "

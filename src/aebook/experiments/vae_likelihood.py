@@ -262,15 +262,15 @@ def snapshot_table(snapshots: dict[str, dict], estimate: dict | None = None):
     """How far each paper job has trained, from its snapshot: epochs of the recipe's, the last
     epoch's training bound, the test log p(x) once finished, hours of training, the CPU-hours
     left by ``estimate`` (``results/benchmarks/paper_estimate.json``) and machines; the title
-    dates it by the last session a job logged, as a recorded page shows it unchanged."""
-    from aebook.jobs import machine
+    dates it by the latest time a snapshot speaks for, as a recorded page shows it unchanged."""
+    from aebook.jobs import machine, snapshot_date
     from aebook.results import Table
     from aebook.results.performance import share_left
 
     cfg = select(SETTINGS, "paper")
     hours = {r["job"]: r["cpu_hours"] for r in (estimate or {}).get("rows", [])}
     costs = {job.name: hours[job.key] for job in paper_jobs() if job.key in hours}
-    rows, dates = [], []
+    rows = []
     for name, snap in snapshots.items():
         budget = cfg.dynamic_epochs if name == "dynamic" else cfg.static_epochs
         epochs = snap.get("epochs", 0)
@@ -278,7 +278,6 @@ def snapshot_table(snapshots: dict[str, dict], estimate: dict | None = None):
         bound = snap.get("train_bound", curve[-1] if curve else None)
         finished = snap["status"] == "finished"
         machines = sorted({machine(s["provenance"]["hardware"]) for s in snap.get("sessions", [])})
-        dates += [s["provenance"]["date"][:16] for s in snap.get("sessions", [])]
         rows.append([
             name,
             snap["status"],
@@ -289,11 +288,12 @@ def snapshot_table(snapshots: dict[str, dict], estimate: dict | None = None):
             f"{share_left(snap) * costs[name]:.1f}" if name in costs else "—",
             "; ".join(machines) or "—",
         ])  # fmt: skip
+    latest = max(filter(None, map(snapshot_date, snapshots.values())), default=None)
     return Table(
         ["binarization", "state", "epochs", "last epoch's training bound", "test log p(x)",
          "hours", "CPU h left", "machines"],
         rows,
-        title=f"The paper's trainings as of {max(dates).replace('T', ' ')} UTC" if dates else None,
+        title=f"The paper's trainings as of {latest.replace('T', ' ')} UTC" if latest else None,
         note="From the runner's snapshots in `results/paper/jobs/vae_likelihood` "
         "(`python -m aebook.runner vae_likelihood --snapshot`). Bounds and log-likelihoods are "
         "in nats per image. Hours are those of the training epochs, each job on one thread "
