@@ -348,10 +348,15 @@ def unparked(jobs: Sequence[Job], parked: Path, root: Path | None = None) -> lis
     models were lost that way)."""
 
     def parked_finished(job: Job) -> bool:
-        manifest = Path(parked) / job.page / job.name / _MANIFEST
-        return manifest.exists() and read_json(manifest).get("status") == "finished"
+        return (_parked_manifest(job, parked) or {}).get("status") == "finished"
 
     return [j for j in jobs if load_result(j, root) is not None and not parked_finished(j)]
+
+
+def _parked_manifest(job: Job, parked: Path) -> dict | None:
+    """The manifest of ``job`` parked under ``parked``, or None when it is not parked there."""
+    path = Path(parked) / job.page / job.name / _MANIFEST
+    return read_json(path) if path.exists() else None
 
 
 def unpark(jobs: Sequence[Job], source: Path, root: Path | None = None) -> list[str]:
@@ -364,9 +369,9 @@ def unpark(jobs: Sequence[Job], source: Path, root: Path | None = None) -> list[
     for job in jobs:
         parked = Path(source) / job.page / job.name
         _recover(parked)
-        if not (parked / _MANIFEST).exists():
+        manifest = _parked_manifest(job, source)
+        if manifest is None:
             continue
-        manifest = read_json(parked / _MANIFEST)
         if manifest.get("kwargs") != dict(job.kwargs):
             raise ValueError(
                 f"{parked}: parked for kwargs {manifest.get('kwargs')}, but the job {job.key} "
@@ -406,10 +411,9 @@ def _listed(job: Job, results: Path) -> str:
         state = f"{word} (measured to {job.progress(folder)['examples']:,} of {job.target:,})"
     else:
         state = word
-    parked = results / PARKED / job.page / job.name / _MANIFEST
+    manifest = _parked_manifest(job, results / PARKED)
     snapped = results / SNAPSHOTS / job.page / f"{job.name}.json"
-    if parked.exists():
-        manifest = read_json(parked)
+    if manifest is not None:
         reached = manifest["trained_examples"]
         at = "finished" if reached is None else f"{reached:,} examples"
         state += f"; parked at {at} (a run resumes from there)"
