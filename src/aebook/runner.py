@@ -246,10 +246,9 @@ def _reached(entry: dict) -> float:
 def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[str]:
     """Write what every job reached to ``out/<page>/<name>.json``: its result when it finished,
     else its progress (``"status": "unfinished"``, examples reached of the target, when it was
-    ``"taken"``), else
-    ``"status": "not run"``. These files are what the pages and the ledger read. A snapshot
-    that says its job got further than this machine's state (another machine finished it, or
-    trained it further) is kept, not overwritten. Returns one line per job."""
+    ``"taken"``), else ``"status": "not run"``. These files are what the pages and the ledger
+    read. A snapshot that says its job got further than this machine's state (another machine
+    finished it, or trained it further) is kept, not overwritten. Returns one line per job."""
     lines = []
     for job in jobs:
         result = load_result(job, root)
@@ -347,10 +346,12 @@ def unparked(jobs: Sequence[Job], parked: Path, root: Path | None = None) -> lis
     the user cache that holds them does not follow the repository to a new machine (Figure 2's
     models were lost that way)."""
 
-    def parked_finished(job: Job) -> bool:
-        return (_parked_manifest(job, parked) or {}).get("status") == "finished"
-
-    return [j for j in jobs if load_result(j, root) is not None and not parked_finished(j)]
+    return [
+        j
+        for j in jobs
+        if load_result(j, root) is not None
+        and (_parked_manifest(j, parked) or {}).get("status") != "finished"
+    ]
 
 
 def _parked_manifest(job: Job, parked: Path) -> dict | None:
