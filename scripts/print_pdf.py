@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import functools
 import http.server
 import io
@@ -72,6 +73,30 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def served(folder: Path):
+    """Yield the URL of ``folder`` served over HTTP on a free local port (MathJax's fonts do not
+    load from file:// pages)."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+def headless_chromium(webdriver, chromium: str, chromedriver: str):
+    """Chromium driven by selenium's ``webdriver`` without a display, as the printer and the
+    layout tests both use it (no sandbox or shared memory: containers lack both)."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    return webdriver.Chrome(options=options, service=webdriver.ChromeService(chromedriver))
+
+
 def korean_font() -> bool:
     """Whether fontconfig knows a font with Hangul, which Chromium needs to print the glossary's
     Korean terms (without one it prints boxes, and the PDF's text loses them)."""
@@ -106,30 +131,22 @@ def main() -> int:
     from pypdf import PdfReader, PdfWriter
     from selenium import webdriver
 
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(args.site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(chromedriver))
     book = PdfWriter()
-    try:
-        driver.set_script_timeout(120)
-        for page in toc_pages():
-            driver.get(f"http://127.0.0.1:{server.server_port}/{page}.html")
-            found = driver.execute_async_script(AFTER_TYPESETTING % "() => null")
-            if "error" in found:
-                raise RuntimeError(f"{page}: {found['error']}")
-            printed = driver.execute_cdp_cmd("Page.printToPDF", PRINT)
-            start = len(book.pages)
-            book.append(PdfReader(io.BytesIO(base64.b64decode(printed["data"]))))
-            book.add_outline_item(driver.title.split(" — ")[0], start)
-    finally:
-        driver.quit()
-        server.shutdown()
+    with served(args.site) as url:
+        driver = headless_chromium(webdriver, chromium, chromedriver)
+        try:
+            driver.set_script_timeout(120)
+            for page in toc_pages():
+                driver.get(f"{url}/{page}.html")
+                found = driver.execute_async_script(AFTER_TYPESETTING % "() => null")
+                if "error" in found:
+                    raise RuntimeError(f"{page}: {found['error']}")
+                printed = driver.execute_cdp_cmd("Page.printToPDF", PRINT)
+                start = len(book.pages)
+                book.append(PdfReader(io.BytesIO(base64.b64decode(printed["data"]))))
+                book.add_outline_item(driver.title.split(" — ")[0], start)
+        finally:
+            driver.quit()
     args.pdf.parent.mkdir(parents=True, exist_ok=True)
     with open(args.pdf, "wb") as f:
         book.write(f)

@@ -13,12 +13,31 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-def shared_data() -> Path | None:
-    """The verified data folder of this workplace (``$AEBOOK_DATA``), when it holds MNIST."""
+# One file per dataset folder of ``$AEBOOK_DATA`` that shows the verified copy is there.
+DATASET_FILES = {
+    "mnist": "train-images-idx3-ubyte.gz",
+    "frey-face": "frey_rawface.mat",
+    "binarized-mnist": "binarized_mnist_train.mat",
+}
+
+
+def shared_data(*datasets: str) -> Path | None:
+    """The verified data folder of this workplace (``$AEBOOK_DATA``), when it holds ``datasets``
+    (default MNIST)."""
     root = os.environ.get("AEBOOK_DATA")
-    if root and (Path(root) / "mnist" / "train-images-idx3-ubyte.gz").exists():
+    wanted = datasets or ("mnist",)
+    if root and all((Path(root) / name / DATASET_FILES[name]).exists() for name in wanted):
         return Path(root)
     return None
+
+
+def needs_data(*datasets: str):
+    """Skip a test that trains on or reads real data when ``$AEBOOK_DATA`` does not hold it: tests
+    never download."""
+    names = ", ".join(datasets or ("mnist",))
+    return pytest.mark.skipif(
+        shared_data(*datasets) is None, reason=f"needs the verified {names} in $AEBOOK_DATA"
+    )
 
 
 def write_idx(path: Path, array: np.ndarray, magic: int | None = None) -> Path:

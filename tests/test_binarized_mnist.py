@@ -17,7 +17,7 @@ from aebook.data import (
     read_binarized_mat,
 )
 
-from conftest import sha256, shared_data
+from conftest import needs_data, sha256
 
 SIZES = {"train": 6, "valid": 3, "test": 4}
 
@@ -138,7 +138,7 @@ def test_published_checksums_and_mirrors():
     }
 
 
-@pytest.mark.skipif(shared_data() is None, reason="needs the verified data in $AEBOOK_DATA")
+@needs_data("binarized-mnist")
 def test_real_copies_regenerate_the_published_text_files():
     """The MATLAB copies hold exactly the values of Larochelle's text files: writing them back
     in the text format reproduces the SHA-256 published for the originals."""

@@ -15,7 +15,7 @@ from aebook.data import (
     read_frey_mat,
 )
 
-from conftest import sha256, shared_data
+from conftest import needs_data, sha256
 
 NAME = "frey_rawface.mat"
 
@@ -109,7 +109,7 @@ def test_at_least_two_mirrors():
     assert all(len(f.urls) >= 2 for f in FREY_FACE.files)
 
 
-@pytest.mark.skipif(shared_data() is None, reason="needs the verified data in $AEBOOK_DATA")
+@needs_data("frey-face")
 def test_real_frey_faces():
     faces = frey_faces(download=False)
     assert faces.x.shape == (1965, 560) and faces.image_shape == (28, 20)

@@ -23,9 +23,9 @@ from aebook.data.larochelle import (
     read_labelled_amat,
 )
 
-from conftest import sha256, shared_data
+from conftest import needs_data, sha256
 
-needs_mnist = pytest.mark.skipif(shared_data() is None, reason="MNIST not in AEBOOK_DATA")
+needs_mnist = needs_data("mnist")
 SMALL = SplitSizes(300, 100, 200)
 
 

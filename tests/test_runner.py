@@ -21,6 +21,8 @@ from aebook.jobs import ENV_VAR, Job, load_result, result_path, sessions
 from aebook.models import VAE
 from aebook.results.records import ENV_VAR as RESULTS_VAR
 
+from conftest import needs_data
+
 TINY = 2 * 1_765  # two epochs of the Frey training faces
 
 
@@ -65,6 +67,7 @@ def tiny_jobs(n_zs=(2, 5)):
     ]
 
 
+@needs_data("frey-face")
 def test_jobs_run_in_two_workers_keep_models_and_are_not_rerun(tmp_path):
     results = runner.run(tiny_jobs(), workers=2, root=tmp_path)
     assert set(results) == {"vae/frey-nz2", "vae/frey-nz5"}
@@ -82,6 +85,7 @@ def test_jobs_run_in_two_workers_keep_models_and_are_not_rerun(tmp_path):
     assert not (tmp_path / "vae/frey-nz2/model.pt").exists()
 
 
+@needs_data("frey-face")
 def test_an_interrupted_job_resumes_to_the_same_curve(tmp_path, monkeypatch):
     (job,) = tiny_jobs((2,))
     whole = runner.run([job], root=tmp_path / "whole")[job.key]
@@ -99,8 +103,8 @@ def _trains_then_is_killed(folder, **kwargs):
     raise AssertionError("SIGTERM should have stopped the job")
 
 
-def test_a_killed_job_logs_how_far_its_checkpoint_got_and_stops(tmp_path):
-    job = Job(
+def _killed_job() -> Job:
+    return Job(
         page="vae",
         name="killed",
         run=_trains_then_is_killed,
@@ -108,6 +112,10 @@ def test_a_killed_job_logs_how_far_its_checkpoint_got_and_stops(tmp_path):
         flops=1.0,
         steps=1,
     )
+
+
+def test_a_killed_job_logs_how_far_its_checkpoint_got_and_stops(tmp_path):
+    job = _killed_job()
     before = signal.getsignal(signal.SIGTERM)
     with pytest.raises(KeyboardInterrupt):
         runner.run([job], root=tmp_path)
@@ -115,6 +123,19 @@ def test_a_killed_job_logs_how_far_its_checkpoint_got_and_stops(tmp_path):
     (session,) = sessions(tmp_path / "vae/killed")
     assert session["examples_to"] == 1_765 and session["interrupted"] is True
     assert not result_path(job, tmp_path).exists()
+
+
+def test_the_command_line_says_where_a_killed_job_stopped_and_ends_without_a_traceback(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(runner, "paper_jobs", lambda: [_killed_job()])
+    monkeypatch.setenv(RESULTS_VAR, str(tmp_path / "results"))
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "jobs"))
+    (tmp_path / "results").mkdir()
+    assert runner.main(["vae/killed"]) == 130  # a shell's code for "stopped by a signal"
+    err = capsys.readouterr().err
+    assert "vae/killed: stopped at 1,765 examples (its last checkpoint); run again" in err
+    assert "Traceback" not in err
 
 
 def _counts_its_runs(folder, **kwargs):
@@ -186,6 +207,7 @@ def test_a_damaged_result_names_its_file(tmp_path):
         load_result(job, tmp_path)
 
 
+@needs_data("frey-face")
 def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
     jobs = [
         Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
@@ -218,6 +240,7 @@ def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
         runner.run(jobs, root=tmp_path, max_minutes=0)
 
 
+@needs_data("frey-face")
 def test_parked_jobs_resume_on_another_machine_and_damage_is_refused(tmp_path):
     jobs = [
         Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
@@ -260,6 +283,7 @@ def test_parked_jobs_resume_on_another_machine_and_damage_is_refused(tmp_path):
         runner.unpark(other, parked, root=tmp_path / "fresh")
 
 
+@needs_data("frey-face")
 def test_the_command_line_parks_and_a_new_machine_resumes(tmp_path, monkeypatch, capsys):
     jobs = [
         Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
@@ -298,6 +322,7 @@ def test_the_command_line_parks_and_a_new_machine_resumes(tmp_path, monkeypatch,
     assert "parked" not in capsys.readouterr().out
 
 
+@needs_data("mnist")
 def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path):
     from aebook.experiments import vae_likelihood
 
@@ -357,6 +382,7 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
         vae_likelihood.paper_results("smoke", root=tmp_path)
 
 
+@needs_data("mnist")
 def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
     from aebook.experiments import stacked_denoising_autoencoders as sda
     from aebook.experiments.stacked_denoising_autoencoders.runs import candidates
@@ -390,6 +416,7 @@ def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
     assert not list(tmp_path.rglob("*.ckpt"))  # a finished job's checkpoints are gone
 
 
+@needs_data("mnist")
 def test_stacked_table1_jobs_train_their_group_once_and_the_others_wait(tmp_path, monkeypatch):
     from aebook.experiments import stacked_denoising_autoencoders as sda
     from aebook.experiments.stacked_denoising_autoencoders import jobs as table1
@@ -493,6 +520,7 @@ def test_the_table1_grid_table_counts_finished_jobs_their_candidates_and_what_th
     assert "AMD EPYC, 2026-12-01" in table.note
 
 
+@needs_data("mnist")
 def test_the_table1_page_in_paper_reads_the_tasks_with_candidates_and_marks_the_rest_not_yet(
     tmp_path, monkeypatch
 ):
@@ -599,6 +627,7 @@ def test_the_m2_paper_jobs_are_m1_then_one_job_per_draw_of_the_labels():
     assert pages == ["vae", "vae_likelihood", "m2", "stacked_denoising_autoencoders"]
 
 
+@needs_data("mnist")
 def test_m1_m2_jobs_wait_for_m1_then_keep_models_and_each_draws_error(tmp_path):
     from aebook.experiments import m2
 
@@ -627,6 +656,7 @@ def test_m1_m2_jobs_wait_for_m1_then_keep_models_and_each_draws_error(tmp_path):
     assert torch.bincount(y[sorted(draws[0])], minlength=10).tolist() == [10] * 10
 
 
+@needs_data("mnist")
 def test_the_m2_page_reads_each_finished_draw_and_trains_nothing_in_paper(tmp_path):
     from aebook.evaluate import classification_error, predict
     from aebook.experiments import m2
@@ -657,6 +687,7 @@ def test_the_m2_page_reads_each_finished_draw_and_trains_nothing_in_paper(tmp_pa
         m2.paper_results("smoke", changes, root=tmp_path)
 
 
+@needs_data("mnist")
 def test_the_m2_page_in_paper_reports_a_model_without_a_finished_draw_as_not_run(
     tmp_path, monkeypatch
 ):
@@ -735,6 +766,7 @@ def test_the_m2_jobs_table_says_how_far_each_job_got_and_what_it_still_costs(tmp
     assert m2.m1_curve({}) == ([], [])
 
 
+@needs_data("mnist")
 def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatch):
     from aebook import train
     from aebook.experiments import m2
@@ -761,6 +793,7 @@ def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatc
         m2.m2_job(folder, **job.kwargs)
 
 
+@needs_data("mnist")
 def test_a_deadline_stops_m1_resumably(tmp_path):
     from aebook.experiments import m2
 

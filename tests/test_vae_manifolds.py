@@ -11,7 +11,7 @@ from aebook.experiments.vae.figure2 import select_step_size
 from aebook.experiments.vae_manifolds import SETTINGS, latent_free_log_likelihood, train_2d
 from aebook.models import MODERN, PAPER_FREY, PAPER_MNIST, VAE, VAERecipe
 
-from conftest import shared_data
+from conftest import needs_data
 
 
 def test_each_profile_names_known_recipes():
@@ -83,7 +83,7 @@ def test_a_vae_that_ignores_its_code_scores_the_latent_free_log_likelihood(likel
         latent_free_log_likelihood(train, test, "poisson")
 
 
-@pytest.mark.skipif(shared_data() is None, reason="needs the verified data in $AEBOOK_DATA")
+@needs_data("mnist", "frey-face")
 def test_the_guards_of_standard_and_paper_are_the_latent_free_log_likelihoods_rounded_down():
     from aebook.data import binarize, frey_faces, load_mnist
 

@@ -37,6 +37,7 @@ import fcntl
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -173,6 +174,11 @@ def _execute_claimed(job: Job, root: Path, threads: int, deadline: float | None)
     except KeyboardInterrupt:  # what its checkpoint kept still counts, in this session's entry
         if any(folder.iterdir()):
             log_session(interrupted=True)
+        print(
+            f"{job.key}: stopped at {_trained(job, folder):,} examples (its last checkpoint); "
+            "run again to continue",
+            file=sys.stderr,
+        )
         raise
     if "waiting_for" in result:  # it trained nothing: no session, and no folder unless it had one
         if not any(folder.iterdir()):
@@ -498,7 +504,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     for line in unpark(chosen, results / PARKED):  # resume what another machine parked
         print(line)
-    done = run(chosen, workers=args.workers, threads=args.threads, max_minutes=args.max_minutes)
+    try:
+        done = run(chosen, workers=args.workers, threads=args.threads, max_minutes=args.max_minutes)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: each job said where it stopped; no traceback
+        return 130
     late = [key for key, result in done.items() if result.get("late")]
     if late:
         print(f"{len(late)} job(s) not started: the {args.max_minutes:g} minutes had passed")

@@ -7,18 +7,15 @@ Needs Chromium, chromedriver and ``selenium`` (the ``test`` extra); skipped with
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import sys
-import threading
 
 import pytest
 from test_site import REPO, SITE, book_pages, toc_notebooks
 
-sys.path.insert(0, str(REPO / "scripts"))  # the PDF printer waits for a page the same way
-from print_pdf import AFTER_TYPESETTING, Quiet  # noqa: E402
+sys.path.insert(0, str(REPO / "scripts"))  # the PDF printer serves and opens pages the same way
+from print_pdf import AFTER_TYPESETTING, headless_chromium, served  # noqa: E402
 
 WIDTHS = {"desktop": 1280, "phone": 390}
 #: A study group works through a chapter in one 75-minute session; a chapter page longer than
@@ -139,23 +136,14 @@ def typeset(browser, url: str, function: str):
 
 @pytest.fixture(scope="module")
 def site_url():
-    """The site served over HTTP (MathJax's fonts do not load from file:// pages)."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(SITE) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(CHROMEDRIVER))
+    driver = headless_chromium(webdriver, CHROMIUM, CHROMEDRIVER)
     driver.set_script_timeout(60)
     yield driver
     driver.quit()
