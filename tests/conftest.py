@@ -34,10 +34,8 @@ def shared_data(*datasets: str) -> Path | None:
 def needs_data(*datasets: str):
     """Skip a test that trains on or reads real data when ``$AEBOOK_DATA`` does not hold it: tests
     never download."""
-    names = ", ".join(datasets or ("mnist",))
-    return pytest.mark.skipif(
-        shared_data(*datasets) is None, reason=f"needs the verified {names} in $AEBOOK_DATA"
-    )
+    reason = f"needs the verified {', '.join(datasets)} in $AEBOOK_DATA"
+    return pytest.mark.skipif(shared_data(*datasets) is None, reason=reason)
 
 
 def write_idx(path: Path, array: np.ndarray, magic: int | None = None) -> Path:

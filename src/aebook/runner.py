@@ -148,6 +148,12 @@ def _execute(
         return done if done is not None else _execute_claimed(job, root, threads, deadline)
 
 
+def _stopped(key: str, examples: int, where: str = "") -> str:
+    """What the command line says of a job that stopped before its end (deadline or signal)."""
+    where = f" ({where})" if where else ""
+    return f"{key}: stopped at {examples:,} examples{where}; run again to continue"
+
+
 def _execute_claimed(job: Job, root: Path, threads: int, deadline: float | None) -> dict:
     torch.set_num_threads(threads)
     folder = root / job.page / job.name
@@ -174,11 +180,7 @@ def _execute_claimed(job: Job, root: Path, threads: int, deadline: float | None)
     except KeyboardInterrupt:  # what its checkpoint kept still counts, in this session's entry
         if any(folder.iterdir()):
             log_session(interrupted=True)
-        print(
-            f"{job.key}: stopped at {_trained(job, folder):,} examples (its last checkpoint); "
-            "run again to continue",
-            file=sys.stderr,
-        )
+        print(_stopped(job.key, _trained(job, folder), "its last checkpoint"), file=sys.stderr)
         raise
     if "waiting_for" in result:  # it trained nothing: no session, and no folder unless it had one
         if not any(folder.iterdir()):
@@ -519,7 +521,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif result.get("busy"):
             print(f"{key}: another process is running it; skipped")
         elif result.get("finished") is False:
-            print(f"{key}: stopped at {result['examples']:,} examples; run again to continue")
+            print(_stopped(key, result["examples"]))
         else:
             print(f"{key}: {result.get('summary', 'finished')}")
     return 0
