@@ -10,32 +10,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from aebook.data.mnist import MNIST
+from aebook.data.store import DatasetSource
+
 REPO = Path(__file__).resolve().parents[1]
 
 
-# One file per dataset folder of ``$AEBOOK_DATA`` that shows the verified copy is there.
-DATASET_FILES = {
-    "mnist": "train-images-idx3-ubyte.gz",
-    "frey-face": "frey_rawface.mat",
-    "binarized-mnist": "binarized_mnist_train.mat",
-}
-
-
-def shared_data(*datasets: str) -> Path | None:
-    """The verified data folder of this workplace (``$AEBOOK_DATA``), when it holds ``datasets``
-    (default MNIST)."""
+def shared_data(*sources: DatasetSource) -> Path | None:
+    """The verified data folder of this workplace (``$AEBOOK_DATA``), when it holds every file of
+    ``sources`` (default MNIST)."""
     root = os.environ.get("AEBOOK_DATA")
-    wanted = datasets or ("mnist",)
-    if root and all((Path(root) / name / DATASET_FILES[name]).exists() for name in wanted):
+    wanted = sources or (MNIST,)
+    if root and all((Path(root) / s.folder / f.name).exists() for s in wanted for f in s.files):
         return Path(root)
     return None
 
 
-def needs_data(*datasets: str):
+def needs_data(*sources: DatasetSource):
     """Skip a test that trains on or reads real data when ``$AEBOOK_DATA`` does not hold it: tests
     never download."""
-    reason = f"needs the verified {', '.join(datasets)} in $AEBOOK_DATA"
-    return pytest.mark.skipif(shared_data(*datasets) is None, reason=reason)
+    reason = f"needs the verified {', '.join(s.folder for s in sources)} in $AEBOOK_DATA"
+    return pytest.mark.skipif(shared_data(*sources) is None, reason=reason)
 
 
 def write_idx(path: Path, array: np.ndarray, magic: int | None = None) -> Path:

@@ -16,6 +16,7 @@ from aebook.data import (
     read_binarized_amat,
     read_binarized_mat,
 )
+from aebook.data.binarized_mnist import BINARIZED_MNIST_MAT
 
 from conftest import needs_data, sha256
 
@@ -138,7 +139,7 @@ def test_published_checksums_and_mirrors():
     }
 
 
-@needs_data("binarized-mnist")
+@needs_data(BINARIZED_MNIST_MAT)
 def test_real_copies_regenerate_the_published_text_files():
     """The MATLAB copies hold exactly the values of Larochelle's text files: writing them back
     in the text format reproduces the SHA-256 published for the originals."""

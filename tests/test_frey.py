@@ -109,7 +109,7 @@ def test_at_least_two_mirrors():
     assert all(len(f.urls) >= 2 for f in FREY_FACE.files)
 
 
-@needs_data("frey-face")
+@needs_data(FREY_FACE)
 def test_real_frey_faces():
     faces = frey_faces(download=False)
     assert faces.x.shape == (1965, 560) and faces.image_shape == (28, 20)

@@ -22,10 +22,11 @@ from aebook.data.larochelle import (
     load_task,
     read_labelled_amat,
 )
+from aebook.data.mnist import MNIST
 
 from conftest import needs_data, sha256
 
-needs_mnist = needs_data("mnist")
+needs_mnist = needs_data(MNIST)
 SMALL = SplitSizes(300, 100, 200)
 
 

@@ -134,7 +134,7 @@ def test_mirrors_are_at_least_two_per_file():
     assert all(len(f.urls) >= 2 for f in MNIST.files)
 
 
-@needs_data("mnist")
+@needs_data(MNIST)
 def test_real_mnist_matches_the_manifest_label_counts():
     splits = load_mnist(n_valid=0, download=False)
     train_counts = torch.bincount(splits.train.y, minlength=10).tolist()
@@ -143,7 +143,7 @@ def test_real_mnist_matches_the_manifest_label_counts():
     assert test_counts == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
 
-@needs_data("mnist")
+@needs_data(MNIST)
 def test_every_loaded_dataset_names_its_files_and_checksums():
     from aebook.data import frey_faces, load_binarized_mnist
 

@@ -14,6 +14,8 @@ import torch
 
 from aebook import runner
 from aebook.data import binarize
+from aebook.data.frey import FREY_FACE
+from aebook.data.mnist import MNIST
 from aebook.data.store import sha256_of
 from aebook.experiments import settings
 from aebook.experiments.vae import figure2
@@ -67,7 +69,7 @@ def tiny_jobs(n_zs=(2, 5)):
     ]
 
 
-@needs_data("frey-face")
+@needs_data(FREY_FACE)
 def test_jobs_run_in_two_workers_keep_models_and_are_not_rerun(tmp_path):
     results = runner.run(tiny_jobs(), workers=2, root=tmp_path)
     assert set(results) == {"vae/frey-nz2", "vae/frey-nz5"}
@@ -85,7 +87,7 @@ def test_jobs_run_in_two_workers_keep_models_and_are_not_rerun(tmp_path):
     assert not (tmp_path / "vae/frey-nz2/model.pt").exists()
 
 
-@needs_data("frey-face")
+@needs_data(FREY_FACE)
 def test_an_interrupted_job_resumes_to_the_same_curve(tmp_path, monkeypatch):
     (job,) = tiny_jobs((2,))
     whole = runner.run([job], root=tmp_path / "whole")[job.key]
@@ -207,7 +209,7 @@ def test_a_damaged_result_names_its_file(tmp_path):
         load_result(job, tmp_path)
 
 
-@needs_data("frey-face")
+@needs_data(FREY_FACE)
 def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
     jobs = [
         Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
@@ -240,7 +242,7 @@ def test_a_deadline_stops_jobs_resumably_and_snapshots_say_how_far(tmp_path):
         runner.run(jobs, root=tmp_path, max_minutes=0)
 
 
-@needs_data("frey-face")
+@needs_data(FREY_FACE)
 def test_parked_jobs_resume_on_another_machine_and_damage_is_refused(tmp_path):
     jobs = [
         Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
@@ -283,7 +285,7 @@ def test_parked_jobs_resume_on_another_machine_and_damage_is_refused(tmp_path):
         runner.unpark(other, parked, root=tmp_path / "fresh")
 
 
-@needs_data("frey-face")
+@needs_data(FREY_FACE)
 def test_the_command_line_parks_and_a_new_machine_resumes(tmp_path, monkeypatch, capsys):
     jobs = [
         Job(**{**j.__dict__, "progress": figure2.figure2_progress, "target": TINY})
@@ -322,7 +324,7 @@ def test_the_command_line_parks_and_a_new_machine_resumes(tmp_path, monkeypatch,
     assert "parked" not in capsys.readouterr().out
 
 
-@needs_data("mnist")
+@needs_data(MNIST)
 def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path):
     from aebook.experiments import vae_likelihood
 
@@ -382,7 +384,7 @@ def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path
         vae_likelihood.paper_results("smoke", root=tmp_path)
 
 
-@needs_data("mnist")
+@needs_data(MNIST)
 def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
     from aebook.experiments import stacked_denoising_autoencoders as sda
     from aebook.experiments.stacked_denoising_autoencoders.runs import candidates
@@ -416,7 +418,7 @@ def test_table1_jobs_cover_the_grid_and_cache_candidates_for_the_page(tmp_path):
     assert not list(tmp_path.rglob("*.ckpt"))  # a finished job's checkpoints are gone
 
 
-@needs_data("mnist")
+@needs_data(MNIST)
 def test_stacked_table1_jobs_train_their_group_once_and_the_others_wait(tmp_path, monkeypatch):
     from aebook.experiments import stacked_denoising_autoencoders as sda
     from aebook.experiments.stacked_denoising_autoencoders import jobs as table1
@@ -520,7 +522,7 @@ def test_the_table1_grid_table_counts_finished_jobs_their_candidates_and_what_th
     assert "AMD EPYC, 2026-12-01" in table.note
 
 
-@needs_data("mnist")
+@needs_data(MNIST)
 def test_the_table1_page_in_paper_reads_the_tasks_with_candidates_and_marks_the_rest_not_yet(
     tmp_path, monkeypatch
 ):
@@ -627,7 +629,7 @@ def test_the_m2_paper_jobs_are_m1_then_one_job_per_draw_of_the_labels():
     assert pages == ["vae", "vae_likelihood", "m2", "stacked_denoising_autoencoders"]
 
 
-@needs_data("mnist")
+@needs_data(MNIST)
 def test_m1_m2_jobs_wait_for_m1_then_keep_models_and_each_draws_error(tmp_path):
     from aebook.experiments import m2
 
@@ -656,7 +658,7 @@ def test_m1_m2_jobs_wait_for_m1_then_keep_models_and_each_draws_error(tmp_path):
     assert torch.bincount(y[sorted(draws[0])], minlength=10).tolist() == [10] * 10
 
 
-@needs_data("mnist")
+@needs_data(MNIST)
 def test_the_m2_page_reads_each_finished_draw_and_trains_nothing_in_paper(tmp_path):
     from aebook.evaluate import classification_error, predict
     from aebook.experiments import m2
@@ -687,7 +689,7 @@ def test_the_m2_page_reads_each_finished_draw_and_trains_nothing_in_paper(tmp_pa
         m2.paper_results("smoke", changes, root=tmp_path)
 
 
-@needs_data("mnist")
+@needs_data(MNIST)
 def test_the_m2_page_in_paper_reports_a_model_without_a_finished_draw_as_not_run(
     tmp_path, monkeypatch
 ):
@@ -766,7 +768,7 @@ def test_the_m2_jobs_table_says_how_far_each_job_got_and_what_it_still_costs(tmp
     assert m2.m1_curve({}) == ([], [])
 
 
-@needs_data("mnist")
+@needs_data(MNIST)
 def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatch):
     from aebook import train
     from aebook.experiments import m2
@@ -793,7 +795,7 @@ def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatc
         m2.m2_job(folder, **job.kwargs)
 
 
-@needs_data("mnist")
+@needs_data(MNIST)
 def test_a_deadline_stops_m1_resumably(tmp_path):
     from aebook.experiments import m2
 

@@ -5,6 +5,8 @@ import math
 import pytest
 import torch
 
+from aebook.data.frey import FREY_FACE
+from aebook.data.mnist import MNIST
 from aebook.experiments.vae import SETTINGS, recipes, train_latent_sizes
 from aebook.experiments.vae.figure2 import select_step_size
 from aebook.models import PAPER_MNIST, VAERecipe
@@ -55,7 +57,7 @@ def test_every_profile_names_a_known_recipe():
         recipes("fast")
 
 
-@needs_data("mnist", "frey-face")
+@needs_data(MNIST, FREY_FACE)
 def test_the_paper_settings_name_the_epochs_that_figure_2s_jobs_train():
     # the ledger reads the budget from these settings: they must be what the jobs ran
     from aebook.experiments.vae.figure2 import FREY_N_TEST, PAPER_EXAMPLES, figure2_data

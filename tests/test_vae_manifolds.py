@@ -7,6 +7,8 @@ import pytest
 import torch
 from torch import nn
 
+from aebook.data.frey import FREY_FACE
+from aebook.data.mnist import MNIST
 from aebook.experiments.vae.figure2 import select_step_size
 from aebook.experiments.vae_manifolds import SETTINGS, latent_free_log_likelihood, train_2d
 from aebook.models import MODERN, PAPER_FREY, PAPER_MNIST, VAE, VAERecipe
@@ -83,7 +85,7 @@ def test_a_vae_that_ignores_its_code_scores_the_latent_free_log_likelihood(likel
         latent_free_log_likelihood(train, test, "poisson")
 
 
-@needs_data("mnist", "frey-face")
+@needs_data(MNIST, FREY_FACE)
 def test_the_guards_of_standard_and_paper_are_the_latent_free_log_likelihoods_rounded_down():
     from aebook.data import binarize, frey_faces, load_mnist
 
