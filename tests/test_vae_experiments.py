@@ -99,11 +99,14 @@ def test_the_page_reads_only_finished_jobs_and_checks_their_models(tmp_path, mon
     import json
 
     from aebook.data.store import sha256_of
-    from aebook.experiments.vae import bound_errors, paper_runs
+    from aebook.experiments.vae import JobsNotFinishedError, bound_errors, paper_runs
     from aebook.models import PAPER_FREY
 
     monkeypatch.setenv("AEBOOK_JOBS", str(tmp_path))
     assert paper_runs("frey") == {}  # nothing finished: nothing read, nothing trained
+    assert paper_runs("mnist", latents=(2,)) == {}
+    with pytest.raises(JobsNotFinishedError, match=r"run `python -m aebook.runner vae` first"):
+        paper_runs("mnist")  # the page's later studies need an MNIST model: a clear stop
     with pytest.raises(ValueError, match="dataset must be one of mnist, frey"):
         paper_runs("cifar")
     folder = tmp_path / "vae" / "frey-nz2"

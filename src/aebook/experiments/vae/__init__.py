@@ -151,13 +151,20 @@ def _history(curve: list[dict]) -> History:
     )
 
 
+class JobsNotFinishedError(RuntimeError):
+    """The ``paper`` page needs a model that only a job of :mod:`aebook.runner` trains, and no
+    such job has finished on this machine."""
+
+
 def paper_runs(
     dataset: str, latents: tuple[int, ...] | None = None
 ) -> dict[int, tuple[VAE, History]]:
     """The finished jobs of ``dataset`` at the paper's budget, ``{N_z: (model, curve)}``: the
     kept model (its SHA-256 checked against the job's result) and the measured curve. ``latents``
     defaults to Figure 2's. Unfinished jobs are left out: they take hours, so the runner trains
-    them (``python -m aebook.runner vae``), not the page."""
+    them (``python -m aebook.runner vae``), not the page. Figure 2's MNIST models are the one
+    exception: the page's later studies (active units, gradient variance, samples) need one, so
+    with none finished this raises :class:`JobsNotFinishedError`, which names the command."""
     from aebook.jobs import jobs_dir, load_kept, load_result
 
     if dataset not in FIGURE2_LATENTS:
@@ -176,6 +183,13 @@ def paper_runs(
         model = recipe.build(d, n_z, FIGURE2_LIKELIHOOD[dataset])
         model = load_kept(jobs_dir() / job.page / job.name, model)
         runs[n_z] = (model, _history(result["curve"]))
+    if not runs and dataset == "mnist" and latents == FIGURE2_LATENTS["mnist"]:
+        raise JobsNotFinishedError(
+            "none of Figure 2's MNIST jobs (vae/mnist-nz20, vae/mnist-nz3, ...) has finished on "
+            f"this machine (looked in {jobs_dir() / 'vae'}); the paper profile reads their "
+            "models, which take hours to train: run `python -m aebook.runner vae` first "
+            "(`python -m aebook.runner vae --estimate` prints what it costs here)"
+        )
     return dict(sorted(runs.items()))
 
 
