@@ -10,6 +10,7 @@ import pytest
 from aebook.experiments import paper_settings, settings
 from aebook.results import LEDGER, Ours, Record, Uncertainty, assess, judge, summary_line
 from aebook.results.papers import SOURCES
+from aebook.results.rule import VERDICTS
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -177,6 +178,27 @@ def test_the_command_prints_one_line_per_profile(capsys, monkeypatch):
     assert out == [summary_line(records, p, paper_settings) for p in profiles]
     assert main(["scoreboard", "--profile", "standard"]) == 0
     assert capsys.readouterr().out.startswith("standard: paper numbers: 0 reproduced")
+
+
+def test_the_command_lists_every_paper_number_with_its_verdict_on_request(capsys, monkeypatch):
+    from aebook.__main__ import main
+    from aebook.results import load_records
+
+    monkeypatch.setenv("AEBOOK_RESULTS", str(REPO / "results"))
+    records = load_records(REPO / "results")
+    assert main(["scoreboard", "--profile", "standard", "--numbers"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(summary_line(records, "standard", paper_settings) + "\n")
+    rows = [
+        line
+        for line in out.splitlines()
+        if line.startswith("| ") and not line.startswith("| number |")
+    ]
+    assert len(rows) == len(LEDGER)  # one row per number, in the ledger's order
+    assert all(
+        row.split(" | ")[0] == f"| {n.quantity}" for row, n in zip(rows, LEDGER, strict=True)
+    )
+    assert all(row.split(" | ")[-1].startswith(VERDICTS) for row in rows)
 
 
 def test_the_loaders_provenance_decides_whether_data_are_the_papers(tmp_path):

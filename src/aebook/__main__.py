@@ -1,4 +1,5 @@
-"""``python -m aebook scoreboard [--profile P]``: the paper numbers' verdicts, one line a profile."""
+"""``python -m aebook scoreboard [--profile P] [--numbers]``: the paper numbers' verdicts, one line a
+profile, and with ``--numbers`` every number's row (the paper's, ours, the verdict and why)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 
 from aebook.experiments import paper_settings
 from aebook.results import load_records, summary_line
-from aebook.results.scoreboard import JUDGED
+from aebook.results.scoreboard import JUDGED, Scoreboard
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,6 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     board = commands.add_parser("scoreboard", help="the verdicts on the papers' numbers")
     board.add_argument("--profile", choices=JUDGED, help="only this profile")
+    board.add_argument(
+        "--numbers", action="store_true", help="also every paper number, ours and its verdict"
+    )
     args = parser.parse_args(argv)
     records = load_records()
     profiles = [args.profile] if args.profile else [
@@ -24,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         print("no recorded standard or paper runs under results/")
     for profile in profiles:
         print(summary_line(records, profile, paper_settings))
+        if args.numbers:
+            print(f"\n{Scoreboard(records, paper_settings).numbers(profile)._repr_markdown_()}\n")
     return 0
 
 

@@ -53,6 +53,18 @@ class Scoreboard:
     def lines(self) -> list[str]:
         return [summary_line(self.records, p, self.paper_settings) for p in self.profiles]
 
+    def numbers(self, profile: str) -> Table:
+        """Every number of the ledger, the paper's against the ``profile``'s, with its verdict."""
+        by_page = {r.chapter: r for r in self.records if r.profile == profile}
+        rows = []
+        for n in LEDGER:
+            ours, verdict = assess(n, by_page.get(n.page), self.paper_settings)
+            paper = "not read yet" if n.value is None else f"{n.value:g} {n.uncertainty}"
+            mine = "—" if ours is None else f"{ours.value:.4g}"
+            rows.append([n.quantity, n.where, paper, n.source, mine, str(verdict)])
+        header = ["number", "where", "paper", "source", "ours", "verdict"]
+        return Table(header, rows, title=f"`{profile}` profile")
+
     def _card(self, title: str, pages: Sequence[str]) -> str:
         rows = []
         for p in self.profiles:
@@ -80,15 +92,7 @@ class Scoreboard:
             out += [self._card(title, pages), ""]
         out += ["### Every paper number", ""]
         for p in self.profiles:
-            by_page = {r.chapter: r for r in self.records if r.profile == p}
-            rows = []
-            for n in LEDGER:
-                ours, verdict = assess(n, by_page.get(n.page), self.paper_settings)
-                paper = "not read yet" if n.value is None else f"{n.value:g} {n.uncertainty}"
-                mine = "—" if ours is None else f"{ours.value:.4g}"
-                rows.append([n.quantity, n.where, paper, n.source, mine, str(verdict)])
-            header = ["number", "where", "paper", "source", "ours", "verdict"]
-            out += [Table(header, rows, title=f"`{p}` profile")._repr_markdown_(), ""]
+            out += [self.numbers(p)._repr_markdown_(), ""]
         out += ["### Each recorded run", ""]
         for r in self.records:
             title = f"{r.chapter} · `{r.profile}` run of {r.date[:10]}, {freshness(r)}"
