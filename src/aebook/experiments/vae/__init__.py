@@ -184,9 +184,10 @@ def paper_runs(
         model = load_kept(jobs_dir() / job.page / job.name, model)
         runs[n_z] = (model, _history(result["curve"]))
     if not runs and dataset == "mnist" and latents == FIGURE2_LATENTS["mnist"]:
+        keys = ", ".join(f"vae/mnist-nz{n}" for n in latents)
         raise JobsNotFinishedError(
-            "none of Figure 2's MNIST jobs (vae/mnist-nz20, vae/mnist-nz3, ...) has finished on "
-            f"this machine (looked in {jobs_dir() / 'vae'}); the paper profile reads their "
+            f"none of Figure 2's MNIST jobs ({keys}) has finished on this machine (looked in "
+            f"{jobs_dir() / 'vae'}); the paper profile reads their "
             "models, which take hours to train: run `python -m aebook.runner vae` first "
             "(`python -m aebook.runner vae --estimate` prints what it costs here)"
         )
