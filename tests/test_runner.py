@@ -6,6 +6,9 @@ import contextlib
 import json
 import os
 import signal
+import subprocess
+import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -138,6 +141,90 @@ def test_the_command_line_says_where_a_killed_job_stopped_and_ends_without_a_tra
     err = capsys.readouterr().err
     assert "vae/killed: stopped at 1,765 examples (its last checkpoint); run again" in err
     assert "Traceback" not in err
+
+
+STOPPABLE = """
+import os
+import time
+
+from aebook.jobs import Job
+
+
+def trains_until_stopped(folder, **kwargs):
+    (folder / "train.ckpt").write_text("100")
+    (folder / "pid").write_text(str(os.getpid()))
+    while True:
+        time.sleep(0.05)
+
+
+def progress(folder):
+    return {"trained_examples": int((folder / "train.ckpt").read_text())}
+
+
+def jobs():
+    return [
+        Job(page="vae", name=name, run=trains_until_stopped, progress=progress, flops=1.0, steps=1)
+        for name in ("a", "b", "c")
+    ]
+"""
+
+RUNS_TWO_WORKERS = """
+import sys
+from pathlib import Path
+
+from aebook import runner
+from stoppable import jobs
+
+try:
+    runner.run(jobs(), workers=2, root=Path(sys.argv[1]))
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM to the runner alone", "Ctrl-C to its group"])
+def test_stopping_the_runner_stops_its_workers_at_their_checkpoints_and_starts_no_other_job(
+    tmp_path, stop
+):
+    (tmp_path / "stoppable.py").write_text(STOPPABLE)
+    root = tmp_path / "jobs"
+    runs = subprocess.Popen(
+        [sys.executable, "-c", RUNS_TWO_WORKERS, str(root)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        start_new_session=True,
+    )
+    try:
+        pid_files = [root / "vae" / name / "pid" for name in ("a", "b")]
+        waited = time.monotonic()
+        while not all(p.exists() and p.read_text() for p in pid_files):
+            assert runs.poll() is None and time.monotonic() - waited < 120, "workers did not start"
+            time.sleep(0.1)
+        workers = [int(p.read_text()) for p in pid_files]
+        if stop.startswith("SIGTERM"):
+            os.kill(runs.pid, signal.SIGTERM)  # as `pkill -f "aebook.runner"` finds it
+        else:
+            os.killpg(runs.pid, signal.SIGINT)
+        assert runs.wait(timeout=60) == 130
+        waited = time.monotonic()
+        while any(_alive(pid) for pid in workers) and time.monotonic() - waited < 10:
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in workers), "a worker trains on as an orphan"
+    finally:  # whatever failed, leave no process behind
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(runs.pid, signal.SIGKILL)
+    for name in ("a", "b"):
+        (session,) = sessions(root / "vae" / name)
+        assert session["interrupted"] is True and session["examples_to"] == 100
+    assert not (root / "vae/c").exists()  # queued behind them: never started
 
 
 def _counts_its_runs(folder, **kwargs):

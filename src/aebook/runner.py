@@ -9,6 +9,8 @@ job kept, so a record can be re-judged later without retraining.
 On a CPU the runner starts worker processes with one thread each: on a 2-core machine two
 one-thread processes train two models at the full speed of each core, while one process with two
 threads stalls on synchronisation (``benchmarks/train_throughput.py`` measures both).
+Ctrl-C, or SIGTERM to the runner (``pkill -f aebook.runner``), stops every worker's job at its last
+checkpoint and starts no other; the runner returns once its workers have.
 
     python -m aebook.runner --estimate                  # the whole paper profile's cost
     python -m aebook.runner vae/mnist-nz20 --workers 1  # run (or resume) jobs
@@ -34,6 +36,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import multiprocessing
 import os
 import shutil
 import signal
@@ -132,6 +135,9 @@ def _claimed(job: Job, root: Path):
         yield True
 
 
+_stopping = None  # in a worker: the runner's Event, set when it stops
+
+
 def _execute(
     job: Job, root: Path, threads: int, deadline: float | None, start_by: float | None = None
 ) -> dict:
@@ -139,13 +145,16 @@ def _execute(
     ``{"finished": False, "busy": True}`` when another process is running it, ``{"finished":
     False, "late": True}`` when ``start_by`` has passed (a job begun then would still train an
     epoch, and a runner goes through all its page's jobs)."""
-    if start_by is not None and time.time() >= start_by:
-        return {"finished": False, "late": True}
-    with _claimed(job, root) as mine:
-        if not mine:
-            return {"finished": False, "busy": True}
-        done = load_result(job, root)  # finished by the process that held it before
-        return done if done is not None else _execute_claimed(job, root, threads, deadline)
+    with _term_as_interrupt():  # first, so that a stop sent from here on interrupts the job
+        if _stopping is not None and _stopping.is_set():
+            return {"finished": False, "stopped": True}
+        if start_by is not None and time.time() >= start_by:
+            return {"finished": False, "late": True}
+        with _claimed(job, root) as mine:
+            if not mine:
+                return {"finished": False, "busy": True}
+            done = load_result(job, root)  # finished by the process that held it before
+            return done if done is not None else _execute_claimed(job, root, threads, deadline)
 
 
 def _stopped(key: str, examples: int, where: str = "") -> str:
@@ -175,8 +184,7 @@ def _execute_claimed(job: Job, root: Path, threads: int, deadline: float | None)
         write_json(folder / SESSIONS, [*sessions(folder), session])
 
     try:
-        with _term_as_interrupt():
-            result = job.run(folder, **job.kwargs, **({"deadline": deadline} if deadline else {}))
+        result = job.run(folder, **job.kwargs, **({"deadline": deadline} if deadline else {}))
     except KeyboardInterrupt:  # what its checkpoint kept still counts, in this session's entry
         if any(folder.iterdir()):
             log_session(interrupted=True)
@@ -234,16 +242,46 @@ def run(
             results[job.key] = _execute(job, root, threads, deadline, deadline if i else None)
         return results
     ctx = torch.multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {
-            pool.submit(
-                _execute, job, root, threads, deadline, deadline if i >= workers else None
-            ): job
-            for i, job in enumerate(todo)
-        }
-        for future in as_completed(futures):
-            results[futures[future].key] = future.result()
+    stopping = ctx.Event()
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_worker, initargs=(stopping,)
+    )
+    try:
+        with _term_as_interrupt():
+            futures = {
+                pool.submit(
+                    _execute, job, root, threads, deadline, deadline if i >= workers else None
+                ): job
+                for i, job in enumerate(todo)
+            }
+            for future in as_completed(futures):
+                results[futures[future].key] = future.result()
+    except KeyboardInterrupt:
+        _stop_workers(pool, stopping)
+        raise
+    pool.shutdown()
     return results
+
+
+def _worker(stopping) -> None:
+    """Set up a worker: signals stop it only through the runner. It ignores Ctrl-C (a terminal
+    sends it to every process of the group) and, between jobs, SIGTERM; :func:`_execute` lets
+    SIGTERM interrupt a job, and starts none once ``stopping`` is set."""
+    global _stopping
+    _stopping = stopping
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor, stopping) -> None:
+    """Stop ``pool`` when the runner is stopped (Ctrl-C, or SIGTERM to the runner alone): start no
+    queued job, send each worker SIGTERM, which ends its job at its last checkpoint as in a
+    one-process run, and wait for them, so no worker trains on as an orphan."""
+    stopping.set()  # before the signals: a job that begins after this starts nothing
+    for worker in multiprocessing.active_children():
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGTERM)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _reached(entry: dict) -> float:
