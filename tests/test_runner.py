@@ -735,6 +735,8 @@ def test_m1_m2_jobs_wait_for_m1_then_keep_models_and_each_draws_error(tmp_path):
         assert result["examples"] == 2 * 1_000 and len(result["curve"]) == 2
         state = torch.load(tmp_path / key / "train.ckpt", weights_only=True)
         assert state["history"]["samples_seen"] == [10, 20]  # 10 fixed minibatches a pass
+    assert set(results["m2/m2-seed0"]["models"]) == {"model.pt"}
+    assert set(results["m2/m1m2-seed0"]["models"]) == {"model.pt", m2.TEST_CODES}  # parked too
     assert results["m2/m1m2-seed0"]["m1_model"] == m1_sha
     assert 1 <= results["m2/m1m2-seed0"]["code_dimensions"] <= 5
     draws = [set(results[f"m2/m1m2-seed{s}"]["labelled"]) for s in (0, 1)]
@@ -771,9 +773,13 @@ def test_the_m2_page_reads_each_finished_draw_and_trains_nothing_in_paper(tmp_pa
         test = pixels if draw["test"] is None else draw["test"]
         error = classification_error(predict(draw["model"], test), y_test)
         assert error.percent == pytest.approx(result["test_error"])  # the job's own model
-    (tmp_path / "m2/m1m2-seed0/model.pt").write_bytes(b"swapped")
-    with pytest.raises(ValueError, match="SHA-256"):
-        m2.paper_results("smoke", changes, root=tmp_path)
+    for kept in ("model.pt", m2.TEST_CODES):
+        path = tmp_path / "m2/m1m2-seed0" / kept
+        good = path.read_bytes()
+        path.write_bytes(b"swapped")
+        with pytest.raises(ValueError, match=f"{kept} is not the file its job kept"):
+            m2.paper_results("smoke", changes, root=tmp_path)
+        path.write_bytes(good)
 
 
 @needs_data(MNIST)
@@ -790,13 +796,12 @@ def test_the_m2_page_in_paper_reports_a_model_without_a_finished_draw_as_not_run
     folder, k = tmp_path / "jobs/m2/m1m2-seed0", 20
     folder.mkdir(parents=True)
     torch.save(m2.released_m2(cfg, "codes", k, cfg.n_train).state_dict(), folder / "model.pt")
-    kept = torch.arange(cfg.latent_size) < k
-    codes = {"test": torch.randn(len(x_test), k), "kept": kept}
-    torch.save(codes, folder / "m1_codes.ckpt")
+    torch.save(torch.randn(len(x_test), k), folder / m2.TEST_CODES)
     curve = [{"passes": p, "test_error": 50.0 - p / 100} for p in (30, 3_000)]
+    kept = {name: sha256_of(folder / name) for name in ("model.pt", m2.TEST_CODES)}
     (folder / "result.json").write_text(json.dumps({
         "seed": 0, "labelled": balanced_subset(y_train, cfg.n_labelled, seed=0).tolist(),
-        "curve": curve, "models": {"model.pt": sha256_of(folder / "model.pt")},
+        "curve": curve, "models": kept,
     }))  # fmt: skip
     text = run_page_in_paper("03_vae/m2", tmp_path, monkeypatch)
     assert "M2 on pixels: no draw has finished" in text

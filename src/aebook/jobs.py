@@ -86,13 +86,11 @@ def saved_history(folder: Path) -> dict | None:
     return checkpoint.load(path)["history"] if path.exists() else None
 
 
-def load_kept(folder: Path, model: torch.nn.Module, file: str = "model.pt") -> torch.nn.Module:
-    """``model`` with the weights the finished job in ``folder`` kept as ``file``, in eval mode.
-
-    The file must have the SHA-256 the job's result recorded, and is read with
-    ``weights_only=True``: pages and jobs read kept models only through here, so none reads a file
-    that was retrained, damaged or swapped since its job finished.
-    """
+def kept_file(folder: Path, file: str) -> Path:
+    """The path of ``file``, which the finished job in ``folder`` kept, once its SHA-256 is the one
+    the job's result recorded: pages and jobs read kept files only through here (or
+    :func:`load_kept`), so none reads a file that was retrained, damaged or swapped since its job
+    finished."""
     folder = Path(folder)
     result = read_result(folder / "result.json")
     if result is None:
@@ -108,7 +106,14 @@ def load_kept(folder: Path, model: torch.nn.Module, file: str = "model.pt") -> t
         raise ValueError(
             f"{folder / file} is not the file its job kept (SHA-256 differs); rerun it"
         )
-    model.load_state_dict(torch.load(folder / file, map_location="cpu", weights_only=True))
+    return folder / file
+
+
+def load_kept(folder: Path, model: torch.nn.Module, file: str = "model.pt") -> torch.nn.Module:
+    """``model`` with the weights the finished job in ``folder`` kept as ``file`` (checked by
+    :func:`kept_file`, read with ``weights_only=True``), in eval mode."""
+    path = kept_file(folder, file)
+    model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
     return model.eval()
 
 

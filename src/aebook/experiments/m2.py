@@ -167,6 +167,8 @@ SETTINGS = {
 MODELS = {"pixels": "M2", "codes": "M1+M2"}
 #: The M1 job that every M1+M2 job reads its codes from.
 M1_JOB = "m2/m1"
+#: The file in which an M1+M2 draw keeps the codes of the test images it classified.
+TEST_CODES = "test_codes.pt"
 #: The released code's initial weight scale: init_w(1e-3) in learn_yz_x_ss.py, init_sd=1e-3 in
 #: gpulearn_z_x.py.
 INIT_STD = 1e-3
@@ -411,8 +413,9 @@ def read_m1(cfg: M2Settings, folder: Path):
 
 def _stored_codes(folder: Path, m1_file: Path, cfg, x_train, y_train, unlabelled, x_test, seed):
     """:func:`m1_codes`, computed on the CPU at the job's first start and kept as
-    ``m1_codes.ckpt``: a run that resumes on other hardware trains on the same bits, which its
-    checkpoint requires."""
+    ``m1_codes.ckpt``: a run that resumes on this machine trains on the same bits. Parking does not
+    carry them (10 MB a draw), so a draw resumed on another machine computes them again from the
+    parked M1, equal to rounding."""
     from aebook import checkpoint
     from aebook.data.store import sha256_of
 
@@ -479,8 +482,9 @@ def m2_job(
 
     On codes it reads M1 from the M1 job's ``model.pt`` (:data:`M1_JOB`, beside ``folder``) and
     keeps the codes (``_stored_codes``); while that job has not finished it trains nothing and
-    returns ``{"finished": False, "waiting_for": "m2/m1"}``. Keeps ``model.pt``; the result has
-    the test error and the curve of test errors."""
+    returns ``{"finished": False, "waiting_for": "m2/m1"}``. Keeps ``model.pt`` and, on codes,
+    the test images' codes it classified (:data:`TEST_CODES`, which the page reads); the result
+    has the test error and the curve of test errors."""
     from aebook.data import UNLABELLED, balanced_subset, binarize
     from aebook.evaluate import classification_error, predict
     from aebook.train import History, TrainConfig, default_device, fit
@@ -539,6 +543,8 @@ def m2_job(
     if not curve or curve[-1]["passes"] != epochs:  # it had finished before this call
         measure(epochs - 1, history)
     torch.save(model.state_dict(), folder / "model.pt")
+    if on == "codes":  # what the page classifies: kept (and parked) with the model
+        torch.save(test.cpu(), folder / TEST_CODES)
     error = classification_error(predict(model, test), y_test)
     name = MODELS[on]
     return {
@@ -676,7 +682,7 @@ def paper_results(
     the page. A model none of whose draws has finished has an empty list; the page then reports
     it as not run, and :func:`snapshot_table` says what its jobs still cost.
     """
-    from aebook.jobs import jobs_dir, load_kept, load_result
+    from aebook.jobs import jobs_dir, kept_file, load_kept, load_result
 
     cfg = released_settings(profile, changes)
     root = root or jobs_dir()
@@ -688,8 +694,8 @@ def paper_results(
         on, folder = job.kwargs["on"], root / job.key
         test, inputs = None, PIXELS
         if on == "codes":
-            codes = torch.load(folder / "m1_codes.ckpt", map_location="cpu", weights_only=True)
-            test, inputs = codes["test"], int(codes["kept"].sum())
+            test = torch.load(kept_file(folder, TEST_CODES), map_location="cpu", weights_only=True)
+            inputs = test.shape[1]
         model = load_kept(folder, released_m2(cfg, on, inputs, cfg.n_train))
         found[MODELS[on]].append({
             "seed": result["seed"], "labelled": torch.tensor(result["labelled"]),
