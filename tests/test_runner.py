@@ -169,12 +169,15 @@ def jobs():
 """
 
 RUNS_TWO_WORKERS = """
+import signal
 import sys
 from pathlib import Path
 
 from aebook import runner
 from stoppable import jobs
 
+# as in a terminal's foreground: a background job (CI's) inherits Ctrl-C ignored
+signal.signal(signal.SIGINT, signal.default_int_handler)
 try:
     runner.run(jobs(), workers=2, root=Path(sys.argv[1]))
 except KeyboardInterrupt:
