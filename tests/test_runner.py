@@ -888,6 +888,40 @@ def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatc
     torch.save({k: v + 0.1 for k, v in state.items()}, m1_model)
     with pytest.raises(ValueError, match="codes of another M1"):
         m2.m2_job(folder, **job.kwargs)
+    (folder / "m1_codes.ckpt").unlink()  # and so is a draw whose codes it would compute again
+    kept = json.loads((m1_model.parent / "result.json").read_text())
+    kept["models"]["model.pt"] = sha256_of(m1_model)  # as the retrained M1's job would keep it
+    (m1_model.parent / "result.json").write_text(json.dumps(kept))
+    with pytest.raises(ValueError, match="belongs to another run.*transform: checkpoint"):
+        m2.m2_job(folder, **job.kwargs)
+
+
+@needs_data(MNIST)
+def test_an_m1_m2_draw_resumes_on_a_machine_whose_codes_differ_by_rounding(tmp_path, monkeypatch):
+    """A parked draw carries its checkpoint, not its codes: the machine that resumes it computes
+    them again from the parked M1, equal to rounding. Its checkpoint names the codes by M1, so it
+    resumes there and finishes the passes it had left."""
+    from aebook import train
+    from aebook.experiments import m2
+
+    m1, job, _ = m2.paper_jobs("smoke", {**M2_TINY, "m1m2_epochs": 3, "seeds": (0,)})
+    runner.run([m1], root=tmp_path)
+    with killed_after_first_epoch(monkeypatch, train):
+        runner.run([job], root=tmp_path)
+    folder = tmp_path / job.key
+    (folder / "m1_codes.ckpt").unlink()  # parking leaves it behind
+    computed = m2.m1_codes
+
+    def on_another_machine(*args, **kwargs):
+        mean, log_var, test, kept = computed(*args, **kwargs)
+        ulp = (torch.nextafter(t, t + 1) for t in (mean, log_var, test))
+        return (*ulp, kept)
+
+    monkeypatch.setattr(m2, "m1_codes", on_another_machine)
+    resumed = runner.run([job], root=tmp_path)[job.key]
+    assert resumed["passes"] == 3 and len(resumed["curve"]) == 3
+    state = torch.load(folder / "train.ckpt", weights_only=True)
+    assert state["history"]["samples_seen"] == [10, 20, 30]  # resumed, not begun again
 
 
 @needs_data(MNIST)

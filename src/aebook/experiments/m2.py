@@ -270,12 +270,28 @@ def _binarized_minibatch(batch):
     return binarize(x.flatten(0, 1)), y.flatten()
 
 
-def _sampled_codes(batch):
-    """One fixed minibatch of M1's posteriors -> a fresh code z1 ~ q(z1 | x) per image, as
-    learn_yz_x_ss.py's ``f_df`` draws them at every use of the minibatch."""
-    mean, log_var, y = batch
-    z = torch.distributions.Normal(mean, torch.exp(0.5 * log_var), validate_args=False).sample()
-    return z.flatten(0, 1), y.flatten()
+class SampledCodes:
+    """The training images of one fixed minibatch (their rows) -> a fresh code z1 ~ q(z1 | x) per
+    image from M1's posteriors ``codes`` (of :func:`m1_codes`), as learn_yz_x_ss.py's ``f_df``
+    draws them at every use of the minibatch.
+
+    A checkpoint names it by its ``repr``: the SHA-256 of the M1 that made the codes and their
+    size, not the codes' bits. Another machine computes them again from the parked M1 equal only
+    to rounding; naming them by their values would refuse every draw resumed there, naming them
+    by M1 still refuses a draw resumed on another M1."""
+
+    def __init__(self, codes: Mapping, device="cpu"):
+        self.mean, self.log_var = (codes[k].to(device) for k in ("mean", "log_var"))
+        self.m1_model = codes["m1_model"]
+
+    def __call__(self, batch):
+        rows, y = batch
+        mean, log_var = self.mean[rows.flatten(0, 1)], self.log_var[rows.flatten(0, 1)]
+        z = torch.distributions.Normal(mean, torch.exp(0.5 * log_var), validate_args=False)
+        return z.sample(), y.flatten()
+
+    def __repr__(self) -> str:
+        return f"SampledCodes(M1 sha256 {self.m1_model}, codes {tuple(self.mean.shape)})"
 
 
 @torch.no_grad()
@@ -415,7 +431,7 @@ def _stored_codes(folder: Path, m1_file: Path, cfg, x_train, y_train, unlabelled
     """:func:`m1_codes`, computed on the CPU at the job's first start and kept as
     ``m1_codes.ckpt``: a run that resumes on this machine trains on the same bits. Parking does not
     carry them (10 MB a draw), so a draw resumed on another machine computes them again from the
-    parked M1, equal to rounding."""
+    parked M1, equal to rounding (which :class:`SampledCodes` lets its checkpoint accept)."""
     from aebook import checkpoint
     from aebook.data.store import sha256_of
 
@@ -513,13 +529,14 @@ def m2_job(
         epochs = cfg.epochs
     else:
         codes = _stored_codes(folder, m1_file, cfg, x_train, y_train, unlabelled, x_test, seed)
-        inputs, transform = (codes["mean"][rows], codes["log_var"][rows]), _sampled_codes
+        inputs, transform = (rows,), SampledCodes(codes, device)
         epochs = cfg.m1m2_epochs
         test = codes["test"]
         extra = {"m1_model": codes["m1_model"], "code_dimensions": int(codes["kept"].sum())}
     test, y_test = test.to(device), y_test.to(device)
     torch.manual_seed(seed)
-    model = init_released_m2(released_m2(cfg, on, inputs[0].shape[-1], n)).to(device)
+    inputs_size = inputs[0].shape[-1] if on == "pixels" else transform.mean.shape[-1]
+    model = init_released_m2(released_m2(cfg, on, inputs_size, n)).to(device)
     config = TrainConfig(epochs=epochs, batch_size=1, lr=cfg.lr, optimizer="adam-2014", seed=seed)
     every = max(1, epochs // CURVE_POINTS)
     curve = _resumed_curve(folder, cfg.batch_size)
@@ -616,8 +633,12 @@ def _calibrate(job: str, steps: int = 3) -> float:
         x = torch.rand(steps + 1, cfg.batch_size, d)
         y = torch.full((steps + 1, cfg.batch_size), -1)
         y[:, 0] = 3  # one labelled image per minibatch
-        parts = (x, y) if job == "pixels" else (x, torch.zeros_like(x), y)
-        transform = _binarized_minibatch if job == "pixels" else _sampled_codes
+        if job == "pixels":
+            parts, transform = (x, y), _binarized_minibatch
+        else:
+            rows = torch.arange(x.numel() // d).view(steps + 1, cfg.batch_size)
+            codes = {"mean": x.view(-1, d), "log_var": torch.zeros(x.numel() // d, d)}
+            parts, transform = (rows, y), SampledCodes({**codes, "m1_model": "calibration"})
         data, warm = parts, tuple(p[:1] for p in parts)
         config = TrainConfig(epochs=1, batch_size=1, lr=cfg.lr, optimizer="adam-2014")
     fit(model, warm, config, transform=transform, progress=False, device="cpu")
