@@ -31,8 +31,9 @@ from conftest import needs_data
 TINY = 2 * 1_765  # two epochs of the Frey training faces
 
 
-class Killed(Exception):
-    """What :func:`killed_after_first_epoch` raises in place of a kill."""
+class Killed(BaseException):
+    """What :func:`killed_after_first_epoch` raises in place of a kill: like a kill, not an error
+    of the job that the runner reports and goes on from."""
 
 
 @contextlib.contextmanager
@@ -242,6 +243,35 @@ def _sleeps_past_its_deadline(folder, deadline=None, **kwargs):
 
     time.sleep(max(0.0, deadline - time.time()) + 0.05)
     return {"summary": "trained past the deadline to the end of its epoch"}
+
+
+def _refuses_its_checkpoint(folder, **kwargs):
+    raise ValueError(f"checkpoint {folder}/train.ckpt belongs to another run")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_job_is_reported_the_others_run_and_the_run_then_fails(
+    tmp_path, monkeypatch, capsys, workers
+):
+    """A job that raises neither ends the others (they train on) nor goes unnoticed: it is
+    reported as it fails, the others finish, and then the run (and the command line) fail."""
+    failing = Job(page="vae", name="refused", run=_refuses_its_checkpoint, flops=1.0, steps=1)
+    jobs = [failing, *(
+        Job(page="vae", name=name, run=_counts_its_runs, flops=1.0, steps=1)
+        for name in ("after", "beside")
+    )]  # fmt: skip
+    with pytest.raises(runner.JobsFailed, match="1 job.*vae/refused: ValueError: checkpoint"):
+        runner.run(jobs, workers=workers, root=tmp_path)
+    assert "vae/refused: failed; the other jobs go on" in capsys.readouterr().err
+    assert all(load_result(job, tmp_path)["n"] == 1 for job in jobs[1:])  # they ran to the end
+
+    monkeypatch.setattr(runner, "paper_jobs", lambda: jobs)
+    monkeypatch.setenv(RESULTS_VAR, str(tmp_path / "results"))
+    monkeypatch.setenv(ENV_VAR, str(tmp_path))
+    (tmp_path / "results").mkdir()
+    assert runner.main(["vae", "--workers", str(workers)]) == 1
+    out = capsys.readouterr().out
+    assert "vae/refused: failed (ValueError: checkpoint" in out and "vae/after: run 1" in out
 
 
 def test_no_job_starts_after_the_deadline_though_a_started_one_ends_its_epoch(tmp_path):

@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import functools
 import multiprocessing
 import os
 import shutil
@@ -43,6 +44,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime, timezone
@@ -223,7 +225,8 @@ def run(
     no job but each worker's first starts after it.
 
     Returns ``{job key: result}`` of every job run or finished before (unfinished ones have
-    ``"finished": False``).
+    ``"finished": False``). A job that raises is reported on stderr as it fails and the others
+    go on; once they have ended, :class:`JobsFailed` names every failure.
     """
     if not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be an int >= 1; got {workers!r}")
@@ -237,10 +240,23 @@ def run(
     todo = [j for j in jobs if j.key not in results]
     if not todo:
         return results
+    failures: dict[str, BaseException] = {}
+
+    def outcome(job: Job, result) -> None:
+        try:
+            results[job.key] = result()
+        except Exception as err:  # noqa: BLE001 - reported now, raised with the others at the end
+            failures[job.key] = err
+            print(f"{job.key}: failed; the other jobs go on", file=sys.stderr)
+            traceback.print_exception(err, file=sys.stderr)
+            results[job.key] = {"finished": False, "failed": f"{type(err).__name__}: {err}"}
+
     if workers == 1:
         for i, job in enumerate(todo):
-            results[job.key] = _execute(job, root, threads, deadline, deadline if i else None)
-        return results
+            outcome(job, functools.partial(
+                _execute, job, root, threads, deadline, deadline if i else None
+            ))  # fmt: skip
+        return _raise_failures(results, failures)
     ctx = torch.multiprocessing.get_context("spawn")
     stopping = ctx.Event()
     pool = ProcessPoolExecutor(
@@ -255,11 +271,26 @@ def run(
                 for i, job in enumerate(todo)
             }
             for future in as_completed(futures):
-                results[futures[future].key] = future.result()
+                outcome(futures[future], future.result)
     except KeyboardInterrupt:
         _stop_workers(pool, stopping)
         raise
     pool.shutdown()
+    return _raise_failures(results, failures)
+
+
+class JobsFailed(RuntimeError):
+    """Jobs of :func:`run` raised; ``results`` holds what every job returned or reached."""
+
+    def __init__(self, failures: dict[str, BaseException], results: dict[str, dict]):
+        self.failures, self.results = failures, results
+        listed = "; ".join(f"{key}: {type(e).__name__}: {e}" for key, e in failures.items())
+        super().__init__(f"{len(failures)} job(s) failed (the others ran): {listed}")
+
+
+def _raise_failures(results: dict[str, dict], failures: dict[str, BaseException]) -> dict:
+    if failures:
+        raise JobsFailed(failures, results) from next(iter(failures.values()))
     return results
 
 
@@ -548,13 +579,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         done = run(chosen, workers=args.workers, threads=args.threads, max_minutes=args.max_minutes)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: each job said where it stopped; no traceback
         return 130
+    except JobsFailed as failed:  # each failure's traceback is above; then what the others did
+        done = failed.results
     late = [key for key, result in done.items() if result.get("late")]
     if late:
         print(f"{len(late)} job(s) not started: the {args.max_minutes:g} minutes had passed")
     for key, result in done.items():
         if result.get("late"):
             continue
-        if "waiting_for" in result:
+        if "failed" in result:
+            print(f"{key}: failed ({result['failed']})")
+        elif "waiting_for" in result:
             print(f"{key}: waits for {result['waiting_for']}; run that first, then this again")
         elif result.get("busy"):
             print(f"{key}: another process is running it; skipped")
@@ -562,7 +597,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_stopped(key, result["examples"]))
         else:
             print(f"{key}: {result.get('summary', 'finished')}")
-    return 0
+    return 1 if any("failed" in result for result in done.values()) else 0
 
 
 if __name__ == "__main__":
