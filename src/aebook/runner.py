@@ -146,7 +146,8 @@ def _execute(
     """Run one job in this process (a worker), write its result when it finished, return it;
     ``{"finished": False, "busy": True}`` when another process is running it, ``{"finished":
     False, "late": True}`` when ``start_by`` has passed (a job begun then would still train an
-    epoch, and a runner goes through all its page's jobs)."""
+    epoch, and a runner goes through all its page's jobs), ``{"finished": False, "stopped":
+    True}`` when the runner is stopping (:func:`_stop_workers`)."""
     with _term_as_interrupt():  # first, so that a stop sent from here on interrupts the job
         if _stopping is not None and _stopping.is_set():
             return {"finished": False, "stopped": True}
