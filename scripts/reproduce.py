@@ -11,6 +11,10 @@ provenance in its metadata (with the package files the page imported), is kept a
 ``results/<profile>/<notebook stem>.ipynb``: the website shows it in place of executing the page
 while the page's code cells stay the same (``book/_ext/recorded_pages.py``). A notebook that
 fails is not recorded.
+
+In the ``paper`` profile the pages read the runner's finished jobs from the user cache; the jobs'
+states parked in ``results/paper/parked`` are restored there first (:func:`aebook.runner.unpark`),
+so that a record made on another machine than the one that trained them reads the same jobs.
 """
 
 from __future__ import annotations
@@ -88,6 +92,11 @@ def main() -> int:
         [str(Path(sys.argv[0]).resolve().relative_to(REPO)), *sys.argv[1:]]
     )
     os.environ.setdefault("AEBOOK_PROGRESS", "0")
+    if active_profile() == "paper":
+        from aebook import runner
+
+        for line in runner.unpark(runner.paper_jobs(), results / runner.PARKED):
+            print(line)
     for path in args.notebooks:
         nb = nbformat.read(path, as_version=4)
         nb.cells.append(nbformat.v4.new_code_cell(IMPORTS_PROBE))  # removed once it has run

@@ -7,6 +7,7 @@ Jupyter Book, as ``scripts/build`` builds the real one.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -267,6 +268,31 @@ def test_the_book_is_built_from_its_records_and_an_edited_page_is_executed(tmp_p
     assert "Executed in <code" in html_b and "not results" in html_b
     assert "this page’s code changed after it" in html_b or "this page's code" in html_b
     assert "blob/main/b.ipynb" in html_b
+
+
+def test_a_paper_record_reads_the_jobs_parked_in_the_repository_on_a_machine_without_them(
+    tmp_path,
+):
+    """The jobs' finished states are parked in the repository, not in this machine's cache: a
+    page recorded in ``paper`` without them would record its claims as not run."""
+    from aebook import runner
+
+    job = next(j for j in runner.paper_jobs() if j.key == "vae_likelihood/static")
+    trained = tmp_path / "trained" / job.key  # the machine that ran it
+    trained.mkdir(parents=True)
+    (trained / "result.json").write_text(json.dumps({"summary": "finished there", "models": {}}))
+    runner.park([job], tmp_path / "results" / runner.PARKED, root=tmp_path / "trained")
+    reads = (
+        "from aebook.jobs import load_result\nfrom aebook.runner import paper_jobs\n"
+        f"print(load_result(next(j for j in paper_jobs() if j.key == {job.key!r})))"
+    )
+    nb = page(tmp_path / "reads.ipynb", reads, "# Reads a job")
+    env = {**os.environ, "AEBOOK_PROFILE": "paper", "AEBOOK_RESULTS": str(tmp_path / "results"),
+           "AEBOOK_JOBS": str(tmp_path / "here")}  # fmt: skip
+    reproduce = [sys.executable, str(REPO / "scripts" / "reproduce.py"), str(nb)]
+    done = subprocess.run(reproduce, env=env, check=True, capture_output=True, text=True)
+    assert f"{job.key}: resumed from" in done.stdout
+    assert "finished there" in (tmp_path / "results/paper/reads.ipynb").read_text()
 
 
 def test_cpu_ci_publishes_the_website_and_the_gpu_workflow_proposes_records():
