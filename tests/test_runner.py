@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -194,7 +195,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-@pytest.mark.parametrize("stop", ["SIGTERM to the runner alone", "Ctrl-C to its group"])
+@pytest.mark.parametrize(
+    "stop", ["SIGTERM to the runner alone", "Ctrl-C to its group", "SIGKILL to the runner alone"]
+)
 def test_stopping_the_runner_stops_its_workers_at_their_checkpoints_and_starts_no_other_job(
     tmp_path, stop
 ):
@@ -215,9 +218,13 @@ def test_stopping_the_runner_stops_its_workers_at_their_checkpoints_and_starts_n
         workers = [int(p.read_text()) for p in pid_files]
         if stop.startswith("SIGTERM"):
             os.kill(runs.pid, signal.SIGTERM)  # as `pkill -f "aebook.runner"` finds it
+        elif stop.startswith("SIGKILL"):  # as out of memory: its workers must not train on
+            if sys.platform != "linux":
+                pytest.skip("a worker learns of its runner's death from Linux's prctl")
+            os.kill(runs.pid, signal.SIGKILL)
         else:
             os.killpg(runs.pid, signal.SIGINT)
-        assert runs.wait(timeout=60) == 130
+        assert runs.wait(timeout=60) == (-signal.SIGKILL if stop.startswith("SIGKILL") else 130)
         waited = time.monotonic()
         while any(_alive(pid) for pid in workers) and time.monotonic() - waited < 10:
             time.sleep(0.1)
@@ -327,6 +334,41 @@ def test_a_damaged_result_names_its_file(tmp_path):
     path.write_text("{not json")
     with pytest.raises(ValueError, match="result.json"):
         load_result(job, tmp_path)
+
+
+def _counted_progress(folder):
+    trained = int((folder / "train.ckpt").read_text())
+    return {"examples": trained, "trained_examples": trained}
+
+
+def test_a_snapshot_ahead_of_this_machine_is_kept_until_the_parked_state_is_behind_it(tmp_path):
+    job = Job(
+        page="vae", name="long", run=_counts_its_runs, progress=_counted_progress,
+        target=1_000, flops=1.0, steps=1,
+    )  # fmt: skip
+    out, parked = tmp_path / "snapshots", tmp_path / "parked"
+
+    def machine(name: str, trained: int) -> Path:
+        (tmp_path / name / "vae/long").mkdir(parents=True, exist_ok=True)
+        (tmp_path / name / "vae/long/train.ckpt").write_text(str(trained))
+        return tmp_path / name
+
+    def said() -> int:
+        return json.loads((out / "vae/long.json").read_text())["examples"]
+
+    runner.snapshot([job], out, root=machine("first", 800), parked=parked)
+    runner.park([job], parked, root=tmp_path / "first")
+    # a machine behind the snapshot, while the parked state a run resumes from backs it
+    (line,) = runner.snapshot([job], out, root=machine("second", 500), parked=parked)
+    assert "kept" in line and said() == 800
+    # the parked state deleted (its run voided) and parked again from the restarted run
+    shutil.rmtree(parked / "vae/long")
+    runner.park([job], parked, root=tmp_path / "second")
+    (line,) = runner.snapshot([job], out, root=tmp_path / "second", parked=parked)
+    assert (
+        "replaced, as it said 800 examples, and the parked state a run resumes from has 500" in line
+    )
+    assert said() == 500
 
 
 @needs_data(FREY_FACE)

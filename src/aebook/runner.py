@@ -10,7 +10,8 @@ On a CPU the runner starts worker processes with one thread each: on a 2-core ma
 one-thread processes train two models at the full speed of each core, while one process with two
 threads stalls on synchronisation (``benchmarks/train_throughput.py`` measures both).
 Ctrl-C, or SIGTERM to the runner (``pkill -f aebook.runner``), stops every worker's job at its last
-checkpoint and starts no other; the runner returns once its workers have.
+checkpoint and starts no other; the runner returns once its workers have. A runner killed hard
+(SIGKILL, out of memory) takes its workers with it, each job stopped at its last checkpoint.
 
     python -m aebook.runner --estimate                  # the whole paper profile's cost
     python -m aebook.runner vae/mnist-nz20 --workers 1  # run (or resume) jobs
@@ -35,8 +36,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import fcntl
-import functools
 import multiprocessing
 import os
 import shutil
@@ -107,13 +108,21 @@ def _trained(job: Job, folder: Path) -> int:
     return int(job.progress(folder).get("trained_examples", 0))
 
 
+def _interrupt_once(signum, frame) -> None:
+    """Raise KeyboardInterrupt, and ignore the SIGTERMs that follow: a job stopped is stopped once,
+    and logs where it stopped uncut. (A worker whose runner is killed is sent one for each of the
+    runner's threads as they die.)"""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 @contextlib.contextmanager
 def _term_as_interrupt():
     """While it lasts, SIGTERM (``kill``, the end of a session) stops a job as Ctrl-C does."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set handlers; a job run from a thread keeps the default
         return
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    previous = signal.signal(signal.SIGTERM, _interrupt_once)
     try:
         yield
     finally:
@@ -138,6 +147,8 @@ def _claimed(job: Job, root: Path):
 
 
 _stopping = None  # in a worker: the runner's Event, set when it stops
+_runner_pid = None  # in a worker: the process id of the runner that started it
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal Linux sends a process when its parent dies
 
 
 def _execute(
@@ -147,17 +158,24 @@ def _execute(
     ``{"finished": False, "busy": True}`` when another process is running it, ``{"finished":
     False, "late": True}`` when ``start_by`` has passed (a job begun then would still train an
     epoch, and a runner goes through all its page's jobs), ``{"finished": False, "stopped":
-    True}`` when the runner is stopping (:func:`_stop_workers`)."""
-    with _term_as_interrupt():  # first, so that a stop sent from here on interrupts the job
-        if _stopping is not None and _stopping.is_set():
-            return {"finished": False, "stopped": True}
-        if start_by is not None and time.time() >= start_by:
-            return {"finished": False, "late": True}
-        with _claimed(job, root) as mine:
-            if not mine:
-                return {"finished": False, "busy": True}
-            done = load_result(job, root)  # finished by the process that held it before
-            return done if done is not None else _execute_claimed(job, root, threads, deadline)
+    True}`` when the runner is stopping (:func:`_stop_workers`). A worker whose runner has died
+    ends here, once its job has logged where it stopped (:func:`_end_unless_runner_stops`)."""
+    if _runner_pid is not None and os.getppid() != _runner_pid:
+        os._exit(1)  # the runner died while this worker was between jobs (where no prctl)
+    try:
+        with _term_as_interrupt():  # first, so that a stop sent from here on interrupts the job
+            if _stopping is not None and _stopping.is_set():
+                return {"finished": False, "stopped": True}
+            if start_by is not None and time.time() >= start_by:
+                return {"finished": False, "late": True}
+            with _claimed(job, root) as mine:
+                if not mine:
+                    return {"finished": False, "busy": True}
+                done = load_result(job, root)  # finished by the process that held it before
+                return done if done is not None else _execute_claimed(job, root, threads, deadline)
+    except KeyboardInterrupt:
+        _end_unless_runner_stops()
+        raise
 
 
 def _stopped(key: str, examples: int, where: str = "") -> str:
@@ -243,9 +261,9 @@ def run(
         return results
     failures: dict[str, BaseException] = {}
 
-    def outcome(job: Job, result) -> None:
+    def outcome(job: Job, result, *args) -> None:  # what result(*args) returns or raises
         try:
-            results[job.key] = result()
+            results[job.key] = result(*args)
         except Exception as err:  # noqa: BLE001 - reported now, raised with the others at the end
             failures[job.key] = err
             print(f"{job.key}: failed; the other jobs go on", file=sys.stderr)
@@ -254,14 +272,12 @@ def run(
 
     if workers == 1:
         for i, job in enumerate(todo):
-            outcome(job, functools.partial(
-                _execute, job, root, threads, deadline, deadline if i else None
-            ))  # fmt: skip
+            outcome(job, _execute, job, root, threads, deadline, deadline if i else None)
         return _raise_failures(results, failures)
     ctx = torch.multiprocessing.get_context("spawn")
     stopping = ctx.Event()
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_worker, initargs=(stopping,)
+        max_workers=workers, mp_context=ctx, initializer=_worker, initargs=(stopping, os.getpid())
     )
     try:
         with _term_as_interrupt():
@@ -295,14 +311,28 @@ def _raise_failures(results: dict[str, dict], failures: dict[str, BaseException]
     return results
 
 
-def _worker(stopping) -> None:
+def _worker(stopping, runner_pid: int) -> None:
     """Set up a worker: signals stop it only through the runner. It ignores Ctrl-C (a terminal
-    sends it to every process of the group) and, between jobs, SIGTERM; :func:`_execute` lets
-    SIGTERM interrupt a job, and starts none once ``stopping`` is set."""
-    global _stopping
-    _stopping = stopping
+    sends it to every process of the group) and, between jobs, the runner's SIGTERM;
+    :func:`_execute` lets SIGTERM interrupt a job, and starts none once ``stopping`` is set. On
+    Linux the kernel sends it SIGTERM when the runner dies, and it then ends."""
+    global _stopping, _runner_pid
+    _stopping, _runner_pid = stopping, runner_pid
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _end_unless_runner_stops)
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != runner_pid:  # the runner died before the line above
+        os._exit(1)
+
+
+def _end_unless_runner_stops(*signal_handler_args) -> None:
+    """End this worker after a SIGTERM that was not its runner's stop (:func:`_stop_workers`
+    sets ``_stopping`` before it signals): Linux sends one when the runner dies, however it dies
+    (SIGKILL, out of memory). Else the worker would go on through the queued jobs, an orphan
+    that ``pkill -f aebook.runner`` does not find (its command line is the spawn's)."""
+    if _stopping is not None and not _stopping.is_set():
+        os._exit(1)
 
 
 def _stop_workers(pool: ProcessPoolExecutor, stopping) -> None:
@@ -321,12 +351,17 @@ def _reached(entry: dict) -> float:
     return _FINISHED if entry["status"] == "finished" else entry.get("examples", 0)
 
 
-def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[str]:
+def snapshot(
+    jobs: Sequence[Job], out: Path, root: Path | None = None, parked: Path | None = None
+) -> list[str]:
     """Write what every job reached to ``out/<page>/<name>.json``: its result when it finished,
     else its progress (``"status": "unfinished"``, examples reached of the target, when it was
     ``"taken"``), else ``"status": "not run"``. These files are what the pages and the ledger
     read. A snapshot that says its job got further than this machine's state (another machine
-    finished it, or trained it further) is kept, not overwritten. Returns one line per job."""
+    finished it, or trained it further) is kept, not overwritten, unless the job's state parked
+    under ``parked`` is behind it too: then what it describes is lost (the parked state was
+    deleted, or a session ended without parking) and a run goes on from less. Returns one line
+    per job."""
     lines = []
     for job in jobs:
         result = load_result(job, root)
@@ -342,11 +377,16 @@ def snapshot(jobs: Sequence[Job], out: Path, root: Path | None = None) -> list[s
         entry["sessions"] = sessions(folder)
         entry.setdefault("kwargs", dict(job.kwargs))
         path = out / job.page / f"{job.name}.json"
-        if path.exists() and _reached(read_json(path)) > _reached(entry):
-            lines.append(
-                f"{path}: kept, as it says the job got further than this machine's state "
-                "(delete it to replace it)"
-            )
+        said = read_json(path) if path.exists() else None
+        if said is not None and _reached(said) > _reached(entry):
+            lost = _parked_behind(job, parked, said)
+            if lost is None:
+                lines.append(
+                    f"{path}: kept, as it says the job got further than this machine's state "
+                    "(delete it to replace it)"
+                )
+                continue
+            lines.append(f"{write_json(path, entry)}: replaced, as {lost}")
             continue
         lines.append(str(write_json(path, entry)))
     return lines
@@ -370,6 +410,24 @@ def _state(job: Job, folder: Path) -> tuple[float, list[Path]]:
         return -1, []
     files = [folder / "train.ckpt", *([folder / SESSIONS] if (folder / SESSIONS).exists() else [])]
     return _trained(job, folder), files
+
+
+def _parked_behind(job: Job, parked: Path | None, said: dict) -> str | None:
+    """Why the snapshot ``said`` describes a state that is lost, when the state of ``job``
+    parked under ``parked`` is behind it (None when it is not, or nothing is parked)."""
+    manifest = _parked_manifest(job, parked) if parked is not None else None
+    if manifest is None or manifest["status"] == "finished":
+        return None
+    claimed = said.get("trained_examples", said.get("examples", 0))
+    if said["status"] == "finished":
+        claimed = _FINISHED
+    if manifest["trained_examples"] >= claimed:
+        return None
+    at = "finished" if claimed == _FINISHED else f"{claimed:,} examples"
+    return (
+        f"it said {at}, and the parked state a run resumes from has "
+        f"{manifest['trained_examples']:,}"
+    )
 
 
 def _recover(parked: Path) -> None:
@@ -564,7 +622,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_json(args.out, {"rows": cost.as_rows(), "provenance": provenance()})
         return 0
     if args.snapshot is not None:
-        for line in snapshot(chosen, args.snapshot):
+        for line in snapshot(chosen, args.snapshot, parked=results / PARKED if defaults else None):
             print(line)
         if defaults:  # the repository's snapshots: its finished jobs' models are parked too
             for line in park(unparked(chosen, results / PARKED), results / PARKED):
