@@ -286,7 +286,8 @@ class SampledCodes:
 
     def __call__(self, batch):
         rows, y = batch
-        mean, log_var = self.mean[rows.flatten(0, 1)], self.log_var[rows.flatten(0, 1)]
+        rows = rows.flatten(0, 1)
+        mean, log_var = self.mean[rows], self.log_var[rows]
         z = torch.distributions.Normal(mean, torch.exp(0.5 * log_var), validate_args=False)
         return z.sample(), y.flatten()
 
@@ -525,17 +526,18 @@ def m2_job(
     extra = {}
     if on == "pixels":
         inputs, transform = (x_train[rows],), _binarized_minibatch
+        inputs_size = x_train.shape[-1]
         test = binarize(x_test, torch.Generator().manual_seed(1))
         epochs = cfg.epochs
     else:
         codes = _stored_codes(folder, m1_file, cfg, x_train, y_train, unlabelled, x_test, seed)
         inputs, transform = (rows,), SampledCodes(codes, device)
+        inputs_size = codes["mean"].shape[-1]
         epochs = cfg.m1m2_epochs
         test = codes["test"]
         extra = {"m1_model": codes["m1_model"], "code_dimensions": int(codes["kept"].sum())}
     test, y_test = test.to(device), y_test.to(device)
     torch.manual_seed(seed)
-    inputs_size = inputs[0].shape[-1] if on == "pixels" else transform.mean.shape[-1]
     model = init_released_m2(released_m2(cfg, on, inputs_size, n)).to(device)
     config = TrainConfig(epochs=epochs, batch_size=1, lr=cfg.lr, optimizer="adam-2014", seed=seed)
     every = max(1, epochs // CURVE_POINTS)
