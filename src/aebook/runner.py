@@ -416,12 +416,12 @@ def _parked_behind(job: Job, parked: Path | None, said: dict) -> str | None:
     """Why the snapshot ``said`` describes a state that is lost, when the state of ``job``
     parked under ``parked`` is behind it (None when it is not, or nothing is parked)."""
     manifest = _parked_manifest(job, parked) if parked is not None else None
-    if manifest is None or manifest["status"] == "finished":
+    if manifest is None:
         return None
-    claimed = said.get("trained_examples", said.get("examples", 0))
+    claimed = said.get("trained_examples", said.get("examples", 0))  # a checkpoint's, as parked
     if said["status"] == "finished":
         claimed = _FINISHED
-    if manifest["trained_examples"] >= claimed:
+    if _parked_rank(manifest) >= claimed:
         return None
     at = "finished" if claimed == _FINISHED else f"{claimed:,} examples"
     return (
@@ -490,6 +490,11 @@ def unparked(jobs: Sequence[Job], parked: Path, root: Path | None = None) -> lis
     ]
 
 
+def _parked_rank(manifest: dict) -> float:
+    """How far a parked state got, ranked as :func:`_state` ranks a job here."""
+    return _FINISHED if manifest["status"] == "finished" else manifest["trained_examples"]
+
+
 def _parked_manifest(job: Job, parked: Path) -> dict | None:
     """The manifest of ``job`` parked under ``parked``, or None when it is not parked there."""
     path = Path(parked) / job.page / job.name / _MANIFEST
@@ -518,8 +523,7 @@ def unpark(jobs: Sequence[Job], source: Path, root: Path | None = None) -> list[
             if not (parked / name).exists() or sha256_of(parked / name) != digest:
                 raise ValueError(f"{parked / name}: damaged or missing (SHA-256 differs); not used")
         folder = (root or jobs_dir()) / job.page / job.name
-        finished = manifest["status"] == "finished"
-        if _state(job, folder)[0] >= (_FINISHED if finished else manifest["trained_examples"]):
+        if _state(job, folder)[0] >= _parked_rank(manifest):
             continue
         plan.append((job, parked, folder, manifest))
     lines = []
