@@ -880,7 +880,7 @@ def test_the_m2_page_in_paper_reports_a_model_without_a_finished_draw_as_not_run
     }))  # fmt: skip
     text = run_page_in_paper("03_vae/m2", tmp_path, monkeypatch)
     assert "M2 on pixels: no draw has finished" in text
-    assert "labels drawn with seed 0: M1+M2" in text
+    assert "seed 0: M1+M2" in text
     assert "| m1m2-seed0 | M1+M2 | not run |" in text  # the jobs' table reads the snapshots
     record = json.loads((tmp_path / "results/paper/m2.json").read_text())
     assert [c["name"] for c in record["claims"]][0].startswith("M1+M2 test error")
