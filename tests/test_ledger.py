@@ -240,3 +240,28 @@ def test_table1_from_part_of_its_grid_is_judged_as_a_shortened_run():
     verdict = assess(number, part, paper_settings)[1]
     assert verdict.status == "not comparable"
     assert "budget 2 of the paper's 48 candidates" in verdict.reason
+
+
+@pytest.mark.parametrize("profile", ["standard", "paper"])
+def test_the_numbers_table_keeps_each_reason_whole_in_a_note_below_it(profile):
+    """A row says its verdict; the reason for a number not comparable or not run is the note the
+    row names (the same reason, the same note), and a miss keeps its size in the row."""
+    import re
+
+    from aebook.results import load_records
+    from aebook.results.scoreboard import Scoreboard
+
+    records = load_records(REPO / "results")
+    by_page = {r.chapter: r for r in records if r.profile == profile}
+    table = Scoreboard(records, paper_settings).numbers(profile)
+    notes = dict(re.findall(r"^(\d+)\. (.*)$", table.note or "", flags=re.M))
+    assert len(set(notes.values())) == len(notes)  # one note per distinct reason
+    for row, n in zip(table.rows, LEDGER, strict=True):
+        verdict = assess(n, by_page.get(n.page), paper_settings)[1]
+        if verdict.status == "missed":
+            assert row[-1] == str(verdict)
+        elif verdict.reason:
+            status, note = re.fullmatch(r"(.*) \(note (\d+)\)", row[-1]).groups()
+            assert (status, notes[note]) == (verdict.status, verdict.reason)
+        else:
+            assert row[-1] == verdict.status

@@ -54,16 +54,28 @@ class Scoreboard:
         return [summary_line(self.records, p, self.paper_settings) for p in self.profiles]
 
     def numbers(self, profile: str) -> Table:
-        """Every number of the ledger, the paper's against the ``profile``'s, with its verdict."""
+        """Every number of the ledger, the paper's against the ``profile``'s, with its verdict.
+
+        A verdict's reason (why a number is not comparable or not run) is often a sentence; in a
+        table cell it would make the row as tall as a screen, so it is a numbered note below the
+        table, one note per distinct reason. A path in ``where`` may break after each slash (a
+        zero-width space), else its width alone would push the table past a page's column."""
         by_page = {r.chapter: r for r in self.records if r.profile == profile}
-        rows = []
+        rows, reasons = [], {}
         for n in LEDGER:
             ours, verdict = assess(n, by_page.get(n.page), self.paper_settings)
             paper = "not read yet" if n.value is None else f"{n.value:g} {n.uncertainty}"
             mine = "—" if ours is None else f"{ours.value:.4g}"
-            rows.append([n.quantity, n.where, paper, n.source, mine, str(verdict)])
-        header = ["number", "where", "paper", "source", "ours", "verdict"]
-        return Table(header, rows, title=f"`{profile}` profile")
+            shown = verdict.status
+            if verdict.reason and verdict.status == "missed":
+                shown = str(verdict)  # the size of the miss is short and belongs in the row
+            elif verdict.reason:
+                shown += f" (note {reasons.setdefault(verdict.reason, len(reasons) + 1)})"
+            where = n.where.replace("/", "/\u200b")  # a path may break after a slash
+            rows.append([n.quantity, f"{where} ({n.source})", paper, mine, shown])
+        header = ["number", "where (source)", "paper", "ours", "verdict"]
+        note = "\n".join(f"{i}. {reason}" for reason, i in reasons.items()) or None
+        return Table(header, rows, title=f"`{profile}` profile", note=note)
 
     def _card(self, title: str, pages: Sequence[str]) -> str:
         rows = []
