@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -199,6 +200,7 @@ def test_the_command_lists_every_paper_number_with_its_verdict_on_request(capsys
         row.split(" | ")[0] == f"| {n.quantity}" for row, n in zip(rows, LEDGER, strict=True)
     )
     assert all(row.split(" | ")[-1].startswith(VERDICTS) for row in rows)
+    assert "\u200b" not in out  # a path copied from the terminal is the path
 
 
 def test_the_loaders_provenance_decides_whether_data_are_the_papers(tmp_path):
@@ -246,8 +248,6 @@ def test_table1_from_part_of_its_grid_is_judged_as_a_shortened_run():
 def test_the_numbers_table_keeps_each_reason_whole_in_a_note_below_it(profile):
     """A row says its verdict; the reason for a number not comparable or not run is the note the
     row names (the same reason, the same note), and a miss keeps its size in the row."""
-    import re
-
     from aebook.results import load_records
     from aebook.results.scoreboard import Scoreboard
 

@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     for profile in profiles:
         print(summary_line(records, profile, paper_settings))
         if args.numbers:
-            print(f"\n{Scoreboard(records, paper_settings).numbers(profile)._repr_markdown_()}\n")
+            table = Scoreboard(records, paper_settings).numbers(profile, break_paths=False)
+            print(f"\n{table._repr_markdown_()}\n")
     return 0
 
 

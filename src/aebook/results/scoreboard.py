@@ -53,13 +53,14 @@ class Scoreboard:
     def lines(self) -> list[str]:
         return [summary_line(self.records, p, self.paper_settings) for p in self.profiles]
 
-    def numbers(self, profile: str) -> Table:
+    def numbers(self, profile: str, *, break_paths: bool = True) -> Table:
         """Every number of the ledger, the paper's against the ``profile``'s, with its verdict.
 
         A verdict's reason (why a number is not comparable or not run) is often a sentence; in a
         table cell it would make the row as tall as a screen, so it is a numbered note below the
-        table, one note per distinct reason. A path in ``where`` may break after each slash (a
-        zero-width space), else its width alone would push the table past a page's column."""
+        table, one note per distinct reason. With ``break_paths`` a path in ``where`` may break
+        after each slash (a zero-width space), else its width alone would push the table past a
+        page's column; the command line turns it off, so that a copied path is the path."""
         by_page = {r.chapter: r for r in self.records if r.profile == profile}
         rows, reasons = [], {}
         for n in LEDGER:
@@ -71,7 +72,7 @@ class Scoreboard:
                 shown = str(verdict)  # the size of the miss is short and belongs in the row
             elif verdict.reason:
                 shown += f" (note {reasons.setdefault(verdict.reason, len(reasons) + 1)})"
-            where = n.where.replace("/", "/\u200b")  # a path may break after a slash
+            where = n.where.replace("/", "/\u200b") if break_paths else n.where
             rows.append([n.quantity, f"{where} ({n.source})", paper, mine, shown])
         header = ["number", "where (source)", "paper", "ours", "verdict"]
         note = "\n".join(f"{i}. {reason}" for reason, i in reasons.items()) or None
