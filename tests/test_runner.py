@@ -935,6 +935,24 @@ def test_the_m2_jobs_table_says_how_far_each_job_got_and_what_it_still_costs(tmp
     assert m2.m1_curve({}) == ([], [])
 
 
+def test_an_unfinished_draw_shows_its_curve_so_far(tmp_path):
+    from aebook.experiments import m2
+
+    points = [{"passes": 30, "examples": 1, "test_error": 41.6, "loss": 109.8},
+              {"passes": 60, "examples": 2, "test_error": 50.7, "loss": 101.4}]  # fmt: skip
+    (tmp_path / "m2-seed1.json").write_text(json.dumps({
+        "status": "unfinished", "examples": 2, "target": 10, "curve": points,
+    }))  # fmt: skip
+    (tmp_path / "m2-seed2.json").write_text(json.dumps({"status": "unfinished", "curve": []}))
+    snapshots = m2.paper_snapshots(tmp_path)
+    assert m2.draw_curves(snapshots) == {
+        1: {"passes": [30, 60], "test_error": [41.6, 50.7], "loss": [109.8, 101.4]}
+    }
+    assert m2.draw_curves(snapshots, "codes") == {}
+    with pytest.raises(ValueError, match="on must be one of"):
+        m2.draw_curves(snapshots, "labels")
+
+
 @needs_data(MNIST)
 def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatch):
     from aebook import train

@@ -742,6 +742,22 @@ def m1_curve(snapshots: dict[str, dict]) -> tuple[list[int], list[float]]:
     return [p["epochs"] for p in curve], [p["bound"] for p in curve]
 
 
+def draw_curves(snapshots: dict[str, dict], on: str = "pixels") -> dict[int, dict[str, list]]:
+    """Each draw's test error and training loss ``on`` pixels or M1's codes against its passes,
+    as far as its job's snapshot goes, ``{seed: {"passes", "test_error", "loss"}}``: what an
+    unfinished draw has shown so far, which the finished draws' records do not hold. Draws
+    without a measured point are left out."""
+    check_choice("on", on, MODELS)
+    found = {}
+    for job in paper_jobs()[1:]:
+        curve = snapshots.get(job.name, {}).get("curve") or []
+        if job.kwargs["on"] == on and curve:
+            found[job.kwargs["seed"]] = {
+                k: [p[k] for p in curve] for k in ("passes", "test_error", "loss")
+            }
+    return found
+
+
 def snapshot_table(snapshots: dict[str, dict], estimate: dict | None):
     """How far each paper job has trained and what it still costs: the budget reached, its last
     measurement (M1's training bound, a draw's test error), hours trained, and the CPU-hours and
