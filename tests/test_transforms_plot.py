@@ -52,12 +52,14 @@ def test_plots_are_labelled_figures():
 
 
 def test_curve_panels_stack_each_quantity_of_the_same_runs_in_one_colour():
+    from aebook.plot.panels import curve_panels
+
     curves = {
         "seed 0": {"passes": [30, 60], "test_error": [41.6, 50.7], "loss": [109.8, 101.4]},
         "seed 1": {"passes": [30], "test_error": [42.0], "loss": [109.5]},
     }
     panels = {"test_error": "test error (%)", "loss": "loss (nats)"}
-    fig = plot.curve_panels(curves, panels, x="passes", xlabel="pass", title="t")
+    fig = curve_panels(curves, panels, x="passes", xlabel="pass", title="t")
     top, bottom = fig.axes
     assert [top.get_ylabel(), bottom.get_ylabel(), bottom.get_xlabel()] == [
         "test error (%)", "loss (nats)", "pass"
@@ -66,7 +68,7 @@ def test_curve_panels_stack_each_quantity_of_the_same_runs_in_one_colour():
     assert top.lines[1].get_color() == bottom.lines[1].get_color() != top.lines[0].get_color()
     assert [t.get_text() for t in top.get_legend().texts] == ["seed 0", "seed 1"]
     with pytest.raises(ValueError, match="missing {'loss'}"):
-        plot.curve_panels({"a": {"passes": [1], "test_error": [1.0]}}, panels, x="passes",
+        curve_panels({"a": {"passes": [1], "test_error": [1.0]}}, panels, x="passes",
                           xlabel="pass")  # fmt: skip
     plt.close("all")
 

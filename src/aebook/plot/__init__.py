@@ -9,7 +9,7 @@ from aebook.plot import style
 _EXPORTS = {
     "bars": ["bar_chart", "estimate_histograms", "score_histograms"],
     "benchmarks": ["scaling_benchmark"],
-    "curves": ["curve_panels", "learning_curves", "line_plot", "reference_line"],
+    "curves": ["learning_curves", "line_plot", "reference_line"],
     "errors": ["interval_plot"],
     "fields": ["sample_panels", "score_fields", "vector_field"],
     "filters": ["filter_panels"],
