@@ -68,8 +68,7 @@ def test_curve_panels_stack_each_quantity_of_the_same_runs_in_one_colour():
     assert top.lines[1].get_color() == bottom.lines[1].get_color() != top.lines[0].get_color()
     assert [t.get_text() for t in top.get_legend().texts] == ["seed 0", "seed 1"]
     with pytest.raises(ValueError, match="missing {'loss'}"):
-        curve_panels({"a": {"passes": [1], "test_error": [1.0]}}, panels, x="passes",
-                          xlabel="pass")  # fmt: skip
+        curve_panels({"a": {"passes": [1], "test_error": [1.0]}}, panels, x="passes", xlabel="p")
     plt.close("all")
 
 
