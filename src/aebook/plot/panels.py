@@ -1,6 +1,6 @@
 """Several quantities of the same runs, one panel each over a shared x axis.
 
-Pages import it from this module rather than from :mod:`aebook.plot`: adding a name to that
+Pages import it from this module rather than from ``aebook.plot``: adding a name to that
 package's exports edits ``aebook/plot/__init__.py``, which every recorded page imports, and so
 would mark every record as made by older code (:mod:`aebook.results.freshness`). Importing
 this module imports that package first, so its figures have the book's style."""
