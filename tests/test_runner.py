@@ -419,6 +419,7 @@ def test_parked_jobs_resume_on_another_machine_and_damage_is_refused(tmp_path):
     assert manifest["status"] == "unfinished" and set(manifest["files"]) == {
         "train.ckpt",
         "sessions.json",
+        "step.json",  # the step size it chose travels with it, not chosen again there
     }
     # a park that stopped after moving the old state aside, before the new one took its place
     (parked / "vae/frey-nz2").rename(parked / "vae/.frey-nz2.replaced")
@@ -1012,6 +1013,27 @@ def test_an_m1_m2_draw_resumes_on_a_machine_whose_codes_differ_by_rounding(tmp_p
     assert resumed["passes"] == 3 and len(resumed["curve"]) == 3
     state = torch.load(folder / "train.ckpt", weights_only=True)
     assert state["history"]["samples_seen"] == [10, 20, 30]  # resumed, not begun again
+
+
+@needs_data(MNIST)
+def test_a_parked_draw_carries_its_curve_to_the_machine_that_resumes_it(tmp_path, monkeypatch):
+    """The points a draw measured before it was parked stay in its curve on the new machine (they
+    were lost once, and two M1+M2 curves began at pass 840)."""
+    from aebook import train
+    from aebook.experiments import m2
+
+    m1, job, _ = m2.paper_jobs("smoke", {**M2_TINY, "m1m2_epochs": 3, "seeds": (0,)})
+    here, there, parked = tmp_path / "here", tmp_path / "there", tmp_path / "parked"
+    runner.run([m1], root=here)
+    with killed_after_first_epoch(monkeypatch, train):
+        runner.run([job], root=here)
+    before = json.loads((here / job.key / "curve.json").read_text())
+    assert [p["passes"] for p in before] == [1]
+    runner.park([m1, job], parked, root=here)
+    runner.unpark([m1, job], parked, root=there)
+    resumed = runner.run([job], root=there)[job.key]
+    assert [p["passes"] for p in resumed["curve"]] == [1, 2, 3]
+    assert resumed["curve"][0] == before[0]
 
 
 @needs_data(MNIST)

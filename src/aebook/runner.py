@@ -38,6 +38,7 @@ import argparse
 import contextlib
 import ctypes
 import fcntl
+import json
 import multiprocessing
 import os
 import shutil
@@ -408,8 +409,9 @@ def _state(job: Job, folder: Path) -> tuple[float, list[Path]]:
         return _FINISHED, [*kept, *extra, folder / "result.json"]
     if not (folder / "train.ckpt").exists():
         return -1, []
-    files = [folder / "train.ckpt", *([folder / SESSIONS] if (folder / SESSIONS).exists() else [])]
-    return _trained(job, folder), files
+    # with its JSON files (sessions, the curve measured so far, a chosen step size): a job resumed
+    # on another machine goes on from all it had measured, not from its weights alone
+    return _trained(job, folder), [folder / "train.ckpt", *sorted(folder.glob("*.json"))]
 
 
 def _parked_behind(job: Job, parked: Path | None, said: dict) -> str | None:
@@ -514,7 +516,7 @@ def unpark(jobs: Sequence[Job], source: Path, root: Path | None = None) -> list[
         manifest = _parked_manifest(job, source)
         if manifest is None:
             continue
-        if manifest.get("kwargs") != dict(job.kwargs):
+        if manifest.get("kwargs") != json.loads(json.dumps(dict(job.kwargs))):  # as JSON kept them
             raise ValueError(
                 f"{parked}: parked for kwargs {manifest.get('kwargs')}, but the job {job.key} "
                 f"has {dict(job.kwargs)}; delete the parked folder or restore the job's settings"
