@@ -20,12 +20,12 @@ checkpoint and starts no other; the runner returns once its workers have. A runn
     python -m aebook.runner --park                      # carry unfinished jobs to a new machine
 
 A job's folder lives in the user cache, which a new machine does not have; a job of many CPU-hours
-outlives a session. ``--park`` copies each job's resumable state (an unfinished job's checkpoint,
-a finished job's kept models and result) into the repository (``results/paper/parked``, with the
-SHA-256 of every file), so a commit carries it; a run on a machine that lacks it, or holds less of
-it, first resumes from there. The command line finds ``results/`` as the pages do
-(:func:`aebook.results.records.results_dir`), so it works from any folder of the repository and
-refuses to run outside one, where it would miss the parked states.
+outlives a session. ``--park`` copies each job's resumable state (an unfinished job's checkpoint
+and JSON files, a finished job's kept models and result) into the repository
+(``results/paper/parked``, with the SHA-256 of every file), so a commit carries it; a run on a
+machine that lacks it, or holds less of it, first resumes from there. The command line finds
+``results/`` as the pages do (:func:`aebook.results.records.results_dir`), so it works from any
+folder of the repository and refuses to run outside one, where it would miss the parked states.
 
 ``scripts/gpu_paper`` runs the whole profile on one GPU in such chunks. With
 ``AEBOOK_CUDA_GRAPH=1`` Figure 2's jobs replay their steps as CUDA graphs
