@@ -988,37 +988,11 @@ def test_an_interrupted_m1_m2_job_resumes_to_the_same_curve(tmp_path, monkeypatc
 
 
 @needs_data(MNIST)
-def test_an_m1_m2_draw_resumes_on_a_machine_whose_codes_differ_by_rounding(tmp_path, monkeypatch):
-    """A parked draw carries its checkpoint, not its codes: the machine that resumes it computes
-    them again from the parked M1, equal to rounding. Its checkpoint names the codes by M1, so it
-    resumes there and finishes the passes it had left."""
-    from aebook import train
-    from aebook.experiments import m2
-
-    m1, job, _ = m2.paper_jobs("smoke", {**M2_TINY, "m1m2_epochs": 3, "seeds": (0,)})
-    runner.run([m1], root=tmp_path)
-    with killed_after_first_epoch(monkeypatch, train):
-        runner.run([job], root=tmp_path)
-    folder = tmp_path / job.key
-    (folder / "m1_codes.ckpt").unlink()  # parking leaves it behind
-    computed = m2.m1_codes
-
-    def on_another_machine(*args, **kwargs):
-        mean, log_var, test, kept = computed(*args, **kwargs)
-        ulp = (torch.nextafter(t, t + 1) for t in (mean, log_var, test))
-        return (*ulp, kept)
-
-    monkeypatch.setattr(m2, "m1_codes", on_another_machine)
-    resumed = runner.run([job], root=tmp_path)[job.key]
-    assert resumed["passes"] == 3 and len(resumed["curve"]) == 3
-    state = torch.load(folder / "train.ckpt", weights_only=True)
-    assert state["history"]["samples_seen"] == [10, 20, 30]  # resumed, not begun again
-
-
-@needs_data(MNIST)
-def test_a_parked_draw_carries_its_curve_to_the_machine_that_resumes_it(tmp_path, monkeypatch):
-    """The points a draw measured before it was parked stay in its curve on the new machine (they
-    were lost once, and two M1+M2 curves began at pass 840)."""
+def test_a_parked_m1_m2_draw_resumes_on_another_machine_with_its_curve(tmp_path, monkeypatch):
+    """A parked draw carries its checkpoint and its curve, not its codes: the machine that
+    resumes it computes them again from the parked M1, equal to rounding. Its checkpoint names
+    the codes by M1, so it resumes there, finishes the passes it had left and keeps the points
+    it measured before (they were lost once, and two M1+M2 curves began at pass 840)."""
     from aebook import train
     from aebook.experiments import m2
 
@@ -1030,10 +1004,21 @@ def test_a_parked_draw_carries_its_curve_to_the_machine_that_resumes_it(tmp_path
     before = json.loads((here / job.key / "curve.json").read_text())
     assert [p["passes"] for p in before] == [1]
     runner.park([m1, job], parked, root=here)
+    assert not (parked / job.key / "m1_codes.ckpt").exists()
     runner.unpark([m1, job], parked, root=there)
+    computed = m2.m1_codes
+
+    def on_another_machine(*args, **kwargs):
+        mean, log_var, test, kept = computed(*args, **kwargs)
+        ulp = (torch.nextafter(t, t + 1) for t in (mean, log_var, test))
+        return (*ulp, kept)
+
+    monkeypatch.setattr(m2, "m1_codes", on_another_machine)
     resumed = runner.run([job], root=there)[job.key]
     assert [p["passes"] for p in resumed["curve"]] == [1, 2, 3]
     assert resumed["curve"][0] == before[0]
+    state = torch.load(there / job.key / "train.ckpt", weights_only=True)
+    assert state["history"]["samples_seen"] == [10, 20, 30]  # resumed, not begun again
 
 
 @needs_data(MNIST)
