@@ -28,7 +28,7 @@ class BetaVAESettings(ChapterSettings):
     min_mig_truth: float  #: MIG of the true factors (1 up to estimation bias), at least
     min_recon_ratio: float  #: β-VAE reconstruction term, largest β / β = 1, at least
     max_kl_ratio: float  #: β-VAE KL term, largest β / β = 1, at most
-    min_mig_gain: float | None  #: MIG of the best β > 1 minus MIG at β = 1 (None: unchecked)
+    min_mig_gain: float | None  #: MIG at ``hyper.beta`` minus MIG at β = 1 (None: unchecked)
 
 
 _ADAM = dict(batch_size=100, lr=1e-3, optimizer="adam")

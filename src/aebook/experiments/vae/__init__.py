@@ -2,13 +2,13 @@
 
 Figure 2 of Kingma & Welling trains one VAE per latent size N_z and plots the lower bound on
 training and test data against the number of training examples seen, up to 10⁸. ``paper`` runs
-exactly that (1,667 epochs of 60,000 MNIST images; 56,657 epochs of 1,765 Frey faces) and needs a
-GPU; ``standard`` stops at a few 10⁵ examples with fewer latent sizes, so it shows the early part
-of the curves only. ``min_mnist_bound`` is a regression guard set from recorded runs on a 2-core
-CPU (it catches broken training, nothing more); the curves' end points are the paper's numbers,
-judged by the ledger (:mod:`aebook.results.papers`). At the measured ``standard`` throughput of
-this CPU (10 epochs of 60,000 images per latent size in a few minutes), the 10⁸ examples of one
-curve take a few CPU-hours, not GPU-days.
+exactly that (1,667 epochs of 60,000 MNIST images; 56,658 epochs of 1,765 Frey faces), as jobs of
+:mod:`aebook.runner`; ``standard`` stops at a few 10⁵ examples with fewer latent sizes, so it shows
+the early part of the curves only. ``min_mnist_bound`` is a regression guard set from recorded runs
+on a 2-core CPU (it catches broken training, nothing more); the curves' end points are the paper's
+numbers, judged by the ledger (:mod:`aebook.results.papers`). At the measured ``standard``
+throughput of this CPU (10 epochs of 60,000 images per latent size in a few minutes), the 10⁸
+examples of one curve take a few CPU-hours, not GPU-days.
 """
 
 from __future__ import annotations
