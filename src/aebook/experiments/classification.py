@@ -142,7 +142,8 @@ def mean_percent(errors: Sequence[ErrorRate]) -> float:
 
 
 def error_table(errors: Mapping[str, Mapping[int, Sequence[ErrorRate]]]) -> Table:
-    """Rows: methods; columns: label counts; cells: mean error (± the 95 % interval of one draw)."""
+    """Rows: methods; columns: label counts; cells: the error with its 95 % interval when there is
+    one draw, else the mean error over the draws."""
     counts = sorted({c for per in errors.values() for c in per})
     rows = []
     for name, per in errors.items():
