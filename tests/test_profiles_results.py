@@ -70,6 +70,20 @@ def test_record_writes_only_when_asked(monkeypatch, tmp_path):
     assert not list(path.parent.glob("*.tmp"))  # the temporary file was renamed
 
 
+def test_results_files_get_the_permissions_of_an_ordinary_file(tmp_path):
+    from aebook.results import Record
+    from aebook.results.records import update_json, write_json
+
+    ordinary = tmp_path / "ordinary"
+    ordinary.write_text("")
+    paths = [
+        write_json(tmp_path / "a.json", {}),
+        update_json(tmp_path / "b.json", lambda d: d),
+        Record("toy", "standard").write(tmp_path).path,
+    ]
+    assert {p.stat().st_mode & 0o777 for p in paths} == {ordinary.stat().st_mode & 0o777}
+
+
 def test_concurrent_writers_leave_a_whole_record(tmp_path):
     from concurrent.futures import ProcessPoolExecutor
 

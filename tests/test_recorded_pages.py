@@ -160,6 +160,38 @@ def test_the_scoreboard_and_the_banner_judge_a_record_by_the_same_rule(tmp_path)
     assert "cannot tell" in freshness(run)
 
 
+def test_a_page_being_recorded_does_not_judge_its_new_record_by_the_previous_notebook(
+    tmp_path, monkeypatch
+):
+    """While ``scripts/reproduce.py`` runs a page, the page's own new record lies beside the
+    notebook of the run before, which once made every recorded page say that package files had
+    changed since a record that today's code had just made."""
+    from aebook.results.freshness import freshness
+    from aebook.results.records import Record
+
+    (tmp_path / "book" / "ch").mkdir(parents=True)
+    nb = page(tmp_path / "book" / "ch" / "toy.ipynb", "print(1)")
+    path = record(tmp_path / "results", "standard", nb, "1")  # stamped 2026-01-02T03:04:05
+    before = nbformat.read(path, as_version=4)
+    before.metadata["aebook_record"]["package"]["aebook/train.py"] = "0" * 16
+    before.metadata["aebook_record"]["imports"] = ["aebook/train.py"]
+    nbformat.write(before, path)
+    command = "python scripts/reproduce.py book/ch/toy.ipynb"
+
+    def made(date):
+        return Record(
+            "toy", "standard", commit="abcdef0" + "0" * 33, date=date, command=command
+        ).write(tmp_path / "results")
+
+    monkeypatch.setenv("AEBOOK_COMMAND", command)
+    assert freshness(made("2026-01-02T03:00:00")) == (
+        "recorded at `abcdef0`, 1 package file(s) it imports changed since"
+    )  # the notebook is this record's: it ended after the record was written
+    assert freshness(made("2026-01-03T00:00:00")) == "recorded at `abcdef0` (this run)"
+    monkeypatch.setenv("AEBOOK_COMMAND", "python scripts/reproduce.py book/ch/other.ipynb")
+    assert "its notebook was not kept" in freshness(made("2026-01-03T00:00:00"))
+
+
 def test_a_paper_banner_says_when_the_hours_were_spent_in_jobs(tmp_path):
     nb = page(tmp_path / "ch.ipynb", "print(1)")
     record(tmp_path, "paper", nb, "1")

@@ -20,9 +20,6 @@ from aebook.results.table import Table, cell
 #: The kinds of claim, in the order a page shows them.
 KINDS = ("identity", "finding", "guard")
 
-#: The kind of a claim read from a record made before claims had kinds (until it is re-recorded).
-UNCLASSIFIED = "unclassified"
-
 
 @dataclass(frozen=True)
 class Claim:
@@ -38,7 +35,7 @@ class Claim:
     unit: str = ""
 
     def __post_init__(self):
-        if self.kind not in (*KINDS, UNCLASSIFIED):
+        if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {self.kind!r}")
         if self.kind == "guard" and self.statement:
             raise ValueError("a regression guard has no paper statement beside it")
@@ -73,7 +70,7 @@ class Claim:
 
 def claims_table(claims: Sequence[Claim], settings: ChapterSettings) -> Table:
     """The page's claims, grouped by kind; a guard has no statement column to fill."""
-    order = sorted(claims, key=lambda c: (*KINDS, UNCLASSIFIED).index(c.kind))
+    order = sorted(claims, key=lambda c: KINDS.index(c.kind))
     rows = [
         [
             c.kind,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -71,7 +72,9 @@ def changes(recorded: Path | str, page: Path | str) -> list[str] | None:
 
 def freshness(record) -> str:
     """A :class:`~aebook.results.records.Record`'s banner: the commit that recorded it, and what
-    changed since (by :func:`changes`, from the notebook recorded beside it)."""
+    changed since (by :func:`changes`, from the notebook recorded beside it). A notebook older
+    than the record is an earlier run's: in the kernel that is recording the page (the same
+    ``AEBOOK_COMMAND``) the record is "this run", elsewhere its own notebook was not kept."""
     at = f"recorded at `{record.commit[:7]}`"
     if record.path is None:
         return at
@@ -80,6 +83,11 @@ def freshness(record) -> str:
     pages = [p for p in (repo / "book").rglob(f"{record.chapter}.ipynb") if p.is_file()]
     if not recorded.is_file() or len(pages) != 1:
         return f"{at} (cannot tell whether the code changed since)"
+    stamp = json.loads(recorded.read_text()).get("metadata", {}).get(METADATA_KEY, {})
+    if stamp.get("date", "") < record.date:  # the notebook beside it is an earlier run's
+        if record.command and record.command == os.environ.get("AEBOOK_COMMAND"):
+            return f"{at} (this run)"  # the page is being recorded: its notebook comes at the end
+        return f"{at} (its notebook was not kept: cannot tell whether the code changed since)"
     changed = changes(recorded, pages[0])
     if changed is None:
         return f"{at}, the page's code changed since"

@@ -29,7 +29,7 @@ import torch
 
 from aebook.devices import hardware
 from aebook.profiles import PROFILES, ChapterSettings
-from aebook.results.claims import UNCLASSIFIED, Claim
+from aebook.results.claims import Claim
 
 ENV_VAR = "AEBOOK_RESULTS"
 
@@ -78,10 +78,18 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _replace(path: Path, text: str) -> None:
-    """Write ``text`` to a unique temporary file beside ``path`` and rename it over ``path``."""
+    """Write ``text`` to a unique temporary file beside ``path`` and rename it over ``path``, with
+    the permissions ``open`` would give it (``mkstemp`` makes its files private)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w") as f:
             f.write(text)
             f.flush()
@@ -118,12 +126,6 @@ def update_json(path: Path | str, change: Callable[[dict], dict]) -> Path:
     return path
 
 
-def _legacy_claim(c: dict) -> Claim:
-    """A claim from a record written before claims had kinds (until every page is re-recorded):
-    its paper column is dropped, as it never judged the paper's number."""
-    return Claim(UNCLASSIFIED, c["name"], c["ours"], c["criterion"], c["ok"], "", c.get("unit", ""))
-
-
 @dataclass(frozen=True)
 class Record:
     """One page's run in one profile: what it measured, claimed, used and where it ran."""
@@ -153,9 +155,7 @@ class Record:
         """The record in ``path``; a file that cannot be parsed is named in the error."""
         d = read_json(path)
         try:
-            claims = tuple(
-                Claim(**c) if "kind" in c else _legacy_claim(c) for c in d.get("claims", ())
-            )
+            claims = tuple(Claim(**c) for c in d.get("claims", ()))
             names = {f.name for f in dataclasses.fields(cls)} - {"claims", "path"}
             return cls(**{k: v for k, v in d.items() if k in names}, claims=claims, path=Path(path))
         except (TypeError, KeyError) as error:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from aebook.results.claims import KINDS, UNCLASSIFIED
+from aebook.results.claims import KINDS
 from aebook.results.freshness import freshness
 from aebook.results.ledger import PaperSettings, assess, summary_line
 from aebook.results.papers import LEDGER
@@ -86,13 +86,13 @@ class Scoreboard:
             statuses = [assess(n, runs.get(n.page), self.paper_settings)[1].status for n in numbers]
             tally = " / ".join(str(statuses.count(s)) for s in VERDICTS)
             kinds = []
-            for kind in (*KINDS, UNCLASSIFIED):
+            for kind in KINDS:
                 claims = [c for r in runs.values() for c in r.claims if c.kind == kind]
                 kinds.append(f"{sum(c.ok for c in claims)} of {len(claims)}" if claims else "—")
             rows.append([f"`{p}`", f"{tally} (of {len(numbers)})" if numbers else "—", *kinds])
         header = [
             "profile", "paper numbers: reproduced / missed / not comparable / not run",
-            "identities hold", "findings hold", "guards hold", "claims recorded before kinds",
+            "identities hold", "findings hold", "guards hold",
         ]  # fmt: skip
         return Table(header, rows, title=title)._repr_markdown_()
 
