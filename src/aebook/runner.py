@@ -38,7 +38,6 @@ import argparse
 import contextlib
 import ctypes
 import fcntl
-import json
 import multiprocessing
 import os
 import shutil
@@ -65,7 +64,7 @@ from aebook.jobs import (
     sessions,
 )
 from aebook.results import provenance
-from aebook.results.records import read_json, results_dir, write_json
+from aebook.results.records import as_json, read_json, results_dir, write_json
 
 
 def paper_jobs() -> list[Job]:
@@ -516,7 +515,7 @@ def unpark(jobs: Sequence[Job], source: Path, root: Path | None = None) -> list[
         manifest = _parked_manifest(job, source)
         if manifest is None:
             continue
-        if manifest.get("kwargs") != json.loads(json.dumps(dict(job.kwargs))):  # as JSON kept them
+        if manifest.get("kwargs") != as_json(dict(job.kwargs)):
             raise ValueError(
                 f"{parked}: parked for kwargs {manifest.get('kwargs')}, but the job {job.key} "
                 f"has {dict(job.kwargs)}; delete the parked folder or restore the job's settings"

@@ -10,20 +10,13 @@ counts a profile's verdicts for the scoreboard.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from aebook.results.papers import LEDGER, PaperNumber, budget_key
-from aebook.results.records import Record
+from aebook.results.records import Record, as_json
 from aebook.results.rule import VERDICTS, Ours, Verdict, judge
 from aebook.results.table import Table, cell
-
-
-def _plain(value):
-    """Settings as JSON has them (tuples as lists), so a record compares with fresh settings."""
-    return json.loads(json.dumps(value))
-
 
 # The ``paper`` profile's settings of a page, by page name: the ledger compares a run's settings
 # with them. The pages own their settings, so the caller passes the lookup
@@ -38,7 +31,7 @@ def _paper(number: PaperNumber, paper_settings: PaperSettings | None) -> Mapping
             f"judging {number.key} compares settings with the paper profile's: pass "
             "paper_settings=aebook.experiments.paper_settings"
         )
-    return _plain(dataclasses.asdict(paper_settings(number.page)))
+    return as_json(dataclasses.asdict(paper_settings(number.page)))
 
 
 def _differ(name: str, ours, paper) -> str:
@@ -75,7 +68,7 @@ def departures(
     found = []
     if number.depends_on:
         paper = _paper(number, paper_settings)
-        ours = _plain(dict(record.settings))
+        ours = as_json(dict(record.settings))
         differ = [f for f in number.depends_on if ours.get(f) != paper[f]]
         if differ:
             found.append(

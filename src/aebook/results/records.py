@@ -108,6 +108,12 @@ def write_json(path: Path | str, obj) -> Path:
     return path
 
 
+def as_json(value):
+    """``value`` as JSON gives it back (tuples as lists): how a results file keeps settings, so a
+    file compares equal with the settings that wrote it."""
+    return json.loads(json.dumps(value))
+
+
 def read_json(path: Path | str) -> dict:
     """A results file's JSON; an unreadable file is named in the error."""
     path = Path(path)
