@@ -155,7 +155,16 @@ def test_every_download_uses_a_temporary_file_of_its_own(tmp_path, monkeypatch):
         (tmp_path / "data" / "a.bin").unlink(missing_ok=True)
         fetch(source, root=tmp_path / "data")
     parts = [n for n in seen if n.endswith(".part")]
-    assert len(parts) == 2 and parts[0] != parts[1] and parts[0].startswith("a.bin.")
+    assert len(parts) == 2 and parts[0] != parts[1] and parts[0].startswith(".a.bin.")
+
+
+def test_a_downloaded_file_gets_the_permissions_of_an_ordinary_file(tmp_path):
+    good, digest = _mirror(tmp_path, "a.bin", b"data")
+    source = DatasetSource("toy", (RemoteFile("a.bin", digest, (good.as_uri(),)),))
+    ordinary = tmp_path / "ordinary"
+    ordinary.write_text("")
+    path = fetch(source, root=tmp_path / "data")["a.bin"]
+    assert path.stat().st_mode & 0o777 == ordinary.stat().st_mode & 0o777  # not mkstemp's 0600
 
 
 def test_concurrent_downloads_into_one_folder_all_succeed(tmp_path):

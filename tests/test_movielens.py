@@ -90,6 +90,10 @@ def test_the_archive_is_used_when_no_file_mirror_answers(tmp_path, rng):
     assert paths["u.data"].read_bytes() == files["u.data"]
     assert not (tmp_path / "data" / "ml-100k.zip").exists(), "the archive is removed once used"
     assert not list((tmp_path / "data").glob("*.part"))
+    ordinary = tmp_path / "ordinary"
+    ordinary.write_text("")
+    modes = {p.stat().st_mode & 0o777 for p in paths.values()}
+    assert modes == {ordinary.stat().st_mode & 0o777}, "extracted files are readable like any"
 
 
 def test_an_archive_whose_members_do_not_match_is_refused(tmp_path, rng):

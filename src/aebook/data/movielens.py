@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from aebook.data.store import (
     fetch,
     file_provenance,
 )
+from aebook.files import temporary_beside
 
 HOMEPAGE = "https://grouplens.org/datasets/movielens/100k/"
 _GROUPLENS = "files.grouplens.org/datasets/movielens/"
@@ -134,10 +134,13 @@ def _extract_verified(archive: Path, folder: Path, source: DatasetSource) -> Non
                 raise CorruptDataError(
                     f"{remote.name} inside {archive.name} does not match its SHA-256 checksum"
                 )
-            handle, part = tempfile.mkstemp(prefix=remote.name + ".", suffix=".part", dir=folder)
-            with open(handle, "wb") as out:
-                out.write(data)
-            os.replace(part, folder / remote.name)
+            handle, part = temporary_beside(folder / remote.name, ".part")
+            try:
+                with open(handle, "wb") as out:
+                    out.write(data)
+                os.replace(part, folder / remote.name)
+            finally:
+                part.unlink(missing_ok=True)
 
 
 def fetch_movielens_100k(

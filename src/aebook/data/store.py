@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aebook.checks import check_count, check_number
+from aebook.files import temporary_beside
 
 ENV_VAR = "AEBOOK_DATA"
 _CHUNK = 1 << 20
@@ -160,10 +160,9 @@ def _download_verified(
     read, each of which waits at most ``timeout``) or brings more than ``max_bytes``.
     """
     give_up = time.monotonic() + deadline
-    handle, name = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
-    part = Path(name)
+    handle, part = temporary_beside(dest, ".part")
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, open(handle, "wb") as out:
+        with open(handle, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
             announced = response.headers.get("Content-Length")
             if announced and announced.isdigit() and int(announced) > max_bytes:
                 raise ValueError(

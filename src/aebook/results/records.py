@@ -20,7 +20,6 @@ import os
 import platform
 import re
 import subprocess
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import torch
 
 from aebook.devices import hardware
+from aebook.files import temporary_beside
 from aebook.profiles import PROFILES, ChapterSettings
 from aebook.results.claims import Claim
 
@@ -78,26 +78,17 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _umask() -> int:
-    """The process's umask: reading it means setting it, so it is set back at once."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _replace(path: Path, text: str) -> None:
-    """Write ``text`` to a unique temporary file beside ``path`` and rename it over ``path``, with
-    the permissions ``open`` would give it (``mkstemp`` makes its files private)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write ``text`` to a temporary file of its own beside ``path`` and rename it over ``path``."""
+    fd, tmp = temporary_beside(path, ".tmp")
     try:
-        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
