@@ -27,12 +27,7 @@ from pathlib import Path
 
 import nbformat
 
-from aebook.results.freshness import (
-    METADATA_KEY,
-    code_cells,
-    package_changes,
-    package_digest,
-)
+from aebook.results.freshness import METADATA_KEY, changes, package_digest, stamp_of
 
 #: Longest first: a build uses a record of its own profile or a longer one.
 PROFILES = ("paper", "standard", "smoke")
@@ -106,18 +101,16 @@ def choose(page: Path, root: Path, fallback: str, execute: bool = False) -> dict
         if not path.exists():
             continue
         record = nbformat.read(path, as_version=4)
-        provenance = record.metadata.get(METADATA_KEY, {})
-        if code_cells(record) != code_cells(nb):
-            stale.append({"profile": profile, "date": provenance.get("date", "")})
+        changed = changes(record, nb)
+        if changed is None:
+            stale.append({"profile": profile, "date": stamp_of(record).get("date", "")})
             continue
         return {
             "kind": "record",
             "profile": profile,
             "record": str(path),
-            "provenance": provenance,
-            "changed": package_changes(
-                provenance.get("package", {}), package_digest(), provenance.get("imports")
-            ),
+            "provenance": stamp_of(record),
+            "changed": changed,
         }
     return {"kind": "build", "profile": fallback, "stale": stale}
 

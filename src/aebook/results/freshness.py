@@ -59,15 +59,20 @@ def code_cells(nb: Mapping) -> list[str]:
     return [s if isinstance(s, str) else "".join(s) for s in sources]
 
 
-def changes(recorded: Path | str, page: Path | str) -> list[str] | None:
-    """What changed since the recorded notebook ``recorded`` ran the page ``page``: None when the
-    page's code cells differ (the record is no longer this page's run), else the package files
-    it imported that changed (empty: the record is current)."""
-    record, current = (json.loads(Path(p).read_text()) for p in (recorded, page))
-    if code_cells(record) != code_cells(current):
+def stamp_of(nb: Mapping) -> dict:
+    """The provenance a recorded notebook (``nbformat`` node or plain JSON) was stamped with."""
+    return nb.get("metadata", {}).get(METADATA_KEY, {})
+
+
+def changes(record: Mapping, page: Mapping) -> list[str] | None:
+    """What changed since the recorded notebook ``record`` ran the notebook ``page`` (both
+    ``nbformat`` nodes or plain JSON): None when the page's code cells differ (the record is no
+    longer this page's run), else the package files it imported that changed (empty: the record
+    is current)."""
+    if code_cells(record) != code_cells(page):
         return None
-    stamp = record.get("metadata", {}).get(METADATA_KEY, {})
-    return package_changes(stamp.get("package", {}), package_digest(), stamp.get("imports"))
+    made = stamp_of(record)
+    return package_changes(made.get("package", {}), package_digest(), made.get("imports"))
 
 
 def freshness(record) -> str:
@@ -83,12 +88,12 @@ def freshness(record) -> str:
     pages = [p for p in (repo / "book").rglob(f"{record.chapter}.ipynb") if p.is_file()]
     if not recorded.is_file() or len(pages) != 1:
         return f"{at} (cannot tell whether the code changed since)"
-    stamp = json.loads(recorded.read_text()).get("metadata", {}).get(METADATA_KEY, {})
-    if stamp.get("date", "") < record.date:  # the notebook beside it is an earlier run's
+    nb = json.loads(recorded.read_text())
+    if stamp_of(nb).get("date", "") < record.date:  # the notebook beside it is an earlier run's
         if record.command and record.command == os.environ.get("AEBOOK_COMMAND"):
             return f"{at} (this run)"  # the page is being recorded: its notebook comes at the end
         return f"{at} (its notebook was not kept: cannot tell whether the code changed since)"
-    changed = changes(recorded, pages[0])
+    changed = changes(nb, json.loads(pages[0].read_text()))
     if changed is None:
         return f"{at}, the page's code changed since"
     if changed:
