@@ -92,6 +92,10 @@ def main() -> int:
         [str(Path(sys.argv[0]).resolve().relative_to(REPO)), *sys.argv[1:]]
     )
     os.environ.setdefault("AEBOOK_PROGRESS", "0")
+    # What the run is of, read once before it starts: the kernel's record and the kept notebook
+    # name the same commit even if one is made while a page runs.
+    os.environ["AEBOOK_COMMIT"] = provenance()["commit"]
+    uncommitted = {path: _uncommitted(path) for path in args.notebooks}
     if active_profile() == "paper":
         from aebook import runner
 
@@ -119,7 +123,7 @@ def main() -> int:
             notebook=notebook,
             profile=profile,
             **provenance(),
-            uncommitted=_uncommitted(path),
+            uncommitted=uncommitted[path],
             wall_s=round(wall, 1),
             cpu_s=round(cpu, 1),
             imports=imports,

@@ -302,6 +302,30 @@ def test_the_book_is_built_from_its_records_and_an_edited_page_is_executed(tmp_p
     assert "blob/main/b.ipynb" in html_b
 
 
+def test_a_commit_made_while_a_page_runs_does_not_split_its_record_from_its_notebook(tmp_path):
+    """``reproduce.py`` reads the commit once, before the page runs: the page here records its
+    claims, then a commit lands before its notebook is kept."""
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "a"], cwd=tmp_path, check=True)
+    code = (
+        "import subprocess\nfrom aebook.profiles import ChapterSettings\n"
+        "from aebook.results import record\nrecord('toy', [], ChapterSettings(profile='smoke'))\n"
+        f"subprocess.run({[*git, 'commit', '-q', '--allow-empty', '-m', 'b']!r}, check=True)"
+    )
+    nb = page(tmp_path / "toy.ipynb", code)
+    env = {**os.environ, "AEBOOK_PROFILE": "smoke", "AEBOOK_RESULTS": str(tmp_path / "results")}
+    env.pop("AEBOOK_COMMIT", None)
+    reproduce = [sys.executable, str(REPO / "scripts" / "reproduce.py"), str(nb)]
+    subprocess.run(reproduce, env=env, check=True, capture_output=True, cwd=tmp_path)
+    first = subprocess.run(
+        ["git", "rev-parse", "HEAD~1"], cwd=tmp_path, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    claims = json.loads((tmp_path / "results/smoke/toy.json").read_text())
+    kept = nbformat.read(tmp_path / "results/smoke/toy.ipynb", as_version=4)
+    assert claims["commit"] == kept.metadata["aebook_record"]["commit"] == first
+
+
 def test_a_paper_record_reads_the_jobs_parked_in_the_repository_on_a_machine_without_them(
     tmp_path,
 ):

@@ -47,17 +47,23 @@ def results_dir() -> Path | None:
     return None
 
 
-def provenance() -> dict[str, str]:
-    """Commit, hardware (:func:`aebook.devices.hardware`), software and date, to store next to
-    every recorded number."""
+def _head() -> str:
+    """The checked-out commit, or ``unknown`` outside a git checkout."""
     try:
-        commit = subprocess.run(
+        return subprocess.run(
             ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=10
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        commit = os.environ.get("AEBOOK_COMMIT", "unknown")
+        return "unknown"
+
+
+def provenance() -> dict[str, str]:
+    """Commit, hardware (:func:`aebook.devices.hardware`), software and date, to store next to
+    every recorded number. The commit is ``$AEBOOK_COMMIT`` where a driver pinned it when the run
+    began (``scripts/reproduce.py``: a commit made while a page runs must not give its record and
+    its notebook two different commits), else the checkout's ``HEAD``."""
     return {
-        "commit": commit,
+        "commit": os.environ.get("AEBOOK_COMMIT") or _head(),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "hardware": hardware(),
         "python": platform.python_version(),
