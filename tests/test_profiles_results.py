@@ -207,3 +207,15 @@ def test_recorded_page_reads_back_what_record_wrote(tmp_path, monkeypatch):
     assert "| finding | gain | 2.5 points | ≥ 0 points | ✓ holds |" in text
     assert "| guard | rmse | 1.5 | ≤ 1 | ✗ misses |" in text
     assert "no paper number is judged" in text  # smoke: the ledger judges nothing
+
+
+def test_a_page_shows_every_profile_it_was_recorded_in_the_longest_first(tmp_path, monkeypatch):
+    from aebook.results import record, recorded
+
+    assert "No recorded run of `clustering`" in recorded("clustering", root=tmp_path).__repr__()
+    monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
+    for profile in ("smoke", "paper"):
+        record("clustering", [], settings("clustering", profile))
+    text = recorded("clustering", root=tmp_path)._repr_markdown_()
+    assert text.index("profile `paper`") < text.index("profile `smoke`")
+    assert "profile `standard`" not in text

@@ -7,7 +7,7 @@
   profile, on disk;
 * :mod:`~aebook.results.ledger` — paper numbers read from a record and judged;
 * :mod:`~aebook.results.freshness` — whether a record is still the run of today's code;
-* :mod:`~aebook.results.runs` — a page's recorded run, as the page shows it;
+* :mod:`~aebook.results.runs` — a page's recorded runs, as the page shows them;
 * :mod:`~aebook.results.scoreboard` — everything recorded, paper numbers first;
 * :mod:`~aebook.results.runtimes` — how long each page ran;
 * :mod:`~aebook.results.performance` — the benchmarks and the paper profile's cost;
@@ -26,7 +26,7 @@ _EXPORTS = {
     "rule": ["Ours", "Uncertainty", "Verdict", "judge"],
     "performance": ["ThroughputTable", "load_benchmark"],
     "runtimes": ["RuntimeTable", "record_runtime", "runtimes"],
-    "runs": ["RecordedPage", "recorded"],
+    "runs": ["RecordedPage", "RecordedRuns", "recorded"],
     "scoreboard": ["Scoreboard", "scoreboard"],
     "table": ["ComparisonTable", "Table"],
 }

@@ -1,9 +1,10 @@
-"""A page's recorded run as the page itself shows it (its "Running it yourself" cell)."""
+"""A page's recorded runs as the page itself shows them (its "Running it yourself" cell)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from aebook.profiles import PROFILES
 from aebook.results.freshness import freshness
 from aebook.results.ledger import PaperSettings, ledger_table
 from aebook.results.papers import LEDGER
@@ -56,16 +57,39 @@ class RecordedPage:
         return self._repr_markdown_()
 
 
+class RecordedRuns:
+    """Every profile's recorded run of a page, longest profile first: the ``paper`` run, whose
+    outputs the website shows while it is valid, then the ``standard`` one."""
+
+    def __init__(self, page: str, runs: list[RecordedPage]):
+        self.page, self.runs = page, runs
+
+    def _repr_markdown_(self) -> str:
+        if not self.runs:
+            return (
+                f"*No recorded run of `{self.page}`: run `scripts/reproduce.py` on this page "
+                "to record one.*"
+            )
+        return "\n\n".join(run._repr_markdown_() for run in self.runs)
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_()
+
+
 def recorded(
     page: str,
-    profile: str = "standard",
+    profile: str | None = None,
     root: Path | str | None = None,
     *,
     paper_settings: PaperSettings | None = None,
-) -> RecordedPage:
+) -> RecordedPage | RecordedRuns:
     """The run of ``page`` recorded in ``profile`` under ``root`` (default: the repository's
-    ``results/``), its paper numbers judged with ``paper_settings``; says so when there is none."""
+    ``results/``), its paper numbers judged with ``paper_settings``; says so when there is none.
+    Without ``profile``: the runs recorded in every profile, longest first."""
     root = results_dir() if root is None else Path(root)
+    if profile is None:
+        runs = [recorded(page, p, root, paper_settings=paper_settings) for p in reversed(PROFILES)]
+        return RecordedRuns(page, [run for run in runs if run.record is not None])
     path = None if root is None else root / profile / f"{page}.json"
     found = Record.read(path) if path and path.exists() else None
     return RecordedPage(page, profile, found, paper_settings)
