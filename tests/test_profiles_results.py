@@ -219,3 +219,7 @@ def test_a_page_shows_every_profile_it_was_recorded_in_the_longest_first(tmp_pat
     text = recorded("clustering", root=tmp_path)._repr_markdown_()
     assert text.index("profile `paper`") < text.index("profile `smoke`")
     assert "profile `standard`" not in text
+    with pytest.raises(
+        ValueError, match="profile must be one of smoke, standard, paper; got 'papr'"
+    ):
+        recorded("clustering", "papr", tmp_path)

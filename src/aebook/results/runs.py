@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aebook.checks import check_choice
 from aebook.profiles import PROFILES
 from aebook.results.freshness import freshness
 from aebook.results.ledger import PaperSettings, ledger_table
@@ -90,6 +91,7 @@ def recorded(
     if profile is None:
         runs = [recorded(page, p, root, paper_settings=paper_settings) for p in reversed(PROFILES)]
         return RecordedRuns(page, [run for run in runs if run.record is not None])
+    check_choice("profile", profile, PROFILES)
     path = None if root is None else root / profile / f"{page}.json"
     found = Record.read(path) if path and path.exists() else None
     return RecordedPage(page, profile, found, paper_settings)
