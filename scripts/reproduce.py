@@ -34,11 +34,12 @@ from nbclient import NotebookClient
 
 from aebook.profiles import active_profile
 from aebook.results import provenance, record_runtime
-from aebook.results.freshness import IMPORTS_PROBE
+from aebook.results.freshness import IMPORTS_PROBE, stamp
+from aebook.results.records import commit
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "book" / "_ext"))
-from recorded_pages import compact_pngs, record_path, stamp  # noqa: E402
+from recorded_pages import compact_pngs, record_path  # noqa: E402
 
 #: What all recorded notebooks of one profile may weigh together (bytes).
 BUDGET = 25 * 2**20
@@ -94,7 +95,7 @@ def main() -> int:
     os.environ.setdefault("AEBOOK_PROGRESS", "0")
     # What the run is of, read once before it starts: the kernel's record and the kept notebook
     # name the same commit even if one is made while a page runs.
-    os.environ["AEBOOK_COMMIT"] = provenance()["commit"]
+    os.environ["AEBOOK_COMMIT"] = commit()
     uncommitted = {path: _uncommitted(path) for path in args.notebooks}
     if active_profile() == "paper":
         from aebook import runner

@@ -18,6 +18,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from aebook.results.freshness import stamp
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 from recorded_pages import (  # noqa: E402
@@ -27,7 +29,6 @@ from recorded_pages import (  # noqa: E402
     fill,
     pages_with_jobs,
     record_path,
-    stamp,
 )
 
 BUDGET = 25 * 2**20  # bytes: all recorded notebooks of one profile

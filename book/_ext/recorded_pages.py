@@ -1,13 +1,13 @@
 """Recorded pages: the website shows the outputs of recorded runs instead of executing chapters.
 
 ``scripts/reproduce.py`` keeps each executed notebook as ``results/<profile>/<stem>.ipynb`` with
-its provenance in the metadata (:func:`stamp`). As a Sphinx extension this module builds every
-notebook page from the best valid record (``paper`` over ``standard``; ``smoke`` records only
-count when the build itself runs in ``smoke``): the page's current cells, with the outputs of the
-record, and not executed. A record is valid only while the page's code cells equal the recorded
-ones, so an edited page is executed instead and never shown with outputs of other code. Every page
-gets a banner that says where its outputs come from, and a recorded page offers the recorded
-notebook for download and opens it in Colab.
+its provenance in the metadata (:func:`aebook.results.freshness.stamp`). As a Sphinx extension this
+module builds every notebook page from the best valid record (``paper`` over ``standard``;
+``smoke`` records only count when the build itself runs in ``smoke``): the page's current cells,
+with the outputs of the record, and not executed. A record is valid only while the page's code
+cells equal the recorded ones, so an edited page is executed instead and never shown with outputs
+of other code. Every page gets a banner that says where its outputs come from, and a recorded page
+offers the recorded notebook for download and opens it in Colab.
 
 Sphinx config: ``aebook_records`` (the results folder, relative to the book's root) and
 ``aebook_execute`` (True: ignore records and execute every page). The build's own profile is
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 
-from aebook.results.freshness import METADATA_KEY, changes, package_digest, stamp_of
+from aebook.results.freshness import changes, stamp_of
 
 #: Longest first: a build uses a record of its own profile or a longer one.
 PROFILES = ("paper", "standard", "smoke")
@@ -71,11 +71,6 @@ def compact_pngs(nb) -> None:
             if "image/png" in data:
                 raw = base64.b64decode(data["image/png"])
                 data["image/png"] = base64.b64encode(_smallest_png(raw)).decode("ascii")
-
-
-def stamp(nb, **provenance) -> None:
-    """Keep ``provenance`` (notebook, profile, commit, date, hardware, run time…) in ``nb``."""
-    nb.metadata[METADATA_KEY] = {**provenance, "package": package_digest()}
 
 
 def record_path(root: Path, profile: str, stem: str) -> Path:

@@ -2,11 +2,11 @@
 scoreboard.
 
 ``scripts/reproduce.py`` keeps each executed page as ``results/<profile>/<page>.ipynb`` and stamps
-it (under :data:`METADATA_KEY`) with a digest of every package file and the list of package files
-the run imported (:data:`IMPORTS_PROBE`). A record is *shown* only while the page's code cells equal
-the recorded ones; it is *current* while, in addition, none of the package files it imported has
-changed. The website's banners (``book/_ext/recorded_pages.py``) and the scoreboard's
-(:func:`freshness`) both read this module, so they never disagree.
+it (:func:`stamp`, under :data:`METADATA_KEY`) with a digest of every package file and the list of
+package files the run imported (:data:`IMPORTS_PROBE`). A record is *shown* only while the page's
+code cells equal the recorded ones; it is *current* while, in addition, none of the package files
+it imported has changed. The website's banners (``book/_ext/recorded_pages.py``) and the
+scoreboard's (:func:`freshness`) both read this module, so they never disagree.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import hashlib
 import importlib.util
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
 #: Where a recorded notebook keeps its provenance.
@@ -57,6 +57,12 @@ def code_cells(nb: Mapping) -> list[str]:
     record must match to stay valid."""
     sources = (c["source"] for c in nb["cells"] if c["cell_type"] == "code")
     return [s if isinstance(s, str) else "".join(s) for s in sources]
+
+
+def stamp(nb: MutableMapping, **provenance) -> None:
+    """Keep ``provenance`` (notebook, profile, commit, date, hardware, run time, imports…) in the
+    executed notebook ``nb``, with the digest of the package that ran it."""
+    nb["metadata"][METADATA_KEY] = {**provenance, "package": package_digest()}
 
 
 def stamp_of(nb: Mapping) -> dict:

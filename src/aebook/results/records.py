@@ -47,8 +47,13 @@ def results_dir() -> Path | None:
     return None
 
 
-def _head() -> str:
-    """The checked-out commit, or ``unknown`` outside a git checkout."""
+def commit() -> str:
+    """The commit a run is of: ``$AEBOOK_COMMIT`` where a driver pinned it when the run began
+    (``scripts/reproduce.py``: a commit made while a page runs must not give its record and its
+    notebook two different commits), else the checked-out ``HEAD``, or ``unknown`` outside a git
+    checkout."""
+    if pinned := os.environ.get("AEBOOK_COMMIT"):
+        return pinned
     try:
         return subprocess.run(
             ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=10
@@ -58,12 +63,10 @@ def _head() -> str:
 
 
 def provenance() -> dict[str, str]:
-    """Commit, hardware (:func:`aebook.devices.hardware`), software and date, to store next to
-    every recorded number. The commit is ``$AEBOOK_COMMIT`` where a driver pinned it when the run
-    began (``scripts/reproduce.py``: a commit made while a page runs must not give its record and
-    its notebook two different commits), else the checkout's ``HEAD``."""
+    """Commit (:func:`commit`), hardware (:func:`aebook.devices.hardware`), software and date, to
+    store next to every recorded number."""
     return {
-        "commit": os.environ.get("AEBOOK_COMMIT") or _head(),
+        "commit": commit(),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "hardware": hardware(),
         "python": platform.python_version(),

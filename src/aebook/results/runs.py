@@ -92,6 +92,6 @@ def recorded(
         runs = [recorded(page, p, root, paper_settings=paper_settings) for p in reversed(PROFILES)]
         return RecordedRuns(page, [run for run in runs if run.record is not None])
     check_choice("profile", profile, PROFILES)
-    path = None if root is None else root / profile / f"{page}.json"
-    found = Record.read(path) if path and path.exists() else None
+    path = root / profile / f"{page}.json"
+    found = Record.read(path) if path.exists() else None
     return RecordedPage(page, profile, found, paper_settings)
