@@ -1,5 +1,7 @@
 """The classification page: few-label errors of every classifier and their table."""
 
+import dataclasses
+
 import torch
 
 from aebook.experiments.classification import (
@@ -11,11 +13,10 @@ from aebook.experiments.classification import (
 )
 
 
-def test_standard_and_paper_criteria_are_the_claims_themselves():
-    """In standard and paper a gain must be >= 0: the survey's claim, not a tolerance fitted to it."""
-    for profile in ("standard", "paper"):
-        cfg = SETTINGS[profile]
-        assert cfg.min_gain_features >= 0 and cfg.min_gain_regulariser >= 0
+def test_the_criteria_are_the_claims_themselves():
+    """A gain must be >= 0 in every profile, written in the page: no setting loosens the claim."""
+    for cfg in SETTINGS.values():
+        assert not [f.name for f in dataclasses.fields(cfg) if f.name.startswith("min_gain")]
     assert SETTINGS["standard"].label_counts == (100, 600, 1000, 3000)
 
 

@@ -24,6 +24,13 @@ _EXPORTS = {
     "likelihood": ["LogLikelihood", "average_log_likelihood", "log_marginal_likelihood"],
     "reconstruction": ["PCABaseline", "pca_baseline", "principal_angles", "reconstruction_error"],
     "scores": ["FieldErrors", "field_errors"],
-    "statistics": ["PairedDifference", "Proportion", "mcnemar", "paired_difference", "proportion"],
+    "statistics": [
+        "PairedDifference",
+        "Proportion",
+        "guessing_bound",
+        "mcnemar",
+        "paired_difference",
+        "proportion",
+    ],
 }
 __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs=_EXPORTS)

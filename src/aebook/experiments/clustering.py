@@ -1,7 +1,9 @@
 """Chapter 4, clustering (Bank, Koenigstein & Giryes 2020): k-means on codes against pixels.
 
 An autoencoder and PCA are fitted without labels; k-means clusters the test images in each
-space, scored by clustering accuracy and NMI against the digit labels.
+space, scored by clustering accuracy and NMI against the digit labels. The criteria are the
+survey's claim, the same in every profile and written where the page builds them: codes cluster
+better than pixels, a gain above 0 in both scores.
 """
 
 from __future__ import annotations
@@ -25,8 +27,6 @@ class ClusteringSettings(ChapterSettings):
     code_size: int  #: autoencoder code size = number of principal components
     autoencoder: TrainConfig  #: the autoencoder
     n_init: int  #: k-means restarts (the best inertia is kept)
-    min_gain_accuracy: float  #: clustering accuracy on codes minus on pixels, in points
-    min_gain_nmi: float  #: NMI on codes minus NMI on pixels
 
 
 _AE = dict(batch_size=100, lr=1e-3, optimizer="adam")
@@ -38,8 +38,6 @@ _STANDARD = ClusteringSettings(
     code_size=10,
     autoencoder=TrainConfig(epochs=10, **_AE),
     n_init=10,
-    min_gain_accuracy=0.0,
-    min_gain_nmi=0.0,
 )
 
 SETTINGS = {
@@ -50,8 +48,6 @@ SETTINGS = {
         encoder_sizes=(784, 256),
         autoencoder=TrainConfig(epochs=3, **_AE),
         n_init=3,
-        min_gain_accuracy=-15.0,
-        min_gain_nmi=-0.15,
     ),
     "standard": _STANDARD,
     # For one GPU: the architecture and schedule of Xie et al. (DEC).

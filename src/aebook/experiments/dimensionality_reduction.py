@@ -2,6 +2,8 @@
 
 PCA, Isomap and an autoencoder with a 2-D code, on a swiss roll
 (:func:`aebook.data.toy2d.swiss_roll`) and on MNIST, judged by trustworthiness and continuity.
+The criteria are the survey's claim, the same in every profile and written where the page builds
+them: a nonlinear method is more trustworthy than PCA, a gain above 0.
 """
 
 from __future__ import annotations
@@ -25,8 +27,6 @@ class DimensionalityReductionSettings(ChapterSettings):
     mnist_sizes: tuple[int, ...]  #: autoencoder layers on MNIST (784 ... 2)
     mnist_autoencoder: TrainConfig  #: its training
     trust_neighbors: int  #: k of trustworthiness and continuity
-    min_gain_isomap_roll: float  #: trustworthiness of Isomap minus PCA on the roll
-    min_gain_ae_mnist: float  #: trustworthiness of the AE minus PCA on MNIST
 
 
 _AE = dict(batch_size=100, lr=1e-3, optimizer="adam")
@@ -43,8 +43,6 @@ _STANDARD = DimensionalityReductionSettings(
     mnist_sizes=(784, 512, 128, 2),
     mnist_autoencoder=TrainConfig(epochs=10, **_AE),
     trust_neighbors=10,
-    min_gain_isomap_roll=0.0,
-    min_gain_ae_mnist=0.0,
 )
 
 SETTINGS = {
@@ -57,8 +55,6 @@ SETTINGS = {
         n_embed=800,
         mnist_sizes=(784, 256, 2),
         mnist_autoencoder=TrainConfig(epochs=3, **_AE),
-        min_gain_isomap_roll=-0.1,
-        min_gain_ae_mnist=-0.1,
     ),
     "standard": _STANDARD,
     "paper": replace(
