@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 import torch
 
-from aebook.evaluate.disentanglement import discretize, mutual_information_gap
+from aebook.evaluate.disentanglement import (
+    discretize,
+    mig_sampling_bounds,
+    mutual_information_gap,
+)
 
 
 def _factors(n=20_000, sizes=(3, 6, 10, 16, 16), seed=0):
@@ -65,3 +69,31 @@ def test_discretize_makes_equal_width_bins():
     binned = discretize(np.linspace(0, 1, 101)[:, None], 4)
     assert binned.min() == 0 and binned.max() == 3
     assert np.bincount(binned[:, 0]).tolist() == [25, 25, 25, 26]
+
+
+def test_sampling_bounds_hold_for_the_two_known_codes():
+    sizes = (3, 6, 10, 16, 16)
+    bounds = mig_sampling_bounds(sizes, 2000, units=8)
+    assert bounds.ceiling == pytest.approx(1.0)
+    assert 0.9 < bounds.copy_at_least < 1 and 0 < bounds.random_at_most < 0.1
+    for seed in range(5):
+        v = _factors(2000, sizes, seed=seed)
+        assert mutual_information_gap(v, v).score >= bounds.copy_at_least
+        noise = np.random.default_rng(seed).normal(size=(len(v), 8))
+        assert mutual_information_gap(noise, v).score <= bounds.random_at_most
+    more = mig_sampling_bounds(sizes, 20_000, units=8)
+    assert more.copy_at_least > bounds.copy_at_least and more.random_at_most < bounds.random_at_most
+
+
+def test_a_copy_with_more_values_than_bins_cannot_score_one():
+    bounds = mig_sampling_bounds((3, 32), 10**9, units=2, n_bins=20)
+    # 32 values in 20 bins: 12 bins hold two values, 8 hold one
+    merged = (12 * (2 / 32) * np.log(16) + 8 * (1 / 32) * np.log(32)) / np.log(32)
+    assert bounds.ceiling == pytest.approx((1 + merged) / 2)
+    assert bounds.copy_at_least == pytest.approx(bounds.ceiling, abs=1e-6)
+    v = _factors(20_000, (3, 32))
+    assert mutual_information_gap(v, v).score == pytest.approx(bounds.ceiling, abs=0.01)
+    with pytest.raises(ValueError, match="at least 2 factors"):
+        mig_sampling_bounds((5,), 100, units=2)
+    with pytest.raises(ValueError, match="0 < level < 1"):
+        mig_sampling_bounds((3, 4), 100, units=2, level=1.0)

@@ -2,6 +2,10 @@
 
 Each digit in turn is the normal class: an autoencoder, a VAE and PCA are fitted on its training
 images, and every test image is scored by how badly it is reconstructed (or explained).
+
+The page's guards are set from chance, not from runs: a detector that ranks at random has an
+AUROC of 50 %, and each detector's mean AUROC must at least halve chance's rate of misordered
+pairs (an AUROC of 75 %, written where the claims are built).
 """
 
 from __future__ import annotations
@@ -37,7 +41,6 @@ class AnomalyDetectionSettings(ChapterSettings):
     vae: TrainConfig  #: training of the VAE, per digit
     elbo_samples: int  #: samples of z per test image for the negative-ELBO score
     pca_components: int  #: components of the PCA baseline
-    min_mean_auroc: float  #: mean AUROC over digits every method must reach
 
 
 _AE = dict(batch_size=100, lr=1e-3, optimizer="adam")
@@ -53,7 +56,6 @@ _STANDARD = AnomalyDetectionSettings(
     vae=TrainConfig(epochs=20, **_AE),
     elbo_samples=4,
     pca_components=16,
-    min_mean_auroc=0.85,
 )
 
 SETTINGS = {
@@ -67,7 +69,6 @@ SETTINGS = {
         vae_latent=8,
         vae=TrainConfig(epochs=3, **_AE),
         elbo_samples=1,
-        min_mean_auroc=0.6,
     ),
     "standard": _STANDARD,
     "paper": replace(

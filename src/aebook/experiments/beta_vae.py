@@ -2,6 +2,11 @@
 
 Each β-VAE trains on shapes with known factors (:mod:`aebook.data.factors`); the page measures
 the reconstruction and KL terms and the mutual information gap (MIG) of each β.
+
+No criterion is a setting. The findings are the directions Higgins et al. state, judged at 1 for a
+ratio of the sweep's largest β to β = 1 and at 0 for the MIG difference; the two identities that
+check the MIG estimator allow its sampling error and no more, as
+:func:`aebook.evaluate.disentanglement.mig_sampling_bounds` derives it.
 """
 
 from __future__ import annotations
@@ -25,10 +30,6 @@ class BetaVAESettings(ChapterSettings):
     beta_hidden: tuple[int, ...]  #: their hidden layers
     beta_train: TrainConfig  #: training of each β-VAE
     mig_bins: int  #: bins per code unit when estimating mutual information
-    min_mig_truth: float  #: MIG of the true factors (1 up to estimation bias), at least
-    min_recon_ratio: float  #: β-VAE reconstruction term, largest β / β = 1, at least
-    max_kl_ratio: float  #: β-VAE KL term, largest β / β = 1, at most
-    min_mig_gain: float | None  #: MIG at ``hyper.beta`` minus MIG at β = 1 (None: unchecked)
 
 
 _ADAM = dict(batch_size=100, lr=1e-3, optimizer="adam")
@@ -43,10 +44,6 @@ _STANDARD = BetaVAESettings(
     beta_hidden=(256,),
     beta_train=TrainConfig(epochs=20, **_ADAM),
     mig_bins=20,
-    min_mig_truth=0.98,
-    min_recon_ratio=1.1,
-    max_kl_ratio=0.5,
-    min_mig_gain=0.0,
 )
 
 SETTINGS = {
@@ -56,10 +53,6 @@ SETTINGS = {
         factor_n_eval=1000,
         betas=(1.0, 4.0),
         beta_train=TrainConfig(epochs=2, **_ADAM),
-        min_mig_truth=0.9,
-        min_recon_ratio=1.0,
-        max_kl_ratio=1.0,
-        min_mig_gain=None,
     ),
     "standard": _STANDARD,
     #: One GPU: 64 × 64 shapes with dSprites' 32 positions per axis, Higgins et al.'s 1200-unit MLP.

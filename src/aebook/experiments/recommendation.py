@@ -2,6 +2,10 @@
 
 Sedhain et al.'s item-based AutoRec and a biased matrix factorisation on MovieLens 100k, each
 with its penalty chosen on held-out ratings, against the item-mean baseline.
+
+No criterion is a setting: the page's guards ask each model to beat the item-mean baseline
+measured on the same splits, and its finding is the paper's direction, I-AutoRec's test RMSE
+minus BiasedMF's at most 0.
 """
 
 from __future__ import annotations
@@ -28,8 +32,6 @@ class RecommendationSettings(ChapterSettings):
     mf_rank: int  #: rank of the matrix factorisation
     mf_l2: tuple[float, ...]  #: penalty weights tried, chosen on the validation ratings
     mf: TrainConfig  #: training of BiasedMF
-    max_rmse: float  #: both models must beat this test RMSE (the item-mean baseline is ≈ 1.01)
-    max_autorec_minus_mf: float  #: I-AutoRec RMSE minus BiasedMF RMSE must be at most this
 
 
 _STANDARD = RecommendationSettings(
@@ -42,8 +44,6 @@ _STANDARD = RecommendationSettings(
     mf_rank=50,
     mf_l2=(0.03, 0.1, 0.3),
     mf=TrainConfig(epochs=200, batch_size=256, lr=3e-3, early_stopping=10),
-    max_rmse=1.0,
-    max_autorec_minus_mf=0.0,
 )
 
 SETTINGS = {
@@ -56,8 +56,6 @@ SETTINGS = {
         mf_rank=10,
         mf_l2=(0.1,),
         mf=TrainConfig(epochs=3, batch_size=256, lr=3e-3),
-        max_rmse=1.2,
-        max_autorec_minus_mf=0.3,
     ),
     "standard": _STANDARD,
     # Sedhain et al.'s λ grid and five splits.
