@@ -1,8 +1,10 @@
 """Chapter 0 (foundations): settings per profile.
 
 The linear autoencoder runs long enough with a cosine-annealed step for its subspace to settle
-onto PCA's; the bounds below are what each profile's budget reaches with margin on MNIST
-(recorded on a 2-core CPU: standard 0.077°, results/standard/foundations.json).
+onto PCA's. The two identities' tolerances (largest principal angle, relative excess test error)
+are convergence tolerances of each profile's training budget, set from runs on a 2-core CPU
+(standard: 0.077°, results/standard/foundations.json); theory fixes only their target, 0. The
+finding (a nonlinear autoencoder beats PCA) is judged at a test-error ratio of 1, in every profile.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ class FoundationsSettings(ChapterSettings):
     nonlinear: TrainConfig  #: training of the nonlinear autoencoder
     max_angle_deg: float  #: largest principal angle allowed between linear-AE and PCA subspaces
     max_error_gap: float  #: allowed relative excess of the linear AE's test error over PCA's
-    max_nonlinear_ratio: float  #: nonlinear-AE test error must be at most this fraction of PCA's
 
 
 _LINEAR = dict(batch_size=100, lr=3e-3, optimizer="adam", lr_schedule="cosine")
@@ -38,7 +39,6 @@ _STANDARD = FoundationsSettings(
     nonlinear=TrainConfig(epochs=30, **_NONLINEAR),
     max_angle_deg=2.0,
     max_error_gap=0.002,
-    max_nonlinear_ratio=0.6,
 )
 
 SETTINGS = {
@@ -51,7 +51,6 @@ SETTINGS = {
         nonlinear=TrainConfig(epochs=8, **_NONLINEAR),
         max_angle_deg=15.0,
         max_error_gap=0.01,
-        max_nonlinear_ratio=0.85,
     ),
     "standard": _STANDARD,
     "paper": replace(
@@ -61,6 +60,5 @@ SETTINGS = {
         nonlinear=TrainConfig(epochs=100, **_NONLINEAR),
         max_angle_deg=1.0,
         max_error_gap=0.001,
-        max_nonlinear_ratio=0.5,
     ),
 }
