@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from aebook.evaluate import pca_baseline, principal_angles
+from aebook.evaluate import pca_baseline, pca_resampling, principal_angles
 from aebook.models import LinearAutoencoder, MLPAutoencoder, SigmoidAutoencoder, mlp
 from aebook.train import TrainConfig, fit
 
@@ -68,3 +68,22 @@ def test_principal_angles_ignore_the_basis():
     np.testing.assert_allclose(principal_angles(a, a @ mix), 0.0, atol=1e-5)
     e = np.eye(4)
     np.testing.assert_allclose(principal_angles(e[:, :1], e[:, 1:2]), [90.0])
+
+
+def test_pca_resampling_moves_less_with_more_data():
+    """Bootstrap refits of PCA spread around the full-data subspace, by about 1/sqrt(n)."""
+    g = torch.Generator().manual_seed(0)
+    d, p = 20, 3
+    scales = torch.tensor([5.0, 4.0, 3.0, 2.5] + [0.5] * (d - 4))  # a small gap after p
+    basis, _ = torch.linalg.qr(torch.randn(d, d, generator=g))
+    spread = {}
+    for n in (500, 8000):
+        x = (torch.randn(n, d, generator=g) * scales) @ basis.T + 2.0
+        pca = pca_baseline(x, x[:200], p)
+        r = pca_resampling(x, x[:200], pca, draws=19, seed=1)
+        assert r.angles_deg.shape == r.excess.shape == (19,)
+        assert (r.angles_deg > 0).all() and np.isfinite(r.excess).all()
+        spread[n] = np.median(r.angles_deg)
+    assert 2 < spread[500] / spread[8000] < 8  # sqrt(16) = 4
+    with pytest.raises(ValueError, match="draws must be"):
+        pca_resampling(x, x, pca, draws=0)

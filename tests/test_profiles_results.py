@@ -39,6 +39,9 @@ def test_claims_hold_or_fail_as_stated():
     assert Claim.at_least("finding", "gain", 2.0, 1.0, statement="> 0").ok
     assert Claim.near("identity", "err", 10.4, 10.0, 0.05, relative=True).ok
     assert not Claim.near("identity", "err", 10.6, 10.0, 0.05, relative=True).ok
+    share = Claim.covers("finding", "share", 0.79, 0.782, 0.798, 0.8, statement="0.8")
+    assert not share.ok and share.criterion == "0.8 in [0.782, 0.798]"
+    assert Claim.covers("finding", "share", 0.80, 0.792, 0.808, 0.8).ok
     with pytest.raises(AssertionError, match="angle \\(guard\\): ours 1.5"):
         check([Claim.at_most("guard", "angle", 1.5, 1.0), Claim.at_least("finding", "g", 2, 1)])
     missed = Claim.at_least("finding", "gain", -1.0, 0.0, statement="> 0")

@@ -22,7 +22,14 @@ _EXPORTS = {
     "filters": ["correlation_area"],
     "frechet": ["FrechetScorer", "frechet_distance", "train_feature_classifier"],
     "likelihood": ["LogLikelihood", "average_log_likelihood", "log_marginal_likelihood"],
-    "reconstruction": ["PCABaseline", "pca_baseline", "principal_angles", "reconstruction_error"],
+    "reconstruction": [
+        "PCABaseline",
+        "PCAResampling",
+        "pca_baseline",
+        "pca_resampling",
+        "principal_angles",
+        "reconstruction_error",
+    ],
     "scores": ["FieldErrors", "field_errors"],
     "statistics": [
         "PairedDifference",

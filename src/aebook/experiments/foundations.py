@@ -1,8 +1,12 @@
 """Chapter 0 (foundations): settings per profile.
 
 The linear autoencoder runs long enough with a cosine-annealed step for its subspace to settle
-onto PCA's; the bounds below are what each profile's budget reaches with margin on MNIST
-(recorded on a 2-core CPU: standard 0.077°, results/standard/foundations.json).
+onto PCA's. The page's criteria are not settings. Theory puts both identities (the linear
+autoencoder finds PCA's subspace, and its test error) at 0; their tolerance is the precision to
+which the training images fix PCA itself: the largest principal angle and relative excess test
+error of PCA refitted on 19 bootstrap resamples of the same images
+(:func:`aebook.evaluate.pca_resampling`; the largest of 19 is a 95 % level). The finding (a
+nonlinear autoencoder beats PCA) is judged at a test-error ratio of 1, in every profile.
 """
 
 from __future__ import annotations
@@ -21,9 +25,6 @@ class FoundationsSettings(ChapterSettings):
     linear: TrainConfig  #: training of the linear autoencoder
     nonlinear_sizes: tuple[int, ...]  #: encoder layer sizes before the code (decoder mirrors it)
     nonlinear: TrainConfig  #: training of the nonlinear autoencoder
-    max_angle_deg: float  #: largest principal angle allowed between linear-AE and PCA subspaces
-    max_error_gap: float  #: allowed relative excess of the linear AE's test error over PCA's
-    max_nonlinear_ratio: float  #: nonlinear-AE test error must be at most this fraction of PCA's
 
 
 _LINEAR = dict(batch_size=100, lr=3e-3, optimizer="adam", lr_schedule="cosine")
@@ -36,9 +37,6 @@ _STANDARD = FoundationsSettings(
     linear=TrainConfig(epochs=60, **_LINEAR),
     nonlinear_sizes=(784, 512, 256),
     nonlinear=TrainConfig(epochs=30, **_NONLINEAR),
-    max_angle_deg=2.0,
-    max_error_gap=0.002,
-    max_nonlinear_ratio=0.6,
 )
 
 SETTINGS = {
@@ -49,9 +47,6 @@ SETTINGS = {
         linear=TrainConfig(epochs=40, **_LINEAR),
         nonlinear_sizes=(784, 256),
         nonlinear=TrainConfig(epochs=8, **_NONLINEAR),
-        max_angle_deg=15.0,
-        max_error_gap=0.01,
-        max_nonlinear_ratio=0.85,
     ),
     "standard": _STANDARD,
     "paper": replace(
@@ -59,8 +54,5 @@ SETTINGS = {
         linear=TrainConfig(epochs=150, **_LINEAR),
         nonlinear_sizes=(784, 1000, 500, 250),
         nonlinear=TrainConfig(epochs=100, **_NONLINEAR),
-        max_angle_deg=1.0,
-        max_error_gap=0.001,
-        max_nonlinear_ratio=0.5,
     ),
 }

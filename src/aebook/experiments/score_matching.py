@@ -6,9 +6,12 @@ settings per profile and the time of one training step of implicit and denoising
 (``benchmarks/ism_vs_dsm.py`` runs the same code). Learned score fields and sampling are the next
 page's, :mod:`aebook.experiments.learned_scores`.
 
-Criteria were set from runs on a 2-core CPU (smoke and standard), with margin; the measured
-MNIST numbers are listed in the chapter's closing note. The ``paper`` profile (more samples, a
-larger autoencoder trained longer) has not been run.
+The identities' tolerances are numerical (rounding error, or ``mc_z`` standard errors of a
+Monte Carlo difference). The two MNIST findings are judged by the values their statements name,
+written where the page builds its claims: a mean cosine above 0, and a share of clean digits with
+the lower energy above one half. The measured MNIST numbers are listed in the chapter's closing
+note. The ``paper`` profile (more samples, a larger autoencoder trained
+longer) has not been run.
 """
 
 from __future__ import annotations
@@ -43,8 +46,6 @@ class ScoreMatchingSettings(ChapterSettings):
     mnist_sigma: float  #: corruption level σ (pixels in [0, 1])
     mnist_fit: TrainConfig  #: training of the DAE
     sgd_steps: int  #: SGD steps of the "DAE training is DSM training" check
-    min_cosine: float  #: mean cosine between r(x̃) − x̃ and x − x̃ must reach this
-    min_energy_ranking: float  #: fraction of test digits with E(x) < E(x̃) must reach this
 
 
 _MNIST = dict(batch_size=100, lr=3e-3, optimizer="adam")
@@ -61,8 +62,6 @@ _STANDARD = ScoreMatchingSettings(
     mnist_sigma=0.3,
     mnist_fit=TrainConfig(epochs=10, **_MNIST),
     sgd_steps=200,
-    min_cosine=0.85,
-    min_energy_ranking=0.99,
 )
 
 SETTINGS = {
@@ -77,8 +76,6 @@ SETTINGS = {
         mnist_hidden=256,
         mnist_fit=TrainConfig(epochs=2, **_MNIST),
         sgd_steps=50,
-        min_cosine=0.6,
-        min_energy_ranking=0.95,
     ),
     "standard": _STANDARD,
     "paper": replace(
@@ -90,7 +87,6 @@ SETTINGS = {
         mnist_hidden=1000,
         mnist_fit=TrainConfig(epochs=50, **_MNIST),
         sgd_steps=500,
-        min_cosine=0.9,
     ),
 }
 

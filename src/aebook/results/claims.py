@@ -63,6 +63,14 @@ class Claim:
         ok = abs(ours - target) <= allowed
         return cls(kind, name, ours, f"{cell(target)} ± {tol}", ok, statement, unit)
 
+    @classmethod
+    def covers(cls, kind, name, ours, low, high, target, *, unit="", statement="") -> Claim:
+        """``low <= target <= high``: ``target`` lies in the interval ``[low, high]`` around
+        ``ours``, such as its 95 % sampling interval."""
+        ours, low, high, target = float(ours), float(low), float(high), float(target)
+        crit = f"{cell(target)} in [{cell(low)}, {cell(high)}] {unit}".strip()
+        return cls(kind, name, ours, crit, low <= target <= high, statement, unit)
+
     @property
     def result(self) -> str:
         return "✓ holds" if self.ok else "✗ misses"

@@ -9,6 +9,12 @@ on a 2-core CPU (it catches broken training, nothing more); the curves' end poin
 numbers, judged by the ledger (:mod:`aebook.results.papers`). At the measured ``standard``
 throughput of this CPU (10 epochs of 60,000 images per latent size in a few minutes), the 10⁸
 examples of one curve take a few CPU-hours, not GPU-days.
+
+The findings are judged by the directions the paper states, in every profile, and their criteria
+are written where the page builds its claims: a gradient variance ratio above 1, a test-bound gain
+above 0, and, for "more latent variables do not result in more overfitting" (Figure 2's caption),
+a train − test gap of N_z = 200 no wider than that of N_z = 20 beyond 1.96 standard errors of the
+two test bounds.
 """
 
 from __future__ import annotations
@@ -45,11 +51,8 @@ class VAESettings(ChapterSettings):
     frey_epochs: int  #: passes over the Frey training faces per latent size
     gradient_draws: int  #: single-sample gradient estimates per estimator (variance study)
     gradient_examples: int  #: test images the gradient variance is averaged over
-    min_variance_ratio: float  #: score-function variance must exceed reparameterized × this
     min_mnist_bound: float  #: regression guard on the final MNIST test bound of N_z = 20
-    min_latent_gain: float | None  #: N_z = 20's test bound minus the smallest N_z's (None: not
-    #: checked — smoke is too short to order the latent sizes)
-    max_latent_overfit: float  #: largest N_z may trail the best test bound by at most this
+    compare_latents: bool  #: whether the latent sizes are compared (smoke: too short to order them)
     checkpoint_dir: str | None  #: where long runs save their state to resume (None: no saving)
 
 
@@ -66,10 +69,8 @@ _STANDARD = VAESettings(
     frey_epochs=300,
     gradient_draws=10_000,
     gradient_examples=16,
-    min_variance_ratio=10.0,
     min_mnist_bound=-140.0,
-    min_latent_gain=0.0,
-    max_latent_overfit=5.0,
+    compare_latents=True,
     checkpoint_dir=None,
 )
 
@@ -85,10 +86,8 @@ SETTINGS = {
         frey_epochs=15,
         gradient_draws=1_000,
         gradient_examples=4,
-        min_variance_ratio=5.0,
         min_mnist_bound=-230.0,
-        min_latent_gain=None,
-        max_latent_overfit=40.0,
+        compare_latents=False,
     ),
     "standard": _STANDARD,
     "paper": replace(
