@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+from aebook.data.binarized_mnist import BINARIZED_MNIST_MAT
 from aebook.data.frey import FREY_FACE
 from aebook.data.mnist import MNIST
 from aebook.experiments.vae.figure2 import select_step_size
@@ -98,6 +99,26 @@ def test_the_guards_of_standard_and_paper_are_the_latent_free_log_likelihoods_ro
         cfg = SETTINGS[profile]
         assert cfg.min_mnist_bound <= mnist_value < cfg.min_mnist_bound + 1
         assert cfg.min_frey_bound <= frey_value < cfg.min_frey_bound + 1
+
+
+@needs_data(MNIST, BINARIZED_MNIST_MAT)
+def test_the_chapters_other_guards_are_the_same_latent_free_log_likelihoods():
+    """Figure 2's page and the likelihood page guard their MNIST numbers as this page does: above
+    the best model without latents on their own test images, or above 784 ln 1/2 in smoke."""
+    from aebook.experiments import vae, vae_likelihood
+
+    coin = 784 * math.log(0.5)
+    assert vae.SETTINGS["smoke"].min_mnist_bound == pytest.approx(coin, abs=0.05)
+    for profile in ("standard", "paper"):
+        assert vae.SETTINGS[profile].min_mnist_bound == SETTINGS[profile].min_mnist_bound
+    for profile, cfg in vae_likelihood.SETTINGS.items():
+        guards = {"dynamic": cfg.min_dynamic_ll, "static": cfg.min_static_ll}
+        for binarization, guard in guards.items():
+            if profile == "smoke":
+                assert guard == pytest.approx(coin, abs=0.05)
+                continue
+            train, test, _ = vae_likelihood.likelihood_data(binarization, cfg)
+            assert guard <= latent_free_log_likelihood(train, test) < guard + 1.5
 
 
 def test_train_2d_chooses_adagrads_step_as_the_paper_and_keeps_adams_rate():

@@ -2,7 +2,7 @@
 
 * :mod:`~aebook.results.papers` — the ledger: every number the papers report, with its source;
 * :mod:`~aebook.results.rule` — the one rule that judges a paper number against ours;
-* :mod:`~aebook.results.claims` — identities, findings and regression guards a page checks;
+* :mod:`~aebook.results.claims` — identities, findings and guards a page checks;
 * :mod:`~aebook.results.records` — the one :class:`~aebook.results.records.Record` per page and
   profile, on disk;
 * :mod:`~aebook.results.ledger` — paper numbers read from a record and judged;

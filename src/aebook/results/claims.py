@@ -5,8 +5,10 @@
 * **guard** — a bound that only catches broken code; it says nothing about the paper.
 
 A paper's *number* is never a claim: it lives in the ledger (:mod:`aebook.results.papers`) and
-only :func:`aebook.results.rule.judge` decides it. A claim's threshold is fixed in the page's
-settings before the run it judges, from the paper or from theory.
+only :func:`aebook.results.rule.judge` decides it. A claim's criterion is written in the page
+before the run it judges, from the paper or from theory, and is the same in every profile where
+the statement is: a finding asks for the direction or value its statement names. Where a criterion
+uses the run's sampling error (a standard error, an interval), the rule is fixed, never its outcome.
 """
 
 from __future__ import annotations
@@ -92,9 +94,9 @@ def claims_table(claims: Sequence[Claim], settings: ChapterSettings) -> Table:
     ]
     header = ["kind", "claim", "theory or paper says", "ours", "criterion", "result"]
     note = (
-        f"Criteria of the `{settings.profile}` profile, fixed before the run. Identities and "
-        "findings test what the theory or the paper states; guards only catch broken code. The "
-        "paper's numbers are judged apart, in the ledger table."
+        f"Run in the `{settings.profile}` profile; every criterion was fixed before the run. "
+        "Identities and findings test what the theory or the paper states; guards only catch "
+        "broken code. The paper's numbers are judged apart, in the ledger table."
     )
     return Table(header, rows, note=note)
 
