@@ -5,8 +5,8 @@ onto PCA's. The page's criteria are not settings. Theory puts both identities (t
 autoencoder finds PCA's subspace, and its test error) at 0; their tolerance is the precision to
 which the training images fix PCA itself: the largest principal angle and relative excess test
 error of PCA refitted on 19 bootstrap resamples of the same images
-(:func:`aebook.evaluate.pca_resampling`; the largest of 19 is a 95 % level). The finding (a
-nonlinear autoencoder beats PCA) is judged at a test-error ratio of 1, in every profile.
+(:func:`aebook.evaluate.reconstruction.pca_resampling`; the largest of 19 is a 95 % level). The
+finding (a nonlinear autoencoder beats PCA) is judged at a test-error ratio of 1, in every profile.
 """
 
 from __future__ import annotations
