@@ -58,6 +58,20 @@ def test_claim_kinds_are_closed_and_guards_have_no_paper_column():
         Claim.at_most("guard", "error", 12.0, 13.0, statement="11.97 ± 1.71")
 
 
+
+def test_claims_of_numpy_numbers_are_recorded_as_plain_json(monkeypatch, tmp_path):
+    """Criteria computed with NumPy (a bootstrap's largest angle) still make a JSON record."""
+    np = pytest.importorskip("numpy")
+    claims = [
+        Claim.at_most("identity", "angle", np.float64(0.1), np.float64(5.5), statement="0"),
+        Claim.at_least("guard", "share", np.float32(0.9), np.float64(0.5)),
+        Claim.near("identity", "gap", np.float64(0.0), 0.0, np.float64(0.01), statement="0"),
+    ]
+    assert all(type(c.ok) is bool for c in claims)
+    monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
+    path = record("toy", claims, select(TABLE, "paper")).path
+    assert [c["ok"] for c in json.loads(path.read_text())["claims"]] == [True, True, True]
+
 def test_record_writes_only_when_asked(monkeypatch, tmp_path):
     claims = [Claim.at_most("guard", "angle", 0.5, 1.0, unit="°")]
     monkeypatch.delenv("AEBOOK_RESULTS", raising=False)

@@ -40,18 +40,18 @@ class Claim:
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {self.kind!r}")
         if self.kind == "guard" and self.statement:
-            raise ValueError("a regression guard has no paper statement beside it")
+            raise ValueError("a guard has no paper statement beside it")
 
     @classmethod
     def at_most(cls, kind, name, ours, bound, *, unit="", statement="") -> Claim:
-        ours = float(ours)
-        crit = f"≤ {cell(float(bound))} {unit}".strip()
+        ours, bound = float(ours), float(bound)  # NumPy scalars would make ``ok`` a NumPy bool
+        crit = f"≤ {cell(bound)} {unit}".strip()
         return cls(kind, name, ours, crit, ours <= bound, statement, unit)
 
     @classmethod
     def at_least(cls, kind, name, ours, bound, *, unit="", statement="") -> Claim:
-        ours = float(ours)
-        crit = f"≥ {cell(float(bound))} {unit}".strip()
+        ours, bound = float(ours), float(bound)
+        crit = f"≥ {cell(bound)} {unit}".strip()
         return cls(kind, name, ours, crit, ours >= bound, statement, unit)
 
     @classmethod
@@ -59,9 +59,9 @@ class Claim:
         cls, kind, name, ours, target, tolerance, *, relative=False, unit="", statement=""
     ) -> Claim:
         """``abs(ours - target) <= tolerance`` (times ``abs(target)`` with ``relative=True``)."""
-        ours, target = float(ours), float(target)
+        ours, target, tolerance = float(ours), float(target), float(tolerance)
         allowed = tolerance * abs(target) if relative else tolerance
-        tol = f"{100 * tolerance:.3g} %" if relative else f"{cell(float(tolerance))} {unit}".strip()
+        tol = f"{100 * tolerance:.3g} %" if relative else f"{cell(tolerance)} {unit}".strip()
         ok = abs(ours - target) <= allowed
         return cls(kind, name, ours, f"{cell(target)} ± {tol}", ok, statement, unit)
 
