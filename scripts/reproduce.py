@@ -62,6 +62,20 @@ def _uncommitted(path: Path) -> list[str]:
     return [line[3:] for line in status.stdout.splitlines()]
 
 
+def _probed_imports(probe) -> list[str]:
+    """The package files the imports probe printed: the last line of its standard output. A
+    thread of the page (a progress bar, a worker) may still print into the probe's cell, before
+    that line or on standard error."""
+    printed = "".join(
+        o.get("text", "")
+        for o in probe.outputs
+        if o.get("output_type") == "stream" and o.get("name") == "stdout"
+    ).strip()
+    if not printed:
+        raise RuntimeError(f"the imports probe printed nothing; its outputs: {probe.outputs}")
+    return json.loads(printed.splitlines()[-1])
+
+
 def _label(path: Path) -> str:
     """``path`` from the repository's root (as it stands in ``_toc.yml``), else as given."""
     path = path.resolve()
@@ -115,7 +129,7 @@ def main() -> int:
         ).execute()
         wall, cpu = time.perf_counter() - began, _children_cpu() - cpu_before
         probe = nb.cells.pop()
-        imports = json.loads(probe.outputs[-1]["text"])
+        imports = _probed_imports(probe)
         notebook, profile = _label(path), active_profile()
         record_runtime(runtimes_root, notebook, profile, wall, cpu)
         compact_pngs(nb)

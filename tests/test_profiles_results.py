@@ -58,7 +58,6 @@ def test_claim_kinds_are_closed_and_guards_have_no_paper_column():
         Claim.at_most("guard", "error", 12.0, 13.0, statement="11.97 ± 1.71")
 
 
-
 def test_claims_of_numpy_numbers_are_recorded_as_plain_json(monkeypatch, tmp_path):
     """Criteria computed with NumPy (a bootstrap's largest angle) still make a JSON record."""
     np = pytest.importorskip("numpy")
@@ -71,6 +70,7 @@ def test_claims_of_numpy_numbers_are_recorded_as_plain_json(monkeypatch, tmp_pat
     monkeypatch.setenv("AEBOOK_RESULTS", str(tmp_path))
     path = record("toy", claims, select(TABLE, "paper")).path
     assert [c["ok"] for c in json.loads(path.read_text())["claims"]] == [True, True, True]
+
 
 def test_record_writes_only_when_asked(monkeypatch, tmp_path):
     claims = [Claim.at_most("guard", "angle", 0.5, 1.0, unit="°")]

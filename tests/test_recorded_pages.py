@@ -377,3 +377,22 @@ def test_every_build_reads_the_summary_pages_again(monkeypatch):
     monkeypatch.setattr(recorded_pages, "_choices", lambda app, env: choices)
     env = types.SimpleNamespace(aebook_choices=dict(choices))  # the previous build's, unchanged
     assert recorded_pages.note_choices(None, env, set(), set(), set()) == ["board"]
+
+
+def test_the_imports_probe_is_read_from_its_last_line_of_standard_output():
+    """A page's thread may still print into the probe's cell; only the probe's line is read."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("reproduce", REPO / "scripts" / "reproduce.py")
+    reproduce = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reproduce)
+    probe = new_code_cell("")
+    probe.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="\nepoch 3 of 3\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="a warning\n"),
+        nbformat.v4.new_output("stream", name="stdout", text='["aebook/__init__.py"]\n'),
+    ]
+    assert reproduce._probed_imports(probe) == ["aebook/__init__.py"]
+    probe.outputs = probe.outputs[1:2]
+    with pytest.raises(RuntimeError, match="printed nothing"):
+        reproduce._probed_imports(probe)
