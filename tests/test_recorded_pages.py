@@ -80,6 +80,18 @@ def test_a_changed_code_cell_invalidates_the_record(tmp_path):
     }
 
 
+def test_a_shorter_record_shown_instead_of_a_stale_longer_one_says_so(tmp_path):
+    nb = page(tmp_path / "ch.ipynb", "print(1)")
+    record(tmp_path, "paper", nb, "1")
+    page(nb, "print(2)")
+    record(tmp_path, "standard", nb, "2")
+    choice = choose(nb, tmp_path, "standard")
+    assert (choice["kind"], choice["profile"]) == ("record", "standard")
+    assert choice["stale"] == [{"profile": "paper", "date": "2026-01-02T03:04:05"}]
+    text = banner(choice, "x.ipynb", "")
+    assert "The recorded `paper` run of 2 January 2026 is not shown" in text
+
+
 def test_changed_prose_keeps_the_record_and_is_shown_with_its_outputs(tmp_path):
     nb = page(tmp_path / "ch.ipynb", "print(1)")
     path = record(tmp_path, "standard", nb, "1")

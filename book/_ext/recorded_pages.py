@@ -81,9 +81,10 @@ def choose(page: Path, root: Path, fallback: str, execute: bool = False) -> dict
     """How to build ``page``: from which record, or executed, and which records it supersedes.
 
     Returns a JSON-able dict: ``kind`` is ``"record"`` (with ``profile``, ``record`` and its
-    ``provenance`` and the package files ``changed`` since), ``"build"`` (executed in ``fallback``;
-    ``stale`` lists the records whose code differs) or ``"summary"`` (a page that reads the
-    records and is always executed: its metadata forces execution).
+    ``provenance`` and the package files ``changed`` since), ``"build"`` (executed in
+    ``fallback``) or ``"summary"`` (a page that reads the records and is always executed: its
+    metadata forces execution). A record or a build also lists as ``stale`` the records of longer
+    profiles that it supersedes because the page's code changed after them.
     """
     nb = nbformat.read(page, as_version=4)
     if nb.metadata.get("mystnb", {}).get("execution_mode") == "force":
@@ -106,6 +107,7 @@ def choose(page: Path, root: Path, fallback: str, execute: bool = False) -> dict
             "record": str(path),
             "provenance": stamp_of(record),
             "changed": changed,
+            "stale": stale,
         }
     return {"kind": "build", "profile": fallback, "stale": stale}
 
@@ -148,13 +150,13 @@ def banner(choice: dict, download: str, commit_url: str, jobs: bool = False) -> 
             "This page is computed when the website is built, from the records in `results/`.\n"
             ":::\n"
         )
+    stale = "".join(
+        f" The recorded `{s['profile']}` run of {_day(s['date'])} is not shown: this page's "
+        "code changed after it."
+        for s in choice["stale"]
+    )
     if choice["kind"] == "build":
         profile = choice["profile"]
-        stale = "".join(
-            f" The recorded `{s['profile']}` run of {_day(s['date'])} is not shown: this page's "
-            "code changed after it."
-            for s in choice["stale"]
-        )
         title = "not results" if profile == "smoke" else "no recorded run"
         return (
             f":::{{admonition}} Executed in `{profile}` while the website was built: {title}\n"
@@ -178,7 +180,7 @@ def banner(choice: dict, download: str, commit_url: str, jobs: bool = False) -> 
         f"Every output on this page comes from one run of its code in `{choice['profile']}` "
         f"({MEANING[choice['profile']]}) on {_day(p.get('date', ''))} at commit {at}{took} "
         f"on {p.get('hardware', '?')}. {{download}}`The notebook with these outputs "
-        f"</{download}>` also opens in Colab (rocket icon)."
+        f"</{download}>` also opens in Colab (rocket icon).{stale}"
     )
     if choice["changed"]:
         files = ", ".join(f"`{f}`" for f in choice["changed"][:5])
