@@ -2,6 +2,7 @@ import json
 from dataclasses import dataclass
 
 import pytest
+from markdown_it import MarkdownIt
 
 from aebook.experiments import settings
 from aebook.profiles import ChapterSettings, active_profile, select
@@ -136,8 +137,10 @@ def test_scoreboard_reads_back_what_record_wrote(monkeypatch, tmp_path):
     assert [r.profile for r in runs] == ["paper", "standard"]  # the paper profile first
     assert runs[1].claims[0] == Claim.near("identity", "err", 10.4, 10.0, 0.5)
     board = scoreboard(tmp_path)._repr_markdown_()
-    assert board.startswith("**standard: paper numbers: 0 reproduced, 0 missed")
-    assert "**paper: paper numbers: 0 reproduced" in board
+    assert board.startswith("- **standard: paper numbers: 0 reproduced, 0 missed")
+    html = MarkdownIt().render(board)  # as MyST parses it: each profile's count on its own line
+    assert "<li><strong>standard: paper numbers" in html
+    assert "<li><strong>paper: paper numbers" in html
     assert "| guard | angle | — | 3 ° | ≤ 1 ° | ✗ misses |" in board
     assert "No recorded runs" in scoreboard(tmp_path / "empty")._repr_markdown_()
 

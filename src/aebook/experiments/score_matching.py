@@ -10,8 +10,7 @@ The identities' tolerances are numerical (rounding error, or ``mc_z`` standard e
 Monte Carlo difference). The two MNIST findings are judged by the values their statements name,
 written where the page builds its claims: a mean cosine above 0, and a share of clean digits with
 the lower energy above one half. The measured MNIST numbers are listed in the chapter's closing
-note. The ``paper`` profile (more samples, a larger autoencoder trained
-longer) has not been run.
+note. The ``paper`` profile (more samples, a larger autoencoder trained longer) has not been run.
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ class Scoreboard:
     def _repr_markdown_(self) -> str:
         if not self.records:
             return "*No recorded runs yet: run `scripts/reproduce.py` to record one.*"
-        out = ["**" + line + "**" for line in self.lines()]
+        out = [f"- **{line}**" for line in self.lines()]  # a list: one line per profile
         out += ["", "### One card per paper", ""]
         for title, pages in PARTS.items():
             out += [self._card(title, pages), ""]
