@@ -23,6 +23,8 @@ from aebook.results.freshness import stamp
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 from recorded_pages import (  # noqa: E402
+    Choice,
+    Stale,
     banner,
     choose,
     compact_pngs,
@@ -62,22 +64,20 @@ def record(root: Path, profile: str, source: Path, output: str) -> Path:
 def test_a_valid_record_is_used_paper_over_standard(tmp_path):
     nb = page(tmp_path / "ch.ipynb", "print(1)")
     record(tmp_path, "standard", nb, "1")
-    assert choose(nb, tmp_path, "standard")["profile"] == "standard"
+    assert choose(nb, tmp_path, "standard").profile == "standard"
     record(tmp_path, "paper", nb, "1")
     choice = choose(nb, tmp_path, "standard")
-    assert (choice["kind"], choice["profile"], choice["changed"]) == ("record", "paper", [])
-    assert choice["provenance"]["date"] == "2026-01-02T03:04:05"
+    assert (choice.kind, choice.profile, choice.changed) == ("record", "paper", [])
+    assert choice.provenance["date"] == "2026-01-02T03:04:05"
 
 
 def test_a_changed_code_cell_invalidates_the_record(tmp_path):
     nb = page(tmp_path / "ch.ipynb", "print(1)")
     record(tmp_path, "standard", nb, "1")
     page(nb, "print(2)")
-    assert choose(nb, tmp_path, "standard") == {
-        "kind": "build",
-        "profile": "standard",
-        "stale": [{"profile": "standard", "date": "2026-01-02T03:04:05"}],
-    }
+    assert choose(nb, tmp_path, "standard") == Choice(
+        "build", "standard", stale=[Stale("standard", "2026-01-02T03:04:05")]
+    )
 
 
 def test_a_shorter_record_shown_instead_of_a_stale_longer_one_says_so(tmp_path):
@@ -86,8 +86,8 @@ def test_a_shorter_record_shown_instead_of_a_stale_longer_one_says_so(tmp_path):
     page(nb, "print(2)")
     record(tmp_path, "standard", nb, "2")
     choice = choose(nb, tmp_path, "standard")
-    assert (choice["kind"], choice["profile"]) == ("record", "standard")
-    assert choice["stale"] == [{"profile": "paper", "date": "2026-01-02T03:04:05"}]
+    assert (choice.kind, choice.profile) == ("record", "standard")
+    assert choice.stale == [Stale("paper", "2026-01-02T03:04:05")]
     text = banner(choice, "x.ipynb", "")
     assert "The recorded `paper` run of 2 January 2026 is not shown" in text
 
@@ -96,7 +96,7 @@ def test_changed_prose_keeps_the_record_and_is_shown_with_its_outputs(tmp_path):
     nb = page(tmp_path / "ch.ipynb", "print(1)")
     path = record(tmp_path, "standard", nb, "1")
     page(nb, "print(1)", title="# A page, rewritten")
-    assert choose(nb, tmp_path, "standard")["kind"] == "record"
+    assert choose(nb, tmp_path, "standard").kind == "record"
     current = nbformat.read(nb, as_version=4)
     fill(current, nbformat.read(path, as_version=4))
     assert current.cells[0].source == "# A page, rewritten"
@@ -107,17 +107,17 @@ def test_changed_prose_keeps_the_record_and_is_shown_with_its_outputs(tmp_path):
 def test_a_shorter_profile_is_never_used_for_a_longer_build(tmp_path):
     nb = page(tmp_path / "ch.ipynb", "print(1)")
     record(tmp_path, "smoke", nb, "1")
-    assert choose(nb, tmp_path, "standard")["kind"] == "build"
-    assert choose(nb, tmp_path, "smoke")["profile"] == "smoke"
+    assert choose(nb, tmp_path, "standard").kind == "build"
+    assert choose(nb, tmp_path, "smoke").profile == "smoke"
 
 
 def test_execute_ignores_records_and_summaries_are_always_executed(tmp_path):
     nb = page(tmp_path / "ch.ipynb", "print(1)")
     record(tmp_path, "standard", nb, "1")
-    assert choose(nb, tmp_path, "standard", execute=True)["kind"] == "build"
+    assert choose(nb, tmp_path, "standard", execute=True).kind == "build"
     summary = page(tmp_path / "scoreboard.ipynb", "print(1)", force=True)
     record(tmp_path, "standard", summary, "1")
-    assert choose(summary, tmp_path, "standard") == {"kind": "summary"}
+    assert choose(summary, tmp_path, "standard") == Choice("summary")
 
 
 def test_a_record_names_the_package_files_changed_since_it_was_made(tmp_path):
@@ -126,7 +126,7 @@ def test_a_record_names_the_package_files_changed_since_it_was_made(tmp_path):
     recorded = nbformat.read(path, as_version=4)
     recorded.metadata["aebook_record"]["package"]["aebook/train.py"] = "0" * 16
     nbformat.write(recorded, path)
-    assert choose(nb, tmp_path, "standard")["changed"] == ["aebook/train.py"]
+    assert choose(nb, tmp_path, "standard").changed == ["aebook/train.py"]
 
 
 def test_only_the_package_files_a_record_imported_count_as_changes(tmp_path):
@@ -138,7 +138,7 @@ def test_only_the_package_files_a_record_imported_count_as_changes(tmp_path):
     recorded.metadata["aebook_record"]["imports"] = ["aebook/__init__.py", "aebook/train.py"]
     nbformat.write(recorded, path)
     choice = choose(nb, tmp_path, "standard")
-    assert choice["changed"] == ["aebook/train.py"]
+    assert choice.changed == ["aebook/train.py"]
     assert "Package files this page imports have changed" in banner(choice, "x.ipynb", "")
 
 
@@ -153,7 +153,7 @@ def test_the_scoreboard_and_the_banner_judge_a_record_by_the_same_rule(tmp_path)
 
     def both():
         choice = choose(nb, tmp_path / "results", "standard")
-        return choice.get("changed"), freshness(run)
+        return (choice.changed if choice.kind == "record" else None), freshness(run)
 
     assert both() == ([], "recorded at `abcdef0`")
     recorded = nbformat.read(path, as_version=4)
@@ -209,7 +209,7 @@ def test_a_paper_banner_says_when_the_hours_were_spent_in_jobs(tmp_path):
     nb = page(tmp_path / "ch.ipynb", "print(1)")
     record(tmp_path, "paper", nb, "1")
     choice = choose(nb, tmp_path, "standard")
-    choice["provenance"]["wall_s"] = 28.0
+    choice.provenance["wall_s"] = 28.0
     assert "jobs of `aebook.runner`" in banner(choice, "x.ipynb", "", jobs=True)
     assert "jobs of" not in banner(choice, "x.ipynb", "", jobs=False)
     assert {"vae", "vae_likelihood", "stacked_denoising_autoencoders", "vae_manifolds"} <= (
@@ -385,7 +385,7 @@ def test_every_build_reads_the_summary_pages_again(monkeypatch):
 
     import recorded_pages
 
-    choices = {"board": {"kind": "summary"}, "ch": {"kind": "record", "profile": "standard"}}
+    choices = {"board": Choice("summary"), "ch": Choice("record", "standard")}
     monkeypatch.setattr(recorded_pages, "_choices", lambda app, env: choices)
     env = types.SimpleNamespace(aebook_choices=dict(choices))  # the previous build's, unchanged
     assert recorded_pages.note_choices(None, env, set(), set(), set()) == ["board"]

@@ -23,6 +23,7 @@ import importlib
 import io
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -77,20 +78,36 @@ def record_path(root: Path, profile: str, stem: str) -> Path:
     return Path(root) / profile / f"{stem}.ipynb"
 
 
-def choose(page: Path, root: Path, fallback: str, execute: bool = False) -> dict:
-    """How to build ``page``: from which record, or executed, and which records it supersedes.
+@dataclass(frozen=True)
+class Stale:
+    """A record of a longer profile that a page no longer shows: its code changed after it."""
 
-    Returns a JSON-able dict: ``kind`` is ``"record"`` (with ``profile``, ``record`` and its
-    ``provenance`` and the package files ``changed`` since), ``"build"`` (executed in
-    ``fallback``) or ``"summary"`` (a page that reads the records and is always executed: its
-    metadata forces execution). A record or a build also lists as ``stale`` the records of longer
-    profiles that it supersedes because the page's code changed after them.
-    """
+    profile: str
+    date: str  #: when it was recorded (ISO 8601)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """How a page is built: ``kind`` is ``"record"`` (shown from the record at ``record``, run in
+    ``profile``), ``"build"`` (executed in ``profile``) or ``"summary"`` (a page that reads the
+    records and is always executed: its metadata forces execution)."""
+
+    kind: str
+    profile: str = ""
+    record: str = ""  #: the record's path
+    provenance: dict = field(default_factory=dict)  #: the record's stamp
+    changed: list[str] = field(default_factory=list)  #: package files changed since the record
+    stale: list[Stale] = field(default_factory=list)  #: longer records this choice supersedes
+
+
+def choose(page: Path, root: Path, fallback: str, execute: bool = False) -> Choice:
+    """How to build ``page``: from the record of the longest profile up to ``fallback`` whose
+    code cells equal the page's, else executed in ``fallback``."""
     nb = nbformat.read(page, as_version=4)
     if nb.metadata.get("mystnb", {}).get("execution_mode") == "force":
-        return {"kind": "summary"}
+        return Choice("summary")
     if execute:
-        return {"kind": "build", "profile": fallback, "stale": []}
+        return Choice("build", fallback)
     stale = []
     for profile in PROFILES[: PROFILES.index(fallback) + 1]:
         path = record_path(root, profile, page.stem)
@@ -99,17 +116,10 @@ def choose(page: Path, root: Path, fallback: str, execute: bool = False) -> dict
         record = nbformat.read(path, as_version=4)
         changed = changes(record, nb)
         if changed is None:
-            stale.append({"profile": profile, "date": stamp_of(record).get("date", "")})
+            stale.append(Stale(profile, stamp_of(record).get("date", "")))
             continue
-        return {
-            "kind": "record",
-            "profile": profile,
-            "record": str(path),
-            "provenance": stamp_of(record),
-            "changed": changed,
-            "stale": stale,
-        }
-    return {"kind": "build", "profile": fallback, "stale": stale}
+        return Choice("record", profile, str(path), stamp_of(record), changed, stale)
+    return Choice("build", fallback, stale=stale)
 
 
 def fill(page, record) -> None:
@@ -138,25 +148,25 @@ def _day(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def banner(choice: dict, download: str, commit_url: str, jobs: bool = False) -> str:
+def banner(choice: Choice, download: str, commit_url: str, jobs: bool = False) -> str:
     """The MyST admonition that says where a page's outputs come from.
 
     ``download`` is the recorded notebook's path from the book's root (for ``{download}``);
     ``commit_url`` the repository's URL for a commit, without the hash.
     """
-    if choice["kind"] == "summary":
+    if choice.kind == "summary":
         return (
             ":::{admonition} Read from the recorded runs\n:class: note aebook-banner\n"
             "This page is computed when the website is built, from the records in `results/`.\n"
             ":::\n"
         )
     stale = "".join(
-        f" The recorded `{s['profile']}` run of {_day(s['date'])} is not shown: this page's "
+        f" The recorded `{s.profile}` run of {_day(s.date)} is not shown: this page's "
         "code changed after it."
-        for s in choice["stale"]
+        for s in choice.stale
     )
-    if choice["kind"] == "build":
-        profile = choice["profile"]
+    profile = choice.profile
+    if choice.kind == "build":
         title = "not results" if profile == "smoke" else "no recorded run"
         return (
             f":::{{admonition}} Executed in `{profile}` while the website was built: {title}\n"
@@ -164,7 +174,7 @@ def banner(choice: dict, download: str, commit_url: str, jobs: bool = False) -> 
             f"No recorded run matches this page's code, so the build executed it in `{profile}` "
             f"({MEANING[profile]}).{stale}\n:::\n"
         )
-    p = choice["provenance"]
+    p = choice.provenance
     commit = p.get("commit", "unknown")
     at = f"`{commit[:7]}`"
     if commit_url and re.fullmatch("[0-9a-f]{40}", commit):
@@ -172,19 +182,19 @@ def banner(choice: dict, download: str, commit_url: str, jobs: bool = False) -> 
     if p.get("uncommitted"):
         at += " with uncommitted changes"
     took = f", which took {_duration(p['wall_s'])}" if "wall_s" in p else ""
-    if took and jobs and choice["profile"] == "paper":  # the hours are in the jobs, not the page
+    if took and jobs and profile == "paper":  # the hours are in the jobs, not the page
         took += " to read back its long trainings, jobs of `aebook.runner` run ahead of it"
     text = (
-        f":::{{admonition}} Outputs of the recorded `{choice['profile']}` run\n"
-        f":class: {'warning' if choice['profile'] == 'smoke' else 'note'} aebook-banner\n"
-        f"Every output on this page comes from one run of its code in `{choice['profile']}` "
-        f"({MEANING[choice['profile']]}) on {_day(p.get('date', ''))} at commit {at}{took} "
+        f":::{{admonition}} Outputs of the recorded `{profile}` run\n"
+        f":class: {'warning' if profile == 'smoke' else 'note'} aebook-banner\n"
+        f"Every output on this page comes from one run of its code in `{profile}` "
+        f"({MEANING[profile]}) on {_day(p.get('date', ''))} at commit {at}{took} "
         f"on {p.get('hardware', '?')}. {{download}}`The notebook with these outputs "
         f"</{download}>` also opens in Colab (rocket icon).{stale}"
     )
-    if choice["changed"]:
-        files = ", ".join(f"`{f}`" for f in choice["changed"][:5])
-        more = f" and {len(choice['changed']) - 5} more" if len(choice["changed"]) > 5 else ""
+    if choice.changed:
+        files = ", ".join(f"`{f}`" for f in choice.changed[:5])
+        more = f" and {len(choice.changed) - 5} more" if len(choice.changed) > 5 else ""
         text += (
             f"\n\n{'Package files this page imports have' if 'imports' in p else 'The package has'}"
             f" changed since this run ({files}{more}): running the page "
@@ -209,7 +219,7 @@ def insert_after_title(nb, text: str) -> None:
 # --- Sphinx -----------------------------------------------------------------------------------
 
 
-def _choices(app, env) -> dict[str, dict]:
+def _choices(app, env) -> dict[str, Choice]:
     root = Path(app.srcdir, app.config.aebook_records)
     fallback = os.environ.get("AEBOOK_PROFILE") or "standard"
     return {
@@ -227,7 +237,7 @@ def note_choices(app, env, added, changed, removed):
     return [
         d
         for d, c in env.aebook_choices.items()
-        if d not in added and (before.get(d) != c or c["kind"] == "summary")
+        if d not in added and (before.get(d) != c or c.kind == "summary")
     ]
 
 
@@ -254,9 +264,9 @@ def build_page(app, docname, source):
         return
     nb = nbformat.reads(source[0], as_version=4)
     download = ""
-    if choice["kind"] == "record":
-        fill(nb, nbformat.read(choice["record"], as_version=4))
-        download = Path(choice["record"]).relative_to(app.srcdir).as_posix()
+    if choice.kind == "record":
+        fill(nb, nbformat.read(choice.record, as_version=4))
+        download = Path(choice.record).relative_to(app.srcdir).as_posix()
     url = app.config.html_theme_options.get("repository_url", "").rstrip("/")
     jobs = docname.rpartition("/")[2] in pages_with_jobs()
     insert_after_title(nb, banner(choice, download, url and f"{url}/commit/", jobs))
@@ -266,9 +276,9 @@ def build_page(app, docname, source):
 def add_recorded_buttons(app, pagename, templatename, context, doctree):
     """Offer the recorded notebook for download, and open it (not the clean one) in Colab."""
     choice = getattr(app.env, "aebook_choices", {}).get(pagename)
-    if not choice or choice["kind"] != "record":
+    if not choice or choice.kind != "record":
         return
-    record = Path(choice["record"]).relative_to(app.srcdir).as_posix()
+    record = Path(choice.record).relative_to(app.srcdir).as_posix()
     url = f"{context['pathto']('_downloads', 1)}/{app.env.dlfiles[record][1]}"
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
@@ -278,7 +288,7 @@ def add_recorded_buttons(app, pagename, templatename, context, doctree):
                     "type": "link",
                     "url": url,
                     "text": ".ipynb with outputs",
-                    "tooltip": f"Download the notebook with the outputs of its {choice['profile']} run",
+                    "tooltip": f"Download the notebook with the outputs of its {choice.profile} run",
                     "icon": "fas fa-file-circle-check",
                     "label": "download-recorded-notebook-button",
                 },
