@@ -609,9 +609,11 @@ def _m1_flops_per_example(cfg: M2Settings) -> float:
 
 
 @functools.cache
-def _calibrate(job: str, steps: int = 3) -> float:
+def _calibrate(job: str, steps: int = 30) -> float:
     """Seconds per optimisation step of a paper job (``m1``, ``pixels`` or ``codes``) on this
-    machine, from a few steps of its real code path on random data."""
+    machine, from 30 steps of its real code path on random data: timed over 3 steps, a step on
+    pixels took a fifth longer than over 30, and the estimate varied by a fifth between two runs
+    minutes apart (2026-12-04)."""
     from aebook.data import binarize
     from aebook.models import M2, VAE
     from aebook.train import TrainConfig, fit
