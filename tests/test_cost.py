@@ -1,9 +1,13 @@
 """aebook.cost: what the paper profile's jobs cost, here and on an H200."""
 
+import functools
+
 import pytest
 
 from aebook import runner
-from aebook.cost import estimate
+from aebook.cost import estimate, seconds_per_step
+from aebook.experiments import m2, vae_likelihood
+from aebook.experiments.stacked_denoising_autoencoders import jobs as sda_jobs
 from aebook.experiments.vae import figure2
 from aebook.jobs import Job
 
@@ -26,3 +30,31 @@ def test_estimate_lists_every_paper_job_with_cpu_and_gpu_cost():
     rows = table.as_rows()
     assert rows[0]["job"] == "vae/mnist-nz20" and len(rows) == len(jobs)
     assert sum(r["gpu_minutes"] for r in rows) == pytest.approx(table.gpu_minutes)
+
+
+def test_seconds_per_step_doubles_the_steps_until_the_timed_run_lasts_long_enough():
+    now, built = [0.0], []
+
+    def prepare(n):  # a step "takes" 0.3 s on a fake clock
+        built.append(n)
+        return lambda: now.__setitem__(0, now[0] + 0.3 * n)
+
+    assert seconds_per_step(prepare, min_seconds=1.0, clock=lambda: now[0]) == pytest.approx(0.3)
+    assert built == [1, 1, 2, 4]  # a warm-up step, then 0.3, 0.6 and 1.2 s timed
+
+
+@pytest.mark.parametrize(
+    "prepare",
+    [
+        functools.partial(m2._training_steps, "m1"),
+        functools.partial(m2._training_steps, "pixels"),
+        functools.partial(m2._training_steps, "codes"),
+        functools.partial(sda_jobs._finetuning_steps, (1000, 1000, 1000)),
+        functools.partial(figure2._training_steps, "mnist", 20),
+        functools.partial(figure2._training_steps, "frey", 10),
+        vae_likelihood._training_steps,
+    ],
+    ids=["m1", "m2-pixels", "m2-codes", "sda", "figure2-mnist", "figure2-frey", "likelihood"],
+)
+def test_every_calibration_trains_its_jobs_code_path(prepare):
+    assert 0 < seconds_per_step(prepare, min_seconds=0) < float("inf")

@@ -1,10 +1,11 @@
-"""What the job runner's jobs cost before they run: CPU-hours here, from a few real steps of each
-job timed on this machine, and minutes on one H200, from their FLOPs and steps
-(``python -m aebook.runner --estimate``)."""
+"""What the job runner's jobs cost before they run: CPU-hours here, from each job's real steps
+timed on this machine (:func:`seconds_per_step`), and minutes on one H200, from their FLOPs and
+steps (``python -m aebook.runner --estimate``)."""
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,6 +22,33 @@ H200_FLOPS = 50e12
 #: Figure 2 jobs at once, eager steps, trained 1,480 steps/s in all (185 to 230 each; their
 #: ``sessions`` in results/paper/jobs/vae). Launch-bound: ~100x below what the FLOPs allow.
 GPU_STEPS_PER_SECOND = 1_480
+
+
+#: How long the timed run of a calibration lasts at least (seconds). A fixed count of steps was
+#: too few for some jobs: 3 steps of M2 on pixels read a step a fifth slow and varied by a fifth
+#: between two runs minutes apart, where 30 steps (1.2 s) agreed within 1 % (2026-12-04).
+MIN_TIMED_SECONDS = 1.0
+
+
+def seconds_per_step(
+    prepare: Callable[[int], Callable[[], object]],
+    min_seconds: float = MIN_TIMED_SECONDS,
+    clock: Callable[[], float] = time.perf_counter,
+) -> float:
+    """Seconds per optimisation step of one job on this machine: ``prepare(n)`` builds the job's
+    model and random data for ``n`` steps of its real code path and returns the call that trains
+    them. One step warms the allocator and kernels up; then ``n`` doubles until the timed call
+    lasts ``min_seconds``, so that a cheap step is timed as precisely as a dear one."""
+    prepare(1)()
+    n = 1
+    while True:
+        train = prepare(n)
+        began = clock()
+        train()
+        elapsed = clock() - began
+        if elapsed >= min_seconds:
+            return elapsed / n
+        n *= 2
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,8 @@ class Job:
     also ``"waiting_for": <job key>`` when it cannot start before that job has finished.
     ``flops`` (forward and backward products, the whole run) and ``steps`` (optimisation steps)
     give the estimate; ``calibrate`` (optional) returns the measured seconds per step on this
-    machine, from a few real steps; ``progress(folder)`` what an unfinished run has measured, with
-    ``"examples"`` reached of ``target``.
+    machine (:func:`aebook.cost.seconds_per_step`); ``progress(folder)`` what an unfinished run
+    has measured, with ``"examples"`` reached of ``target``.
     """
 
     page: str

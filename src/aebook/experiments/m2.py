@@ -41,6 +41,7 @@ import torch
 from torch import Tensor, nn
 
 from aebook.checks import check_choice
+from aebook.cost import seconds_per_step
 from aebook.profiles import ChapterSettings, select
 from aebook.results.records import write_json
 
@@ -609,11 +610,13 @@ def _m1_flops_per_example(cfg: M2Settings) -> float:
 
 
 @functools.cache
-def _calibrate(job: str, steps: int = 30) -> float:
-    """Seconds per optimisation step of a paper job (``m1``, ``pixels`` or ``codes``) on this
-    machine, from 30 steps of its real code path on random data: timed over 3 steps, a step on
-    pixels took a fifth longer than over 30, and the estimate varied by a fifth between two runs
-    minutes apart (2026-12-04)."""
+def _calibrate(job: str) -> float:
+    """Seconds per optimisation step of a paper job (``m1``, ``pixels`` or ``codes``) here."""
+    return seconds_per_step(functools.partial(_training_steps, job))
+
+
+def _training_steps(job: str, steps: int):
+    """The call that trains ``steps`` steps of a paper job's real code path on random data."""
     from aebook.data import binarize
     from aebook.models import M2, VAE
     from aebook.train import TrainConfig, fit
@@ -621,29 +624,27 @@ def _calibrate(job: str, steps: int = 30) -> float:
     cfg = select(SETTINGS, "paper")
     if job == "m1":
         model = VAE(PIXELS, cfg.latent_size, cfg.m1_hidden_sizes, activation=cfg.activation)
-        data = torch.rand(cfg.m1_batch_size * (steps + 1), PIXELS)
+        data = torch.rand(cfg.m1_batch_size * steps, PIXELS)
         config = TrainConfig(epochs=1, batch_size=cfg.m1_batch_size, lr=cfg.m1_lr)
-        warm, transform = data[: cfg.m1_batch_size], binarize
+        transform = binarize
     else:
         d = PIXELS if job == "pixels" else cfg.latent_size
         hidden = cfg.hidden_sizes if job == "pixels" else cfg.m1m2_hidden_sizes
         model = M2(d, 10, cfg.latent_size, hidden, activation=cfg.activation, alpha=50.0,
                    likelihood="bernoulli" if job == "pixels" else "gaussian", squash_mean=False)  # fmt: skip
-        x = torch.rand(steps + 1, cfg.batch_size, d)
-        y = torch.full((steps + 1, cfg.batch_size), -1)
+        x = torch.rand(steps, cfg.batch_size, d)
+        y = torch.full((steps, cfg.batch_size), -1)
         y[:, 0] = 3  # one labelled image per minibatch
         if job == "pixels":
-            parts, transform = (x, y), _binarized_minibatch
+            data, transform = (x, y), _binarized_minibatch
         else:
-            rows = torch.arange(x.numel() // d).view(steps + 1, cfg.batch_size)
+            rows = torch.arange(x.numel() // d).view(steps, cfg.batch_size)
             codes = {"mean": x.view(-1, d), "log_var": torch.zeros(x.numel() // d, d)}
-            parts, transform = (rows, y), SampledCodes({**codes, "m1_model": "calibration"})
-        data, warm = parts, tuple(p[:1] for p in parts)
+            data, transform = (rows, y), SampledCodes({**codes, "m1_model": "calibration"})
         config = TrainConfig(epochs=1, batch_size=1, lr=cfg.lr, optimizer="adam-2014")
-    fit(model, warm, config, transform=transform, progress=False, device="cpu")
-    began = time.perf_counter()
-    fit(model, data, config, transform=transform, progress=False, device="cpu")
-    return (time.perf_counter() - began) / (steps + 1)
+    return functools.partial(
+        fit, model, data, config, transform=transform, progress=False, device="cpu"
+    )
 
 
 def paper_jobs(profile: str = "paper", changes: Mapping | None = None) -> list:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import torch
 
+from aebook.cost import seconds_per_step
 from aebook.data.larochelle import N_CLASSES, load_task
 from aebook.experiments import settings
 from aebook.experiments.stacked_denoising_autoencoders.runs import (
@@ -214,16 +215,18 @@ def _macs(task: str, hidden: tuple[int, ...]) -> tuple[int, int]:
 
 
 @functools.cache  # one measurement per layer size serves all its jobs
-def _calibrate(hidden: tuple[int, ...], steps: int = 20) -> float:
+def _calibrate(hidden: tuple[int, ...]) -> float:
     """Seconds of one fine-tuning step (minibatch 20) of a stack of ``hidden`` here."""
+    return seconds_per_step(functools.partial(_finetuning_steps, hidden))
+
+
+def _finetuning_steps(hidden: tuple[int, ...], steps: int):
+    """The call that fine-tunes a stack of ``hidden`` for ``steps`` steps on random data."""
     torch.manual_seed(0)
     model = StackedDenoisingAutoencoder(784, hidden, 10)
     x, y = torch.rand(20 * steps, 784), torch.randint(0, 10, (20 * steps,))
     config = TrainConfig(epochs=1, batch_size=20, optimizer="sgd", lr=0.01)
-    model.finetune((x[:100], y[:100]), config, device="cpu", progress=False)
-    began = time.perf_counter()
-    model.finetune((x, y), config, device="cpu", progress=False)
-    return (time.perf_counter() - began) / steps
+    return functools.partial(model.finetune, (x, y), config, device="cpu", progress=False)
 
 
 def paper_jobs(profile: str = "paper") -> list:

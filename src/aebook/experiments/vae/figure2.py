@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch
 
+from aebook.cost import seconds_per_step
 from aebook.evaluate.batches import in_batches
 from aebook.models import PAPER_FREY, PAPER_MNIST, VAE, VAERecipe
 from aebook.results.records import write_json
@@ -227,19 +228,19 @@ def _figure2_flops(dataset: str, n_z: int, examples: int) -> float:
 
 
 @functools.cache
-def _calibrate(dataset: str, n_z: int = 20, steps: int = 30) -> float:
+def _calibrate(dataset: str, n_z: int = 20) -> float:
     """Seconds per training step of this curve's model on this machine (one thread)."""
-    import time
+    return seconds_per_step(functools.partial(_training_steps, dataset, n_z))
 
+
+def _training_steps(dataset: str, n_z: int, steps: int) -> Callable[[], History]:
+    """The call that trains this curve's model for ``steps`` steps on random data."""
     recipe = PAPER_MNIST if dataset == "mnist" else PAPER_FREY
     d = 784 if dataset == "mnist" else 560
     x = torch.rand(recipe.batch_size * steps, d)
     model = recipe.build(d, n_z, FIGURE2_LIKELIHOOD[dataset])
     config = recipe.train_config(1, len(x), lr=0.01)
-    fit(model, x[: recipe.batch_size * 5], config, transform=_transform(dataset), progress=False)
-    began = time.perf_counter()
-    fit(model, x, config, transform=_transform(dataset), progress=False)
-    return (time.perf_counter() - began) / steps
+    return functools.partial(fit, model, x, config, transform=_transform(dataset), progress=False)
 
 
 FIGURE2_LIKELIHOOD = {"mnist": "bernoulli", "frey": "gaussian"}
