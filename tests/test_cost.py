@@ -40,7 +40,16 @@ def test_seconds_per_step_doubles_the_steps_until_the_timed_run_lasts_long_enoug
         return lambda: now.__setitem__(0, now[0] + 0.3 * n)
 
     assert seconds_per_step(prepare, min_seconds=1.0, clock=lambda: now[0]) == pytest.approx(0.3)
-    assert built == [1, 1, 2, 4]  # a warm-up step, then 0.3, 0.6 and 1.2 s timed
+    assert built == [1, 1, 2, 4, 4, 4]  # a warm-up step, 0.3, 0.6 and 1.2 s timed, two more runs
+
+
+def test_seconds_per_step_is_the_median_of_its_timed_runs():
+    now, durations = [0.0], iter([0.5, 1.0, 2.6, 1.1])  # a warm-up, then the third run disturbed
+
+    def prepare(n):
+        return lambda: now.__setitem__(0, now[0] + next(durations))
+
+    assert seconds_per_step(prepare, min_seconds=1.0, clock=lambda: now[0]) == pytest.approx(1.1)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ steps (``python -m aebook.runner --estimate``)."""
 from __future__ import annotations
 
 import math
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,10 @@ GPU_STEPS_PER_SECOND = 1_480
 #: too few for some jobs: 3 steps of M2 on pixels read a step a fifth slow and varied by a fifth
 #: between two runs minutes apart, where 30 steps (1.2 s) agreed within 1 % (2026-12-04).
 MIN_TIMED_SECONDS = 1.0
+#: How many timed runs of that length a calibration takes the median of: one run in two estimates
+#: minutes apart on the quiet machine read M2 on pixels 27 % slow, the other jobs within 6 %
+#: (2026-12-05); the median of three ignores one such run.
+TIMED_RUNS = 3
 
 
 def seconds_per_step(
@@ -38,17 +43,21 @@ def seconds_per_step(
     """Seconds per optimisation step of one job on this machine: ``prepare(n)`` builds the job's
     model and random data for ``n`` steps of its real code path and returns the call that trains
     them. One step warms the allocator and kernels up; then ``n`` doubles until the timed call
-    lasts ``min_seconds``, so that a cheap step is timed as precisely as a dear one."""
-    prepare(1)()
-    n = 1
-    while True:
+    lasts ``min_seconds``, so that a cheap step is timed as precisely as a dear one, and the
+    result is the median of :data:`TIMED_RUNS` such calls."""
+
+    def timed(n: int) -> float:
         train = prepare(n)
         began = clock()
         train()
-        elapsed = clock() - began
-        if elapsed >= min_seconds:
-            return elapsed / n
+        return clock() - began
+
+    prepare(1)()
+    n = 1
+    while (elapsed := timed(n)) < min_seconds:
         n *= 2
+    runs = [elapsed, *(timed(n) for _ in range(TIMED_RUNS - 1))]
+    return statistics.median(runs) / n
 
 
 @dataclass(frozen=True)
