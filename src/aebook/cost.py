@@ -26,8 +26,8 @@ GPU_STEPS_PER_SECOND = 1_480
 
 
 #: How long the timed run of a calibration lasts at least (seconds). A fixed count of steps was
-#: too few for some jobs: 3 steps of M2 on pixels read a step a fifth slow and varied by a fifth
-#: between two runs minutes apart, where 30 steps (1.2 s) agreed within 1 % (2026-12-04).
+#: too few for some jobs: 3 steps of M2 on pixels (0.6 s) read a step a fifth slow and varied by
+#: a fifth between two runs minutes apart, where 30 steps (6 s) agreed within 1 % (2026-12-04).
 MIN_TIMED_SECONDS = 1.0
 #: How many timed runs of that length a calibration takes the median of: one run in two estimates
 #: minutes apart on the quiet machine read M2 on pixels 27 % slow, the other jobs within 6 %
