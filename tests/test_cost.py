@@ -61,9 +61,15 @@ def test_seconds_per_step_is_the_median_of_its_timed_runs():
         functools.partial(sda_jobs._finetuning_steps, (1000, 1000, 1000)),
         functools.partial(figure2._training_steps, "mnist", 20),
         functools.partial(figure2._training_steps, "frey", 10),
-        vae_likelihood._training_steps,
+        functools.partial(vae_likelihood._training_steps, "dynamic"),
+        functools.partial(vae_likelihood._training_steps, "static"),
     ],
-    ids=["m1", "m2-pixels", "m2-codes", "sda", "figure2-mnist", "figure2-frey", "likelihood"],
+    ids=[
+        *("m1", "m2-pixels", "m2-codes", "sda", "figure2-mnist", "figure2-frey"),
+        *("likelihood-dynamic", "likelihood-static"),
+    ],
 )
-def test_every_calibration_trains_its_jobs_code_path(prepare):
+def test_every_calibration_trains_its_jobs_code_path_on_the_cpu(prepare):
+    # the estimate reports CPU-hours: on a GPU machine an unpinned call would time the GPU
+    assert prepare(1).keywords["device"] == "cpu"
     assert 0 < seconds_per_step(prepare, min_seconds=0) < float("inf")

@@ -240,7 +240,9 @@ def _training_steps(dataset: str, n_z: int, steps: int) -> Callable[[], History]
     x = torch.rand(recipe.batch_size * steps, d)
     model = recipe.build(d, n_z, FIGURE2_LIKELIHOOD[dataset])
     config = recipe.train_config(1, len(x), lr=0.01)
-    return functools.partial(fit, model, x, config, transform=_transform(dataset), progress=False)
+    return functools.partial(
+        fit, model, x, config, transform=_transform(dataset), progress=False, device="cpu"
+    )
 
 
 FIGURE2_LIKELIHOOD = {"mnist": "bernoulli", "frey": "gaussian"}
