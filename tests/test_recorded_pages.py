@@ -259,6 +259,25 @@ def test_every_record_is_keyed_by_the_stem_of_a_page_in_the_book():
         assert meta["profile"] == path.parent.name and Path(meta["notebook"]).stem == path.stem
 
 
+def test_a_current_shown_record_lists_each_profiles_record_as_committed():
+    # A recorded notebook shows the page's records of every profile as they were when it ran: a
+    # profile re-recorded after it would leave the site showing the old record of that profile.
+    # So record a page's shorter profile first (e.g. standard, then paper).
+    listed = re.compile(r"Recorded run: profile `(\w+)`, [^,]+, recorded at `([0-9a-f]{7})`")
+    pages = [p for p in (REPO / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    for page in pages:
+        choice = choose(page, REPO / "results", "standard")
+        if choice.kind != "record" or choice.changed:  # stale records carry their own banner
+            continue
+        shown = Path(choice.record).read_text()
+        for profile, sha in set(listed.findall(shown)):
+            committed = json.loads((REPO / "results" / profile / f"{page.stem}.json").read_text())
+            assert committed["commit"].startswith(sha), (
+                f"{choice.record} lists the {profile} record of {sha}; results/{profile}/"
+                f"{page.stem}.json is {committed['commit'][:7]}: record the page again"
+            )
+
+
 BOOK_CONFIG = """\
 title: Recorded pages
 only_build_toc_files: true
