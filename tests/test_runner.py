@@ -487,6 +487,27 @@ def test_the_command_line_parks_and_a_new_machine_resumes(tmp_path, monkeypatch,
     assert "parked" not in capsys.readouterr().out
 
 
+def test_each_likelihood_job_is_timed_and_trained_in_its_own_regime(tmp_path):
+    """The dynamic model binarizes every minibatch, the static one does not, and the calibration
+    follows the job; a name that is neither fails before any work, naming the allowed values."""
+    from aebook.data import binarize
+    from aebook.experiments import vae_likelihood
+
+    cfg = vae_likelihood.SETTINGS["paper"]
+    assert vae_likelihood.regime("dynamic", cfg) == (59_600, 3_280, binarize)
+    assert vae_likelihood.regime("static", cfg) == (50_000, 3_280, None)
+    for name in ("dynamic", "static"):
+        timed = vae_likelihood._training_steps(name, 1).keywords["transform"]
+        assert timed is vae_likelihood.regime(name, cfg).transform
+    for call in (
+        lambda: vae_likelihood._training_steps("fixed", 1),
+        lambda: vae_likelihood.likelihood_job(tmp_path, binarization="fixed"),
+    ):
+        with pytest.raises(ValueError, match="binarization must be one of dynamic, static"):
+            call()
+    assert not any(tmp_path.iterdir())
+
+
 @needs_data(MNIST)
 def test_the_likelihood_jobs_train_keep_their_model_and_estimate_log_px(tmp_path):
     from aebook.experiments import vae_likelihood

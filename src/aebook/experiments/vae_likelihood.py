@@ -22,8 +22,10 @@ from __future__ import annotations
 import functools
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 
@@ -127,23 +129,41 @@ BINARIZATIONS = ("dynamic", "static")
 HISTORY = "history.json"
 
 
+class Regime(NamedTuple):
+    """What the two reference VAEs' trainings differ in besides their data."""
+
+    n_train: int  #: training images
+    epochs: int
+    transform: Callable | None  #: applied to every minibatch (dynamic: binarize it afresh)
+
+
+def regime(binarization: str, cfg: LikelihoodSettings) -> Regime:
+    """The one place that tells the two models apart; an unknown name fails here, before work."""
+    from aebook.data import binarize
+
+    if binarization == "dynamic":
+        return Regime(cfg.dynamic_n_train, cfg.dynamic_epochs, binarize)
+    if binarization == "static":
+        return Regime(cfg.static_n_train, cfg.static_epochs, None)
+    raise ValueError(
+        f"binarization must be one of {', '.join(BINARIZATIONS)}; got {binarization!r}"
+    )
+
+
 def likelihood_data(binarization: str, cfg: LikelihoodSettings):
     """``(train, test, transform)``: the first ``dynamic_n_train`` MNIST training images binarized
     afresh each minibatch and the test images binarized once (seed 1), or Larochelle & Murray's
     fixed binarization; the first ``n_test`` rows of a fixed permutation (seed 0) of the test set."""
     from aebook.data import binarize, load_binarized_mnist, load_mnist
 
+    n_train, _, transform = regime(binarization, cfg)
     rows = torch.randperm(10_000, generator=torch.Generator().manual_seed(0))[: cfg.n_test]
     if binarization == "dynamic":
         mnist = load_mnist(n_valid=0)
         test = binarize(mnist.test.x[rows], torch.Generator().manual_seed(1))
-        return mnist.train.x[: cfg.dynamic_n_train], test, binarize
-    if binarization == "static":
-        static = load_binarized_mnist()
-        return static.train[: cfg.static_n_train], static.test[rows], None
-    raise ValueError(
-        f"binarization must be one of {', '.join(BINARIZATIONS)}; got {binarization!r}"
-    )
+        return mnist.train.x[:n_train], test, transform
+    static = load_binarized_mnist()
+    return static.train[:n_train], static.test[rows], transform
 
 
 def likelihood_job(
@@ -163,7 +183,7 @@ def likelihood_job(
     folder = Path(folder)
     train, test, transform = likelihood_data(binarization, cfg)
     device = default_device()
-    epochs = cfg.dynamic_epochs if binarization == "dynamic" else cfg.static_epochs
+    epochs = regime(binarization, cfg).epochs
     torch.manual_seed(0)
     model = cfg.recipe.build(784, cfg.latent_size).to(device)
     config = cfg.recipe.train_config(epochs, len(train), lr_schedule=cfg.lr_schedule)
@@ -279,7 +299,7 @@ def snapshot_table(snapshots: dict[str, dict], estimate: dict | None = None):
     costs = {job.name: hours[job.key] for job in paper_jobs() if job.key in hours}
     rows = []
     for name, snap in snapshots.items():
-        budget = cfg.dynamic_epochs if name == "dynamic" else cfg.static_epochs
+        budget = regime(name, cfg).epochs
         epochs = snap.get("epochs", 0)
         curve = snap.get("train_elbo") or []
         bound = snap.get("train_bound", curve[-1] if curve else None)
@@ -343,13 +363,11 @@ def _calibrate(binarization: str) -> float:
 def _training_steps(binarization: str, steps: int):
     """The call that trains the paper's reference VAE for ``steps`` steps on random data, with
     the job's own transform (the dynamic model binarizes every minibatch afresh)."""
-    from aebook.data import binarize
-
     cfg = select(SETTINGS, "paper")
+    transform = regime(binarization, cfg).transform
     x = torch.rand(cfg.recipe.batch_size * steps, 784)
     model = cfg.recipe.build(784, cfg.latent_size)
     config = cfg.recipe.train_config(1, len(x), lr_schedule=cfg.lr_schedule)
-    transform = binarize if binarization == "dynamic" else None
     return functools.partial(
         fit, model, x, config, transform=transform, progress=False, device="cpu"
     )
@@ -367,8 +385,7 @@ def paper_jobs() -> list:
     macs += sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
     jobs = []
     for binarization in BINARIZATIONS:
-        n = cfg.dynamic_n_train if binarization == "dynamic" else cfg.static_n_train
-        epochs = cfg.dynamic_epochs if binarization == "dynamic" else cfg.static_epochs
+        n, epochs, _ = regime(binarization, cfg)
         steps = epochs * math.ceil(n / cfg.recipe.batch_size)
         evaluation = 2.0 * macs * cfg.k * cfg.n_test  # forward passes of the estimate (at most)
         jobs.append(
