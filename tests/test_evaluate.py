@@ -12,7 +12,7 @@ def test_error_and_interval_match_the_papers_convention():
     err = classification_error(predictions, labels)
     assert err.percent == pytest.approx(2.80)
     assert round(err.ci95, 2) == 0.14
-    assert str(err) == "2.80 ± 0.14 %"
+    assert str(err) == "2.80 ± 0.14 % (95 % interval)"
 
 
 def test_scores_are_turned_into_classes():

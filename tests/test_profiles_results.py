@@ -88,6 +88,28 @@ def test_record_writes_only_when_asked(monkeypatch, tmp_path):
     assert not list(path.parent.glob("*.tmp"))  # the temporary file was renamed
 
 
+def test_provenance_names_the_command_that_ran():
+    """A script's own command line (``python -m aebook.runner ...``, ``python benchmarks/...``),
+    or the ``AEBOOK_COMMAND`` of the script that runs the code in another process."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    code = "from aebook.results import provenance; print(provenance()['command'])"
+    env = {k: v for k, v in os.environ.items() if k != "AEBOOK_COMMAND"}
+    for given, expected in (
+        (None, shlex.join(["python", "-c", code, "--out", "a b.json"])),
+        ("python scripts/reproduce.py book/x.ipynb", "python scripts/reproduce.py book/x.ipynb"),
+    ):
+        run_env = env if given is None else {**env, "AEBOOK_COMMAND": given}
+        out = subprocess.run(
+            [sys.executable, "-c", code, "--out", "a b.json"],
+            env=run_env, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        assert out.strip() == expected
+
+
 def test_results_files_get_the_permissions_of_an_ordinary_file(tmp_path):
     from aebook.results import Record
     from aebook.results.records import update_json, write_json

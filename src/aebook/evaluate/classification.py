@@ -21,7 +21,7 @@ class ErrorRate:
     n: int
 
     def __str__(self) -> str:
-        return f"{self.percent:.2f} ± {self.ci95:.2f} %"
+        return f"{self.percent:.2f} ± {self.ci95:.2f} % (95 % interval)"
 
 
 def classification_error(predictions: Tensor, labels: Tensor) -> ErrorRate:

@@ -19,7 +19,9 @@ import json
 import os
 import platform
 import re
+import shlex
 import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,15 +65,17 @@ def commit() -> str:
 
 
 def provenance() -> dict[str, str]:
-    """Commit (:func:`commit`), hardware (:func:`aebook.devices.hardware`), software and date, to
-    store next to every recorded number."""
+    """Commit (:func:`commit`), hardware (:func:`aebook.devices.hardware`), software, date and
+    command, to store next to every recorded number. The command is ``AEBOOK_COMMAND`` where a
+    script runs the code in another process (``scripts/reproduce.py``'s kernels), else this
+    process's own command line (the runner, the benchmarks), with the interpreter as ``python``."""
     return {
         "commit": commit(),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "hardware": hardware(),
         "python": platform.python_version(),
         "torch": torch.__version__,
-        "command": os.environ.get("AEBOOK_COMMAND", ""),
+        "command": os.environ.get("AEBOOK_COMMAND") or shlex.join(["python", *sys.orig_argv[1:]]),
     }
 
 
