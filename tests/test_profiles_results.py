@@ -1,4 +1,8 @@
 import json
+import os
+import shlex
+import subprocess
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -91,11 +95,6 @@ def test_record_writes_only_when_asked(monkeypatch, tmp_path):
 def test_provenance_names_the_command_that_ran():
     """A script's own command line (``python -m aebook.runner ...``, ``python benchmarks/...``),
     or the ``AEBOOK_COMMAND`` of the script that runs the code in another process."""
-    import os
-    import shlex
-    import subprocess
-    import sys
-
     code = "from aebook.results import provenance; print(provenance()['command'])"
     env = {k: v for k, v in os.environ.items() if k != "AEBOOK_COMMAND"}
     for given, expected in (
