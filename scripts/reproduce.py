@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import resource
-import shlex
 import subprocess
 import sys
 import time
@@ -34,8 +33,8 @@ from nbclient import NotebookClient
 
 from aebook.profiles import active_profile
 from aebook.results import provenance, record_runtime
-from aebook.results.freshness import IMPORTS_PROBE, stamp
-from aebook.results.records import commit
+from aebook.results.freshness import COMMAND_VAR, IMPORTS_PROBE, stamp
+from aebook.results.records import command_line, commit
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "book" / "_ext"))
@@ -103,9 +102,7 @@ def main() -> int:
     results = Path(os.environ.get("AEBOOK_RESULTS") or REPO / "results")
     os.environ["AEBOOK_RESULTS"] = str(results.resolve())
     runtimes_root = args.runtimes or results.resolve()
-    os.environ["AEBOOK_COMMAND"] = "python " + shlex.join(
-        [str(Path(sys.argv[0]).resolve().relative_to(REPO)), *sys.argv[1:]]
-    )
+    os.environ[COMMAND_VAR] = command_line()
     os.environ.setdefault("AEBOOK_PROGRESS", "0")
     # What the run is of, read once before it starts: the kernel's record and the kept notebook
     # name the same commit even if one is made while a page runs.

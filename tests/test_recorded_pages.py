@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -265,17 +266,24 @@ def test_a_current_shown_record_lists_each_profiles_record_as_committed():
     # So record a page's shorter profile first (e.g. standard, then paper).
     listed = re.compile(r"Recorded run: profile `(\w+)`, [^,]+, recorded at `([0-9a-f]{7})`")
     pages = [p for p in (REPO / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    checked = 0
     for page in pages:
         choice = choose(page, REPO / "results", "standard")
-        if choice.kind != "record" or choice.changed:  # stale records carry their own banner
+        if choice.kind != "record":
             continue
         shown = Path(choice.record).read_text()
-        for profile, sha in set(listed.findall(shown)):
+        found = listed.findall(shown)
+        assert len(found) == shown.count("Recorded run"), f"{choice.record}: a listing unread"
+        checked += len(found)
+        if choice.changed:  # stale records carry their own banner
+            continue
+        for profile, sha in set(found):
             committed = json.loads((REPO / "results" / profile / f"{page.stem}.json").read_text())
             assert committed["commit"].startswith(sha), (
                 f"{choice.record} lists the {profile} record of {sha}; results/{profile}/"
                 f"{page.stem}.json is {committed['commit'][:7]}: record the page again"
             )
+    assert checked, "no recorded page lists its records in the form this test reads"
 
 
 BOOK_CONFIG = """\
@@ -356,6 +364,8 @@ def test_a_commit_made_while_a_page_runs_does_not_split_its_record_from_its_note
     claims = json.loads((tmp_path / "results/smoke/toy.json").read_text())
     kept = nbformat.read(tmp_path / "results/smoke/toy.ipynb", as_version=4)
     assert claims["commit"] == kept.metadata["aebook_record"]["commit"] == first
+    # The record names the command that recorded the page, not the kernel's command line.
+    assert claims["command"] == shlex.join(["python", *reproduce[1:]])
 
 
 def test_a_paper_record_reads_the_jobs_parked_in_the_repository_on_a_machine_without_them(

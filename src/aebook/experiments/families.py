@@ -28,8 +28,8 @@ from aebook.evaluate.frechet import FrechetScorer
 from aebook.evaluate.reconstruction import reconstruction_error
 from aebook.models.families import FAMILIES, FamilyHyper
 from aebook.profiles import ChapterSettings
-from aebook.results.freshness import freshness
 from aebook.results.records import Record
+from aebook.results.runs import recorded_line
 from aebook.results.table import ComparisonTable
 from aebook.train import History, TrainConfig
 
@@ -202,11 +202,7 @@ class RecordedComparison:
             label: {key: found[f"{name}/{key}"] for key in COLUMNS if f"{name}/{key}" in found}
             for name, label in FAMILIES.items()
         }
-        note = (
-            f"Recorded run: profile `{run.profile}`, {run.date[:16]}, {freshness(run)}, "
-            f"{run.hardware}."
-        )
-        return note + "\n\n" + ComparisonTable(rows, COLUMNS)._repr_markdown_()
+        return recorded_line(run) + "\n\n" + ComparisonTable(rows, COLUMNS)._repr_markdown_()
 
     def __repr__(self) -> str:
         return self._repr_markdown_()

@@ -21,6 +21,10 @@ from pathlib import Path
 #: Where a recorded notebook keeps its provenance.
 METADATA_KEY = "aebook_record"
 
+#: The command that is recording a page, set by ``scripts/reproduce.py`` for the kernels it
+#: starts, so that their records name it and not the kernel's own command line.
+COMMAND_VAR = "AEBOOK_COMMAND"
+
 #: Run in the kernel after a page's last cell when it is recorded (then dropped from the record):
 #: prints the package files the page imported, named as in :func:`package_digest`.
 IMPORTS_PROBE = """\
@@ -85,7 +89,7 @@ def freshness(record) -> str:
     """A :class:`~aebook.results.records.Record`'s banner: the commit that recorded it, and what
     changed since (by :func:`changes`, from the notebook recorded beside it). A notebook older
     than the record is an earlier run's: in the kernel that is recording the page (the same
-    ``AEBOOK_COMMAND``) the record is "this run", elsewhere its own notebook was not kept."""
+    :data:`COMMAND_VAR`) the record is "this run", elsewhere its own notebook was not kept."""
     at = f"recorded at `{record.commit[:7]}`"
     if record.path is None:
         return at
@@ -96,7 +100,7 @@ def freshness(record) -> str:
         return f"{at} (cannot tell whether the code changed since)"
     nb = json.loads(recorded.read_text())
     if stamp_of(nb).get("date", "") < record.date:  # the notebook beside it is an earlier run's
-        if record.command and record.command == os.environ.get("AEBOOK_COMMAND"):
+        if record.command and record.command == os.environ.get(COMMAND_VAR):
             return f"{at} (this run)"  # the page is being recorded: its notebook comes at the end
         return f"{at} (its notebook was not kept: cannot tell whether the code changed since)"
     changed = changes(nb, json.loads(pages[0].read_text()))

@@ -32,6 +32,7 @@ from aebook.devices import hardware
 from aebook.files import temporary_beside
 from aebook.profiles import PROFILES, ChapterSettings
 from aebook.results.claims import Claim
+from aebook.results.freshness import COMMAND_VAR
 
 ENV_VAR = "AEBOOK_RESULTS"
 
@@ -64,18 +65,25 @@ def commit() -> str:
         return "unknown"
 
 
+def command_line() -> str:
+    """This process's command line as a reader types it again, in the folder it ran in: the
+    interpreter as ``python``, the rest as given."""
+    return shlex.join(["python", *sys.orig_argv[1:]])
+
+
 def provenance() -> dict[str, str]:
     """Commit (:func:`commit`), hardware (:func:`aebook.devices.hardware`), software, date and
-    command, to store next to every recorded number. The command is ``AEBOOK_COMMAND`` where a
-    script runs the code in another process (``scripts/reproduce.py``'s kernels), else this
-    process's own command line (the runner, the benchmarks), with the interpreter as ``python``."""
+    command, to store next to every recorded number. The command is ``$AEBOOK_COMMAND``
+    (:data:`~aebook.results.freshness.COMMAND_VAR`) where a script runs the code in another
+    process (``scripts/reproduce.py``'s kernels), else :func:`command_line` (the runner, the
+    benchmarks)."""
     return {
         "commit": commit(),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "hardware": hardware(),
         "python": platform.python_version(),
         "torch": torch.__version__,
-        "command": os.environ.get("AEBOOK_COMMAND") or shlex.join(["python", *sys.orig_argv[1:]]),
+        "command": os.environ.get(COMMAND_VAR) or command_line(),
     }
 
 

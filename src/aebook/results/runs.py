@@ -13,6 +13,15 @@ from aebook.results.records import Record, results_dir
 from aebook.results.table import Table
 
 
+def recorded_line(record: Record) -> str:
+    """The line that opens a recorded run on its page: profile, day, whether the code changed
+    since (:func:`~aebook.results.freshness.freshness`), hardware."""
+    return (
+        f"Recorded run: profile `{record.profile}`, {record.date[:10]}, {freshness(record)}, "
+        f"{record.hardware}."
+    )
+
+
 class RecordedPage:
     """A page's recorded run in one profile, as the page shows it: where and when it ran (and
     whether the code changed since), its paper numbers judged, its claims and measurements."""
@@ -38,10 +47,7 @@ class RecordedPage:
                 f"*No recorded `{self.profile}` run of `{self.page}`: run "
                 "`scripts/reproduce.py` on this page to record one.*"
             )
-        out = [
-            f"Recorded run: profile `{r.profile}`, {r.date[:10]}, {freshness(r)}, {r.hardware}.",
-            "",
-        ]
+        out = [recorded_line(r), ""]
         if any(n.page == r.chapter for n in LEDGER):
             table = ledger_table(r, self.paper_settings, title="The paper's numbers")
             out += [table._repr_markdown_(), ""]
