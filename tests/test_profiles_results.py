@@ -216,6 +216,43 @@ def test_benchmark_files_read_back_and_throughput_table(tmp_path):
     assert "| 1 | paper | fit | 4.00 | 1.00 | 60 | 50 % |" in md
     assert "| 1 | paper | limit | 2.00 | 0.50 | 120 | 100 % |" in md
     assert "Pythae was not installed" in md
+    assert "Measured on x86_64, 2 CPUs, torch 2.13.0; date not recorded." in md
+
+
+def test_every_benchmark_table_says_where_and_when_it_was_measured():
+    from aebook.results import performance as perf
+
+    where = {"hardware": "AMD EPYC, 2 logical CPU cores", "torch": "2.13.0",
+             "date": "2026-12-05T12:00:00+00:00"}  # fmt: skip
+    assert perf.measured_on({"provenance": where}) == (
+        "Measured 2026-12-05 on AMD EPYC, 2 logical CPU cores, torch 2.13.0."
+    )
+    undated = {"hardware": "x86_64, 2 CPUs", "torch": "2.13.0"}
+    assert "date not recorded" in perf.measured_on({"provenance": undated})
+    assert "not recorded" in perf.measured_on({})
+    payloads = {
+        perf.workers_table: {"n": 10, "images_per_second": {"2 x 1": 9.0}, "fastest": "2 x 1"},
+        perf.precision_table: {
+            "runs": {k: {"test_bound": -1.0, "test_se": 0.1, "examples": 5} for k in ("fp32", "bf16")},
+            "median_epoch_seconds": {"fp32": 1.0, "bf16": 0.9},
+            "difference": 0.0, "difference_se": 0.1,
+        },
+        perf.estimate_table: {"rows": [{"job": "m2/m1", "tflop": 1.0, "cpu_hours": 2.0,
+                                        "gpu_minutes": 0.5}]},
+        perf.stacked_table: {"rows": [{"hidden": 64, "phase": "pretraining", "ratio": 3.9,
+            "model_steps_per_second": {"one at a time": 100.0, "stacked": 390.0}}]},
+        perf.released_adam_table: {"largest_relative_difference": 1e-7, "rows": [
+            {"part": "update", "optimizer": "fused", "ms": 0.5, "speedup": 3.0}]},
+        perf.m2_step_table: {"loss_relative_difference": {"pixels": 1e-7}, "rows": [
+            {"model": "pixels", "variant": "shared", "ms": 90.0, "speedup": 1.8,
+             "forward_gmacs": 1.2}]},
+    }  # fmt: skip
+    for table, payload in payloads.items():
+        md = table(payload | {"provenance": where})._repr_markdown_()
+        assert "Measured 2026-12-05 on AMD EPYC" in md, table.__name__
+        assert "not recorded" in table(payload)._repr_markdown_(), table.__name__
+    md = perf.stacked_table(payloads[perf.stacked_table])._repr_markdown_()
+    assert "| 784-64×3-10 | pretraining | 100 | 390 | 3.90 |" in md
 
 
 @pytest.mark.parametrize("name", ["../escape", "a/b", "", "/abs", ".hidden"])

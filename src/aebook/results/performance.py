@@ -18,6 +18,19 @@ def load_benchmark(name: str, root: Path | str | None = None) -> dict | None:
     return read_json(path) if path is not None and path.exists() else None
 
 
+def measured_on(payload: dict) -> str:
+    """When, where and with which torch a benchmark ran, from the provenance its script wrote:
+    a time means little without its machine, and a reader compares it with their own."""
+    where = payload.get("provenance", {})
+    if "hardware" not in where:
+        return "Machine and date not recorded: run the script again to record them."
+    torch = f", torch {where['torch']}" if "torch" in where else ""
+    day = where.get("date", "")[:10]
+    if not day:
+        return f"Measured on {where['hardware']}{torch}; date not recorded."
+    return f"Measured {day} on {where['hardware']}{torch}."
+
+
 class ThroughputTable:
     """The table of ``benchmarks/train_throughput.py``: per thread count and model, each
     pipeline's median epoch, its time against ``fit``'s, and the share of the limit it reaches
@@ -41,11 +54,10 @@ class ThroughputTable:
             for r in p["rows"]
         ]
         pythae = "" if p["pythae"] else " Pythae was not installed, so its trainer is not compared."
-        machine = p["provenance"]
         note = (
-            f"{p['n']:,} MNIST images, median of {p['repeats']} alternating repeats, "
-            f"{machine['hardware']}, torch {machine['torch']}. `limit`: only the step's matrix "
-            f"products, on tensors that stay in cache.{pythae}"
+            f"{p['n']:,} MNIST images, median of {p['repeats']} alternating repeats. `limit`: "
+            f"only the step's matrix products, on tensors that stay in cache.{pythae} "
+            f"{measured_on(p)}"
         )
         header = [
             "threads", "model", "pipeline", "epoch (s)", "time ÷ fit's", "GFLOP/s",
@@ -82,7 +94,8 @@ def workers_table(payload: dict) -> Table:
     return Table(
         ["processes × threads", "images per second, all trainings"],
         [[k, f"{v:,.0f}"] for k, v in rate.items()],
-        note=f"{payload['n']:,} images per training; fastest: {payload['fastest']}.",
+        note=f"{payload['n']:,} images per training; fastest: {payload['fastest']}. "
+        f"{measured_on(payload)}",
     )
 
 
@@ -96,7 +109,7 @@ def precision_table(payload: dict) -> Table:
             for k, r in runs.items()
         ],
         note=f"bf16 − fp32: {payload['difference']:+.2f} ± {payload['difference_se']:.2f} nats after "
-        f"{runs['fp32']['examples']:,} examples of the paper's VAE.",
+        f"{runs['fp32']['examples']:,} examples of the paper's VAE. {measured_on(payload)}",
     )
 
 
@@ -117,7 +130,54 @@ def estimate_table(payload: dict) -> Table:
         note=f"total: {sum(r['cpu_hours'] for r in every):,.1f} CPU hours (half that on two "
         f"cores), about {sum(r['gpu_minutes'] for r in every):,.0f} H200 minutes, one job at a "
         "time. Table 1's fine-tunings are counted at their full 200 epochs (early stopping ends "
-        "most sooner), so its row is an upper bound.",
+        f"most sooner), so its row is an upper bound. {measured_on(payload)}",
+    )
+
+
+def stacked_table(payload: dict) -> Table:
+    """``benchmarks/stacked_training.py``: model-steps per second of Table 1's candidates trained
+    one at a time against the same candidates trained as one stack."""
+    rows = []
+    for r in payload["rows"]:
+        rate = r["model_steps_per_second"]
+        rows.append([f"784-{r['hidden']}×3-10", r["phase"], f"{rate['one at a time']:,.0f}",
+                     f"{rate['stacked']:,.0f}", f"{r['ratio']:.2f}"])  # fmt: skip
+    header = ["layers", "phase", "one at a time (model-steps/s)", "stacked",
+              "stacked / one at a time"]  # fmt: skip
+    return Table(header, rows, note=measured_on(payload))
+
+
+def released_adam_table(payload: dict) -> Table:
+    """``benchmarks/released_adam.py``: the released Adams' update, and a whole step, as seven
+    passes against torch's fused kernel."""
+    rows = sorted(payload["rows"], key=lambda r: r["part"])
+    return Table(
+        ["what is timed", "update", "ms", "speed-up"],
+        [[r["part"], r["optimizer"], f"{r['ms']:.2f}", f"{r['speedup']:.2f}×"] for r in rows],
+        note="After 100 training steps the two updates' parameters differ by at most "
+        f"{payload['largest_relative_difference']:.0e} of their largest entry. "
+        f"{measured_on(payload)}",
+    )
+
+
+def m2_step_table(payload: dict) -> Table:
+    """``benchmarks/m2_step.py``: a training step of M2 with the encoder run on K copies of each
+    unlabelled image against its first layer shared."""
+    largest = max(payload["loss_relative_difference"].values())
+    return Table(
+        ["model", "encoder", "ms per step", "speed-up", "GMAC forward"],
+        [
+            [
+                r["model"],
+                r["variant"],
+                f"{r['ms']:.0f}",
+                f"{r['speedup']:.2f}×",
+                f"{r['forward_gmacs']:.2f}",
+            ]
+            for r in payload["rows"]
+        ],  # fmt: skip
+        note=f"From the same draws, the two ways' losses differ by at most {largest:.0e} of "
+        f"their value. {measured_on(payload)}",
     )
 
 
