@@ -175,7 +175,7 @@ def m2_step_table(payload: dict) -> Table:
                 f"{r['forward_gmacs']:.2f}",
             ]
             for r in payload["rows"]
-        ],  # fmt: skip
+        ],
         note=f"From the same draws, the two ways' losses differ by at most {largest:.0e} of "
         f"their value. {measured_on(payload)}",
     )
