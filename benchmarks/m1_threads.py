@@ -2,8 +2,8 @@
 
 M1 (the paper profile's VAE 784-500-500-50, softplus, minibatch 1,000) is the one job that every
 M1+M2 draw waits for, so it is worth running alone on both cores if two threads help it. The
-two-processes-of-one-thread rule (``benchmarks/workers.py``) was measured on minibatches of 100,
-where a step is too short to split; M1's products are ten times larger. This script times a whole
+layouts of ``benchmarks/workers.py`` are compared on minibatches of 100, where a step is short to
+split; M1's products are ten times larger. This script times a whole
 training step (forward, backward, Adam) on one thread and on two, alternating, medians of
 ``--repeats`` runs of ``--steps`` steps, and writes ``results/benchmarks/m1_threads.json``. Run it
 on a quiet machine: another job on the second core takes what the second thread would use.

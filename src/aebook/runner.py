@@ -6,9 +6,11 @@ a killed or restarted run continues where it stopped, and returns a JSON-able re
 writes that result with the provenance of the run, and the SHA-256 of every final model file the
 job kept, so a record can be re-judged later without retraining.
 
-On a CPU the runner starts worker processes with one thread each: on a 2-core machine two
-one-thread processes train two models at the full speed of each core, while one process with two
-threads stalls on synchronisation (``benchmarks/train_throughput.py`` measures both).
+On a CPU the runner starts ``--workers`` processes of ``--threads`` threads each (one of one by
+default). Which layout trains more per hour depends on the processor and the model:
+``benchmarks/workers.py`` compares them for Figure 2's VAE, ``benchmarks/m2_step.py --threads N``
+and ``benchmarks/m1_threads.py`` time one step of M2 and M1 on N threads. With more jobs than
+cores, one-thread workers keep every core busy; a job left alone can take every core's thread.
 Ctrl-C, or SIGTERM to the runner (``pkill -f aebook.runner``), stops every worker's job at its last
 checkpoint and starts no other; the runner returns once its workers have. A runner killed hard
 (SIGKILL, out of memory) takes its workers with it, each job stopped at its last checkpoint.
