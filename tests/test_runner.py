@@ -771,7 +771,7 @@ def test_what_is_left_to_run_counts_finished_jobs_as_done_and_started_ones_by_th
     estimate = {
         "rows": [row("vae/a", 2.0, 10.0), row("vae/b", 4.0, 20.0), row("vae/c", 1.0, 1.0),
                  row("m2/m1", 3.0, 6.0)],
-        "provenance": {"date": "2026-11-30T13:00:00+00:00"},
+        "provenance": {"date": "2026-11-30T13:00:00+00:00", "hardware": "x86_64, 2 CPUs"},
     }  # fmt: skip
     (tmp_path / "vae").mkdir()
     (tmp_path / "vae/a.json").write_text(json.dumps({"status": "finished", "target": 100}))
@@ -784,7 +784,7 @@ def test_what_is_left_to_run_counts_finished_jobs_as_done_and_started_ones_by_th
         ["m2", "1", "0", "0", "3.0", "6.0"],
     ]
     assert "7.0 CPU hours" in table.note and "about 22 H200 minutes" in table.note
-    assert "2026-11-30" in table.note
+    assert "Measured 2026-11-30 on x86_64, 2 CPUs" in table.note
 
 
 #: The M2 jobs at a tiny scale, through the paper's code path: 1,000 images in 10 fixed
