@@ -203,6 +203,48 @@ def test_the_site_search_lists_chapters_before_the_api_reference(browser, site_u
     assert not api or max(chapters) < min(api), f"{query!r}: API entries among chapters: {found}"
 
 
+#: tests/test_book.py keeps every line of a notebook's code within this many columns.
+CODE_COLUMNS = 80
+# Per code cell shown at this width: its longest line, and whether CODE_COLUMNS characters in
+# the cell's own font fit between its padding.
+CODE_FITS = """() => {
+document.querySelectorAll("details").forEach((d) => (d.open = true));
+document.querySelectorAll(".toggle-hidden").forEach((t) => t.classList.remove("toggle-hidden"));
+const cells = [];
+for (const pre of document.querySelectorAll("div.cell_input pre")) {
+  if (!pre.getClientRects().length) continue;
+  const probe = document.createElement("span");
+  probe.textContent = "x".repeat(%d);
+  pre.appendChild(probe);
+  const needed = probe.getBoundingClientRect().width;
+  probe.remove();
+  const s = getComputedStyle(pre);
+  const room = pre.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+  cells.push({ fits: needed <= room + 1, needed: Math.round(needed), room: Math.round(room),
+               first: pre.textContent.split("\\n")[0].slice(0, 40) });
+}
+return cells;
+}"""
+
+
+def test_a_code_cells_columns_fit_a_desktop_column(browser, site_url):
+    """A line the notebook tests allow is shown whole at 1280 px, with no scroll bar."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+    )
+    cells, narrow = 0, []
+    for page in pages():
+        found = typeset(browser, f"{site_url}/{page}", CODE_FITS % CODE_COLUMNS)
+        cells += len(found)
+        narrow += [f"{page}: {c['needed']} > {c['room']} px ({c['first']})"
+                   for c in found if not c["fits"]]  # fmt: skip
+    assert cells > 100, f"only {cells} code cells measured"
+    assert not narrow, f"{CODE_COLUMNS} columns of code do not fit at 1280 px:\n" + "\n".join(
+        narrow
+    )
+
+
 def test_no_chapter_is_longer_than_a_session(browser, site_url):
     browser.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
