@@ -231,7 +231,7 @@ def remaining_table(estimate: dict, jobs: Path | str) -> Table:
         f"or about {gpu:,.0f} H200 minutes are left, from the estimate "
         "(`python -m aebook.runner --estimate`) and the jobs' snapshots in `results/paper/jobs`; "
         "a job under way counts the share of its examples still to train. Table 1's "
-        f"fine-tunings count their full 200 epochs, an upper bound. The estimate: "
+        "fine-tunings count their full 200 epochs, an upper bound. The estimate: "
         f"{measured_on(estimate)}",
     )
 
