@@ -14,6 +14,9 @@ from aebook.data.mnist import MNIST
 from aebook.data.store import DatasetSource
 
 REPO = Path(__file__).resolve().parents[1]
+#: The website shows this many columns of a code cell whole at 1280 px (tests/site/test_layout.py
+#: measures it); tests/test_book.py keeps every notebook's code within it.
+CODE_COLUMNS = 80
 
 
 def shared_data(*sources: DatasetSource) -> Path | None:

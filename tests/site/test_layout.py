@@ -14,6 +14,8 @@ import sys
 import pytest
 from test_site import REPO, SITE, book_pages, toc_notebooks
 
+from conftest import CODE_COLUMNS
+
 sys.path.insert(0, str(REPO / "scripts"))  # the PDF printer serves and opens pages the same way
 from print_pdf import AFTER_TYPESETTING, headless_chromium, served  # noqa: E402
 
@@ -36,14 +38,20 @@ pytestmark = [
     ),
 ]
 
-# With every folded part open (code cells, dropdown solutions and proofs): one line per element
-# wider than its column (or per equation that MathJax could not typeset),
-# per inline equation that runs past the end of its line, and one if the whole page scrolls
-# sideways. An equation's column is its div.math (the theme clips what does not fit, number
-# included); a table fits when it, or the nearest box from it up to the article that scrolls
-# horizontally, is no wider than that box's parent.
-MEASURE = """() => {
-const inner = (el) => {
+# The first lines of a measuring script: every folded part (code cells and their outputs,
+# dropdown solutions, proofs) opens, so that it is measured too.
+OPEN_FOLDED = """() => {
+document.querySelectorAll("details").forEach((d) => (d.open = true));
+document.querySelectorAll(".toggle-hidden").forEach((t) => t.classList.remove("toggle-hidden"));
+"""
+# With every folded part open: one line per element wider than its column (or per equation that
+# MathJax could not typeset), per inline equation that runs past the end of its line, and one if
+# the whole page scrolls sideways. An equation's column is its div.math (the theme clips what
+# does not fit, number included); a table fits when it, or the nearest box from it up to the
+# article that scrolls horizontally, is no wider than that box's parent.
+MEASURE = (
+    OPEN_FOLDED
+    + """const inner = (el) => {
   const s = getComputedStyle(el);
   return el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
 };
@@ -51,8 +59,6 @@ const where = (el) => {
   const section = el.closest("section[id]");
   return section ? "#" + section.id : "";
 };
-document.querySelectorAll("details").forEach((d) => (d.open = true));
-document.querySelectorAll(".toggle-hidden").forEach((t) => t.classList.remove("toggle-hidden"));
 const wide = [];
 let equations = 0, tables = 0;
 for (const c of document.querySelectorAll('mjx-container[display="true"]')) {
@@ -114,6 +120,7 @@ if (page.scrollWidth > page.clientWidth + 1) {
 }
 return { wide, equations, tables, inline };
 }"""
+)
 
 
 def typeset(browser, url: str, function: str):
@@ -203,14 +210,11 @@ def test_the_site_search_lists_chapters_before_the_api_reference(browser, site_u
     assert not api or max(chapters) < min(api), f"{query!r}: API entries among chapters: {found}"
 
 
-#: tests/test_book.py keeps every line of a notebook's code within this many columns.
-CODE_COLUMNS = 80
 # Per code cell shown at this width: its longest line, and whether CODE_COLUMNS characters in
 # the cell's own font fit between its padding.
-CODE_FITS = """() => {
-document.querySelectorAll("details").forEach((d) => (d.open = true));
-document.querySelectorAll(".toggle-hidden").forEach((t) => t.classList.remove("toggle-hidden"));
-const cells = [];
+CODE_FITS = (
+    OPEN_FOLDED
+    + """const cells = [];
 for (const pre of document.querySelectorAll("div.cell_input pre")) {
   if (!pre.getClientRects().length) continue;
   const probe = document.createElement("span");
@@ -225,6 +229,7 @@ for (const pre of document.querySelectorAll("div.cell_input pre")) {
 }
 return cells;
 }"""
+)
 
 
 def test_a_code_cells_columns_fit_a_desktop_column(browser, site_url):
