@@ -7,10 +7,10 @@ its ``aebook.results.record`` call writes the claims with the commit, hardware a
 and its execution time (wall, and CPU of the kernel) is added to
 ``results/benchmarks/book_runtime.json``, which each chapter shows as its expected run time.
 The executed notebook, with its outputs (PNG figures, re-encoded compactly) and the same
-provenance in its metadata (with the package files the page imported), is kept as
-``results/<profile>/<notebook stem>.ipynb``: the website shows it in place of executing the page
-while the page's code cells stay the same (``book/_ext/recorded_pages.py``). A notebook that
-fails is not recorded.
+provenance in its metadata (with the package files the page imported, and the number of threads
+torch ran it on), is kept as ``results/<profile>/<notebook stem>.ipynb``: the website shows it
+in place of executing the page while the page's code cells stay the same
+(``book/_ext/recorded_pages.py``). A notebook that fails is not recorded.
 
 In the ``paper`` profile the pages read the runner's finished jobs from the user cache; the jobs'
 states parked in ``results/paper/parked`` are restored there first (:func:`aebook.runner.unpark`),
@@ -43,6 +43,13 @@ from recorded_pages import compact_pngs, record_path  # noqa: E402
 #: What all recorded notebooks of one profile may weigh together (bytes).
 BUDGET = 25 * 2**20
 
+#: Appended after the imports probe: the number of threads torch ran the page on, which changes a
+#: CPU run's numbers (float sums in another order), or nothing when the page never imported torch.
+THREADS_PROBE = """\
+import sys as _sys
+_torch = _sys.modules.get("torch")
+print("torch threads:", _torch.get_num_threads() if _torch else "")"""
+
 
 def _children_cpu() -> float:
     """User + system CPU seconds of the finished child processes (the notebook kernels)."""
@@ -61,18 +68,28 @@ def _uncommitted(path: Path) -> list[str]:
     return [line[3:] for line in status.stdout.splitlines()]
 
 
-def _probed_imports(probe) -> list[str]:
-    """The package files the imports probe printed: the last line of its standard output. A
-    thread of the page (a progress bar, a worker) may still print into the probe's cell, before
-    that line or on standard error."""
+def _last_line(probe, name: str) -> str:
+    """The last line a probe cell printed on standard output. A thread of the page (a progress
+    bar, a worker) may still print into the probe's cell, before that line or on standard error."""
     printed = "".join(
         o.get("text", "")
         for o in probe.outputs
         if o.get("output_type") == "stream" and o.get("name") == "stdout"
     ).strip()
     if not printed:
-        raise RuntimeError(f"the imports probe printed nothing; its outputs: {probe.outputs}")
-    return json.loads(printed.splitlines()[-1])
+        raise RuntimeError(f"the {name} probe printed nothing; its outputs: {probe.outputs}")
+    return printed.splitlines()[-1]
+
+
+def _probed_imports(probe) -> list[str]:
+    """The package files the imports probe printed."""
+    return json.loads(_last_line(probe, "imports"))
+
+
+def _probed_threads(probe) -> int | None:
+    """The torch thread count the threads probe printed; None if the page never imported torch."""
+    count = _last_line(probe, "threads").removeprefix("torch threads:").strip()
+    return int(count) if count else None
 
 
 def _label(path: Path) -> str:
@@ -115,7 +132,8 @@ def main() -> int:
             print(line)
     for path in args.notebooks:
         nb = nbformat.read(path, as_version=4)
-        nb.cells.append(nbformat.v4.new_code_cell(IMPORTS_PROBE))  # removed once it has run
+        nb.cells.append(nbformat.v4.new_code_cell(IMPORTS_PROBE))  # both removed once run
+        nb.cells.append(nbformat.v4.new_code_cell(THREADS_PROBE))
         began = time.perf_counter()
         cpu_before = _children_cpu()
         NotebookClient(
@@ -125,8 +143,8 @@ def main() -> int:
             resources={"metadata": {"path": str(path.parent)}},
         ).execute()
         wall, cpu = time.perf_counter() - began, _children_cpu() - cpu_before
-        probe = nb.cells.pop()
-        imports = _probed_imports(probe)
+        threads = _probed_threads(nb.cells.pop())
+        imports = _probed_imports(nb.cells.pop())
         notebook, profile = _label(path), active_profile()
         record_runtime(runtimes_root, notebook, profile, wall, cpu)
         compact_pngs(nb)
@@ -139,6 +157,7 @@ def main() -> int:
             wall_s=round(wall, 1),
             cpu_s=round(cpu, 1),
             imports=imports,
+            **({} if threads is None else {"threads": threads}),
         )
         target = record_path(results.resolve(), profile, path.stem)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -331,6 +331,9 @@ def test_the_book_is_built_from_its_records_and_an_edited_page_is_executed(tmp_p
     assert "Package files this page imports have changed since this run (<code" in html_a
     assert "train.py" in html_a
     assert "aebook/train.py" in recorded_a.metadata["aebook_record"]["imports"]
+    threads = recorded_a.metadata["aebook_record"]["threads"]  # the page imported torch
+    assert threads >= 1 and f"(torch on {threads} thread" in html_a
+    assert "torch threads:" not in (tmp_path / "results/smoke/a.ipynb").read_text()
     assert "import json as _json" not in (tmp_path / "results/smoke/a.ipynb").read_text()
     assert "colab.research.google.com/github/example/book/blob/main/results/smoke/a.ipynb" in html_a
     download = re.search(r'href="(_downloads/[^"]+/a\.ipynb)"', html_a)[1]
@@ -420,7 +423,7 @@ def test_every_build_reads_the_summary_pages_again(monkeypatch):
     assert recorded_pages.note_choices(None, env, set(), set(), set()) == ["board"]
 
 
-def test_the_imports_probe_is_read_from_its_last_line_of_standard_output():
+def test_the_probes_are_read_from_their_last_line_of_standard_output():
     """A page's thread may still print into the probe's cell; only the probe's line is read."""
     import importlib.util
 
@@ -437,3 +440,7 @@ def test_the_imports_probe_is_read_from_its_last_line_of_standard_output():
     probe.outputs = probe.outputs[1:2]
     with pytest.raises(RuntimeError, match="printed nothing"):
         reproduce._probed_imports(probe)
+    probe.outputs[1:] = [nbformat.v4.new_output("stream", name="stdout", text="torch threads: 2\n")]
+    assert reproduce._probed_threads(probe) == 2
+    probe.outputs[1:] = [nbformat.v4.new_output("stream", name="stdout", text="torch threads: \n")]
+    assert reproduce._probed_threads(probe) is None  # the page never imported torch

@@ -182,6 +182,8 @@ def banner(choice: Choice, download: str, commit_url: str, jobs: bool = False) -
     if p.get("uncommitted"):
         at += " with uncommitted changes"
     took = f", which took {_duration(p['wall_s'])}" if "wall_s" in p else ""
+    n = p.get("threads")  # older records do not say
+    threads = f" (torch on {n} thread{'s' if n != 1 else ''})" if n else ""
     if took and jobs and profile == "paper":  # the hours are in the jobs, not the page
         took += " to read back its long trainings, jobs of `aebook.runner` run ahead of it"
     text = (
@@ -189,7 +191,7 @@ def banner(choice: Choice, download: str, commit_url: str, jobs: bool = False) -
         f":class: {'warning' if profile == 'smoke' else 'note'} aebook-banner\n"
         f"Every output on this page comes from one run of its code in `{profile}` "
         f"({MEANING[profile]}) on {_day(p.get('date', ''))} at commit {at}{took} "
-        f"on {p.get('hardware', '?')}. {{download}}`The notebook with these outputs "
+        f"on {p.get('hardware', '?')}{threads}. {{download}}`The notebook with these outputs "
         f"</{download}>` also opens in Colab (rocket icon).{stale}"
     )
     if choice.changed:
