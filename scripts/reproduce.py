@@ -157,7 +157,7 @@ def main() -> int:
             wall_s=round(wall, 1),
             cpu_s=round(cpu, 1),
             imports=imports,
-            **({} if threads is None else {"threads": threads}),
+            threads=threads,  # None when the page never imported torch
         )
         target = record_path(results.resolve(), profile, path.stem)
         target.parent.mkdir(parents=True, exist_ok=True)
